@@ -1,0 +1,71 @@
+import { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
+import { MANAGED_BY, names, TENANT_LABEL } from './model/names';
+
+export interface CertificateAlertsProps {
+  /** Namespace whose certificates are watched (the rule lives there too). */
+  readonly namespace: string;
+  /** Tenant, added to every alert as the `tenant` label for routing. */
+  readonly tenant: string;
+  /** Warn when a certificate expires within this many days. @default 21 */
+  readonly expiryWarningDays?: number;
+  /** Labels your Prometheus selects rules by. @default none */
+  readonly labels?: Record<string, string>;
+  /** PrometheusRule name. @default edge-certificates */
+  readonly name?: string;
+}
+
+/**
+ * Alerts on cert-manager's metrics for one namespace: a certificate close to expiry (renewal is
+ * failing) and a certificate that is not Ready (issuance is failing).
+ */
+export class CertificateAlerts extends Construct {
+  readonly apiObject: PrometheusRule;
+
+  constructor(scope: Construct, id: string, props: CertificateAlertsProps) {
+    super(scope, id);
+    const days = props.expiryWarningDays ?? 21;
+    const ns = `namespace="${props.namespace}"`;
+    const alertLabels = { tenant: props.tenant };
+    this.apiObject = new PrometheusRule(this, 'Resource', {
+      metadata: {
+        name: props.name ?? names.certificateAlerts,
+        namespace: props.namespace,
+        labels: { ...props.labels, ...MANAGED_BY, [TENANT_LABEL]: props.tenant },
+      },
+      spec: {
+        groups: [
+          {
+            name: `tenant-edge.certificates.${props.namespace}`,
+            rules: [
+              {
+                alert: 'TenantCertificateExpiringSoon',
+                expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
+                  `certmanager_certificate_expiration_timestamp_seconds{${ns}} - time() < ${days} * 24 * 3600`,
+                ),
+                for: '1h',
+                labels: { ...alertLabels, severity: 'warning' },
+                annotations: {
+                  summary: `A certificate of tenant ${props.tenant} expires in less than ${days} days`,
+                  description: 'Certificate {{ $labels.name }} in namespace {{ $labels.namespace }} has not been renewed; check its CertificateRequest and the issuer.',
+                },
+              },
+              {
+                alert: 'TenantCertificateNotReady',
+                expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
+                  `max by (namespace, name) (certmanager_certificate_ready_status{${ns}, condition!="True"}) == 1`,
+                ),
+                for: '15m',
+                labels: { ...alertLabels, severity: 'critical' },
+                annotations: {
+                  summary: `A certificate of tenant ${props.tenant} is not ready`,
+                  description: 'Certificate {{ $labels.name }} in namespace {{ $labels.namespace }} has not been Ready for 15 minutes; its route serves no valid certificate.',
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+  }
+}

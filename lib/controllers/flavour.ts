@@ -1,0 +1,73 @@
+import { RouteOptions } from '../spec/types';
+
+/** A Helm chart pinned to one version. */
+export interface ChartRef {
+  /** Helm repository URL (https:// or oci://). */
+  readonly repository: string;
+  /** Chart name inside the repository. */
+  readonly name: string;
+  /** Exact chart version. */
+  readonly version: string;
+}
+
+/** Everything a flavour needs to render one ingress controller's Helm values. */
+export interface ControllerSettings {
+  /** Namespace the controller runs in. */
+  readonly namespace: string;
+  /** Helm release name; also the prefix of every object the chart creates. */
+  readonly releaseName: string;
+  /** IngressClass the controller serves and creates. */
+  readonly className: string;
+  /** The IngressClass's spec.controller value; distinct per controller so several run side by side. */
+  readonly controllerValue: string;
+  /** Controller replicas. */
+  readonly replicas: number;
+  /** Watch only `namespace` (dedicated controllers) instead of the whole cluster (shared ones). */
+  readonly namespaced: boolean;
+  /** Static LoadBalancer address. */
+  readonly loadBalancerIP?: string;
+  /** Cloud-specific LoadBalancer behaviour. */
+  readonly cloud: 'azure' | 'generic';
+  /** Azure: resource group of the static address. */
+  readonly resourceGroup?: string;
+  /** Render a ServiceMonitor for the controller's metrics, with these extra labels. */
+  readonly serviceMonitorLabels?: Record<string, string>;
+}
+
+/**
+ * One ingress controller implementation. Everything controller-specific lives behind this
+ * interface: chart and values, names of the per-tenant objects, and how typed route options
+ * become annotations. Traefik, HAProxy and Gateway API implementations slot in beside nginx.
+ */
+export interface ControllerFlavour {
+  /** Value of platform.spec.ingress.controller. */
+  readonly id: string;
+  /** One line printed by synth whenever the flavour is selected, e.g. an upstream retirement. */
+  readonly notice?: string;
+  /** Chart used when platform.spec.ingress.chart leaves a field out. */
+  readonly defaultChart: ChartRef;
+  /** Namespace of the shared controller unless the platform names one. */
+  readonly defaultSharedNamespace: string;
+  /** Name of the HelmRelease object (in the controller's namespace). */
+  readonly helmReleaseName: string;
+  /** Helm release name of the shared controller. */
+  readonly sharedReleaseName: string;
+  /** Value of the shared IngressClass's spec.controller. */
+  readonly sharedControllerValue: string;
+  /** Longest release name the chart copes with without truncating its own object names. */
+  readonly maxReleaseNameLength: number;
+  /** Helm release name of a tenant's dedicated controller; unique in the cluster. */
+  dedicatedReleaseName(tenant: string): string;
+  /** IngressClass of a tenant's dedicated controller; unique in the cluster. */
+  dedicatedClassName(tenant: string): string;
+  /** spec.controller of a tenant's dedicated IngressClass. */
+  dedicatedControllerValue(tenant: string): string;
+  /** Helm values for one controller. */
+  values(settings: ControllerSettings): Record<string, unknown>;
+  /** Annotations that express the typed route options. */
+  routeAnnotations(options: RouteOptions): Record<string, string>;
+  /** Why a user-supplied annotation key is refused, or undefined when it is acceptable. */
+  refuseAnnotation(key: string): string | undefined;
+  /** Why a path cannot be served as written, or undefined. */
+  refusePath(path: string, pathType: string, options: RouteOptions): string | undefined;
+}

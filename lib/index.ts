@@ -1,0 +1,22 @@
+// Public API: the constructs, usable from any cdk8s app, and the pipeline that drives them.
+export * from './acme-issuer';
+export * from './certificate-alerts';
+export * from './chart-repository';
+export * from './flux-kustomization';
+export * from './ingress-controller';
+export * from './ingress-route';
+export * from './platform-chart';
+export * from './route-certificate';
+export * from './tenant-chart';
+export * from './tenant-namespace';
+export * from './controllers';
+export * from './model/model';
+export { names } from './model/names';
+export { resolve, qualify, inDomain } from './model/resolve';
+export { loadInput } from './spec/load';
+export { InputError, formatProblem } from './spec/problems';
+export type { Problem } from './spec/problems';
+export type { Platform, Tenant } from './spec/types';
+export { plan, renderAll, synthToDir, UsageError } from './synth';
+export { placeIn, fileOf } from './output/placement';
+export { validateManifest, knownKinds } from './schemas/validator';

@@ -1,0 +1,116 @@
+import { ChartRef, ControllerFlavour, ControllerSettings } from '../controllers/flavour';
+
+/**
+ * The resolved model: what one environment renders, with every default applied and every
+ * reference checked. Constructs never see the raw specs; later capabilities (passthrough,
+ * DNS zones, Gateway API) add fields here rather than re-reading the input.
+ */
+
+/** Reference to a cert-manager issuer. */
+export interface IssuerRef {
+  readonly kind: 'ClusterIssuer' | 'Issuer';
+  readonly name: string;
+}
+
+/** How an ACME issuer proves control of a name. */
+export type AcmeSolver =
+  | { readonly http01: { readonly ingressClassName: string } }
+  | {
+      readonly dns01: {
+        readonly azureDNS: {
+          readonly subscriptionID: string;
+          readonly resourceGroupName: string;
+          readonly hostedZoneName: string;
+          readonly managedIdentityClientID: string;
+          readonly environment: string;
+        };
+      };
+    };
+
+/** An ACME issuer, rendered as a ClusterIssuer (no namespace) or a namespaced Issuer. */
+export interface AcmeIssuerModel {
+  readonly name: string;
+  /** Set for a namespaced Issuer. */
+  readonly namespace?: string;
+  /** ACME directory URL. */
+  readonly server: string;
+  readonly email: string;
+  readonly solver: AcmeSolver;
+}
+
+export interface FluxModel {
+  readonly namespace: string;
+  readonly sourceRef: { readonly kind: string; readonly name: string; readonly namespace: string };
+  /** Repository path of this environment's folder, e.g. ./dist/prod. */
+  readonly envPath: string;
+  readonly interval: string;
+  readonly timeout: string;
+  readonly retryInterval: string;
+}
+
+export interface MonitoringModel {
+  readonly enabled: boolean;
+  readonly ruleLabels: Record<string, string>;
+  readonly expiryWarningDays: number;
+}
+
+/** One ingress controller (shared or a tenant's dedicated one). */
+export interface ControllerModel extends ControllerSettings {
+  readonly flavour: ControllerFlavour;
+  readonly chart: ChartRef;
+  /** Name of the Flux HelmRepository the HelmRelease pulls from (in the Flux namespace). */
+  readonly repositoryName: string;
+  readonly helmReleaseName: string;
+}
+
+export type RouteTls =
+  | { readonly mode: 'none' }
+  | { readonly mode: 'secret'; readonly secretName: string }
+  | { readonly mode: 'certManager'; readonly secretName: string; readonly certificateName: string; readonly issuer: IssuerRef };
+
+export interface RoutePath {
+  readonly path: string;
+  readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  readonly service: string;
+  readonly port: number | string;
+}
+
+export interface RouteModel {
+  readonly name: string;
+  /** Fully qualified host names, in spec order. */
+  readonly hosts: readonly string[];
+  readonly tls: RouteTls;
+  readonly paths: readonly RoutePath[];
+  /** Final annotations: typed options and the user's extra annotations. */
+  readonly annotations: Record<string, string>;
+}
+
+export interface TenantModel {
+  readonly name: string;
+  /** Spec file, relative as given, for the generated-file header. */
+  readonly file: string;
+  readonly namespace: string;
+  readonly domain: string;
+  /** IngressClass the tenant's routes use. */
+  readonly className: string;
+  /** Dedicated controller, when the tenant has one in this environment. */
+  readonly controller?: ControllerModel;
+  /** Namespaced issuers the tenant needs (HTTP-01 through its own controller). */
+  readonly issuers: readonly AcmeIssuerModel[];
+  readonly routes: readonly RouteModel[];
+}
+
+export interface EnvironmentModel {
+  readonly name: string;
+  readonly domain: string;
+  /** Platform spec file, for the generated-file header. */
+  readonly platformFile: string;
+  readonly flux: FluxModel;
+  readonly monitoring: MonitoringModel;
+  readonly issuers: readonly AcmeIssuerModel[];
+  /** Flux HelmRepositories of the controllers' charts. */
+  readonly repositories: readonly { readonly name: string; readonly url: string }[];
+  readonly sharedController?: ControllerModel;
+  /** Tenants present in this environment, sorted by name. */
+  readonly tenants: readonly TenantModel[];
+}

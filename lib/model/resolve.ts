@@ -1,0 +1,604 @@
+import { ChartRef, ControllerFlavour, flavourFor } from '../controllers';
+import { Loaded } from '../spec/load';
+import { PathSegment, Problem } from '../spec/problems';
+import { Environment, Issuer, Platform, Route, Tenant } from '../spec/types';
+import { YamlSource } from '../spec/yaml-source';
+import {
+  AcmeIssuerModel,
+  ControllerModel,
+  EnvironmentModel,
+  FluxModel,
+  IssuerRef,
+  MonitoringModel,
+  RouteModel,
+  RouteTls,
+  TenantModel,
+} from './model';
+import { BUILTIN_RESERVED_NAMESPACES, LIMITS, names } from './names';
+
+export const ACME_SERVERS: Record<string, string> = {
+  production: 'https://acme-v02.api.letsencrypt.org/directory',
+  staging: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+};
+
+const DEFAULT_DEDICATED_REPLICAS = 2;
+
+export interface Resolution {
+  readonly environments: EnvironmentModel[];
+  readonly problems: Problem[];
+  /** One-line notices for the user (not problems), e.g. a retired controller. */
+  readonly notices: string[];
+}
+
+/**
+ * Checks every rule that spans fields or files and builds one model per environment.
+ * Problems are collected, never thrown: the caller reports them all at once.
+ */
+export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Tenant>[]): Resolution {
+  return new Resolver(platform, tenants).run();
+}
+
+/** Where a value came from, so a problem about it points at the right line. */
+interface Origin {
+  readonly source: YamlSource;
+  readonly path: PathSegment[];
+}
+
+/** Per-tenant facts that do not depend on the environment. */
+interface TenantFacts {
+  readonly loaded: Loaded<Tenant>;
+  readonly name: string;
+  readonly namespace: string;
+  readonly environments: string[];
+}
+
+class Resolver {
+  private readonly problems: Problem[] = [];
+  private readonly spec: Platform['spec'];
+  private readonly psrc: YamlSource;
+  private readonly flavour: ControllerFlavour;
+  private readonly chart: ChartRef;
+  private readonly envByName = new Map<string, Environment>();
+  private readonly issuerByName = new Map<string, Issuer>();
+  /** Issuer name to the environments it is rendered in. */
+  private readonly issuerEnvs = new Map<string, Set<string>>();
+  private readonly sharedNamespace: string;
+  private readonly reserved: Set<string>;
+
+  constructor(
+    private readonly platform: Loaded<Platform>,
+    private readonly tenants: readonly Loaded<Tenant>[],
+  ) {
+    this.spec = platform.value.spec;
+    this.psrc = platform.source;
+    this.flavour = flavourFor(this.spec.ingress.controller);
+    this.chart = { ...this.flavour.defaultChart, ...this.spec.ingress.chart };
+    this.sharedNamespace = this.spec.ingress.sharedNamespace ?? this.flavour.defaultSharedNamespace;
+    this.reserved = new Set<string>([
+      ...BUILTIN_RESERVED_NAMESPACES,
+      ...this.spec.reservedNamespaces,
+      this.spec.flux.namespace,
+      this.spec.flux.sourceRef.namespace ?? this.spec.flux.namespace,
+      this.sharedNamespace,
+    ]);
+  }
+
+  run(): Resolution {
+    this.checkPlatform();
+    const facts = this.tenants.map((t) => this.checkTenant(t));
+    this.checkNamespacesUnique(facts);
+
+    const environments: EnvironmentModel[] = [];
+    for (const env of this.spec.environments) {
+      if (this.envByName.get(env.name) !== env) continue; // a duplicate, already reported
+      const present = facts.filter((f) => f.environments.includes(env.name));
+      const models = present.map((f) => this.resolveTenant(f, env)).filter((m): m is TenantModel => m !== undefined);
+      this.checkDomainsDisjoint(env, present);
+      this.checkStaticAddresses(env, present);
+      environments.push(this.environmentModel(env, models));
+    }
+    return {
+      environments,
+      problems: dedupe(this.problems),
+      notices: this.flavour.notice ? [this.flavour.notice] : [],
+    };
+  }
+
+  // ---------------------------------------------------------------- platform
+
+  private checkPlatform(): void {
+    const spec = this.spec;
+    forEachDuplicate(spec.environments.map((e) => e.name), (i, first) =>
+      this.report(this.psrc, ['spec', 'environments', i, 'name'], `duplicate environment "${spec.environments[i].name}" (first at spec.environments[${first}])`),
+    );
+    for (const env of spec.environments) if (!this.envByName.has(env.name)) this.envByName.set(env.name, env);
+    const envNames = [...this.envByName.keys()];
+
+    forEachDuplicate(spec.issuers.map((i) => i.name), (i, first) =>
+      this.report(this.psrc, ['spec', 'issuers', i, 'name'], `duplicate issuer "${spec.issuers[i].name}" (first at spec.issuers[${first}])`),
+    );
+    spec.issuers.forEach((issuer, i) => {
+      if (!this.issuerByName.has(issuer.name)) this.issuerByName.set(issuer.name, issuer);
+      const at: PathSegment[] = ['spec', 'issuers', i];
+      const solvers = [issuer.acme.http01 && 'http01', issuer.acme.dns01 && 'dns01'].filter(Boolean);
+      if (solvers.length !== 1) {
+        this.report(this.psrc, [...at, 'acme'], `set exactly one solver, http01 or dns01 (got ${solvers.length === 0 ? 'none' : 'both'})`);
+      }
+      (issuer.environments ?? []).forEach((e, j) => {
+        if (!this.envByName.has(e)) {
+          this.report(this.psrc, [...at, 'environments', j], `unknown environment "${e}"; environments: ${envNames.join(', ')}`);
+        }
+      });
+      this.issuerEnvs.set(issuer.name, new Set(issuer.environments ?? envNames));
+    });
+
+    spec.environments.forEach((env, i) => {
+      if (env.issuer !== undefined) {
+        const why = this.issuerProblem(env.issuer, env.name);
+        if (why) this.report(this.psrc, ['spec', 'environments', i, 'issuer'], why);
+      }
+      if (env.sharedIngress.loadBalancerIP && !env.sharedIngress.enabled) {
+        this.report(this.psrc, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], 'the shared controller is disabled (enabled: false), so it has no address to set');
+      }
+    });
+  }
+
+  /** Why `name` cannot be used in environment `env`, or undefined when it can. */
+  private issuerProblem(name: string, env: string): string | undefined {
+    if (!this.issuerByName.has(name)) {
+      const known = [...this.issuerByName.keys()];
+      return known.length === 0
+        ? `issuer "${name}" is not defined: platform.yaml defines no issuers`
+        : `issuer "${name}" is not defined; platform issuers: ${known.join(', ')}`;
+    }
+    const envs = this.issuerEnvs.get(name)!;
+    if (!envs.has(env)) return `issuer "${name}" is not rendered in environment "${env}" (its environments: ${[...envs].join(', ')})`;
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- tenants
+
+  private checkTenant(loaded: Loaded<Tenant>): TenantFacts {
+    const { source, value } = loaded;
+    const spec = value.spec;
+    const name = value.metadata.name;
+    const allEnvs = [...this.envByName.keys()];
+
+    const environments: string[] = [];
+    if (spec.environments) {
+      spec.environments.forEach((e, i) => {
+        if (this.envByName.has(e)) environments.push(e);
+        else this.report(source, ['spec', 'environments', i], `unknown environment "${e}"; platform environments: ${allEnvs.join(', ')}`);
+      });
+    } else {
+      environments.push(...allEnvs);
+    }
+    for (const key of Object.keys(spec.overrides)) {
+      if (!environments.includes(key)) {
+        this.report(source, ['spec', 'overrides', key], `"${key}" is not one of the tenant's environments (${environments.join(', ')})`, true);
+      }
+    }
+
+    const namespace = spec.namespace ?? name;
+    const nsPath: PathSegment[] = spec.namespace !== undefined ? ['spec', 'namespace'] : ['metadata', 'name'];
+    if (this.reserved.has(namespace) || namespace.startsWith('kube-')) {
+      this.report(source, nsPath, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
+    }
+
+    const kustomization = names.tenantKustomization(name);
+    if (kustomization.length > LIMITS.label) {
+      this.report(source, ['metadata', 'name'], `too long: the Flux Kustomization "${kustomization}" would have ${kustomization.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - kustomization.length + name.length} characters`);
+    }
+
+    this.checkRoutes(loaded, environments);
+    this.checkDeadIngressSettings(loaded, environments);
+    return { loaded, name, namespace, environments };
+  }
+
+  private checkRoutes(loaded: Loaded<Tenant>, environments: string[]): void {
+    const { source, value } = loaded;
+    const routes = value.spec.routes;
+    forEachDuplicate(routes.map((r) => r.name), (i, first) =>
+      this.report(source, ['spec', 'routes', i, 'name'], `duplicate route "${routes[i].name}" (first at spec.routes[${first}])`),
+    );
+    routes.forEach((route, i) => {
+      const at: PathSegment[] = ['spec', 'routes', i];
+      const secret = names.tlsSecret(route.name);
+      if (secret.length > LIMITS.label) {
+        this.report(source, [...at, 'name'], `too long: its certificate secret "${secret}" would exceed ${LIMITS.label} characters; use at most ${LIMITS.label - secret.length + route.name.length}`);
+      }
+      (route.environments ?? []).forEach((e, j) => {
+        if (!environments.includes(e)) {
+          this.report(source, [...at, 'environments', j], `"${e}" is not one of the tenant's environments (${environments.join(', ')})`);
+        }
+      });
+      this.checkRouteOptions(source, at, route);
+    });
+  }
+
+  private checkRouteOptions(source: YamlSource, at: PathSegment[], route: Route): void {
+    const options = route.options;
+    route.paths.forEach((p, j) => {
+      const why = this.flavour.refusePath(p.path, p.pathType, options);
+      if (why) this.report(source, [...at, 'paths', j, 'path'], why);
+    });
+    forEachDuplicate(route.paths.map((p) => p.path), (j) =>
+      this.report(source, [...at, 'paths', j, 'path'], `path "${route.paths[j].path}" is listed twice in this route`),
+    );
+    const cors = options.cors;
+    if (cors?.allowCredentials && cors.allowOrigins.includes('*')) {
+      this.report(source, [...at, 'options', 'cors', 'allowCredentials'], 'browsers refuse credentials with origin "*"; list the allowed origins instead');
+    }
+    const managed = this.flavour.routeAnnotations(options);
+    for (const key of Object.keys(route.annotations)) {
+      const why = this.flavour.refuseAnnotation(key) ?? (key in managed ? 'also set by the route\'s options; keep only the option' : undefined);
+      if (why) this.report(source, [...at, 'annotations', key], `"${key}": ${why}`, true);
+    }
+  }
+
+  /** Ingress settings that apply in no environment are mistakes, not preferences. */
+  private checkDeadIngressSettings(loaded: Loaded<Tenant>, environments: string[]): void {
+    const { source, value } = loaded;
+    const spec = value.spec;
+    const dedicatedIn = environments.filter((e) => this.isDedicated(value, e));
+    for (const key of ['loadBalancerIP', 'replicas'] as const) {
+      if (spec.ingress[key] !== undefined && dedicatedIn.length === 0) {
+        this.report(source, ['spec', 'ingress', key], `applies only to a dedicated controller, and the tenant has none in ${environments.join(', ')}; set ingress.dedicated: true or remove it`);
+      }
+      for (const [env, ov] of Object.entries(spec.overrides)) {
+        if (ov.ingress?.[key] !== undefined && environments.includes(env) && !dedicatedIn.includes(env)) {
+          this.report(source, ['spec', 'overrides', env, 'ingress', key], `applies only to a dedicated controller, and the tenant has none in ${env}`);
+        }
+      }
+    }
+    if (dedicatedIn.length > 0) {
+      const release = this.flavour.dedicatedReleaseName(value.metadata.name);
+      if (release.length > this.flavour.maxReleaseNameLength) {
+        const room = this.flavour.maxReleaseNameLength - release.length + value.metadata.name.length;
+        this.report(source, ['metadata', 'name'], `too long for a dedicated controller: its Helm release "${release}" would have ${release.length} characters and the ${this.chart.name} chart copes with ${this.flavour.maxReleaseNameLength}; use at most ${room} characters`);
+      }
+      const cls = this.flavour.dedicatedClassName(value.metadata.name);
+      if (cls === this.spec.ingress.sharedClass) {
+        this.report(source, ['metadata', 'name'], `the dedicated IngressClass "${cls}" would collide with the shared class; rename the tenant or platform.spec.ingress.sharedClass`);
+      }
+    }
+  }
+
+  private isDedicated(tenant: Tenant, env: string): boolean {
+    return tenant.spec.overrides[env]?.ingress?.dedicated ?? tenant.spec.ingress.dedicated ?? this.envByName.get(env)!.dedicatedIngress;
+  }
+
+  private checkNamespacesUnique(facts: TenantFacts[]): void {
+    const owner = new Map<string, TenantFacts>();
+    for (const f of facts) {
+      const other = owner.get(f.namespace);
+      if (other) {
+        const at: PathSegment[] = f.loaded.value.spec.namespace !== undefined ? ['spec', 'namespace'] : ['metadata', 'name'];
+        this.report(f.loaded.source, at, `namespace "${f.namespace}" is already used by tenant "${other.name}" (${other.loaded.file})`);
+      } else {
+        owner.set(f.namespace, f);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- per environment
+
+  private tenantDomain(f: TenantFacts, env: Environment): { domain: string; origin: Origin } {
+    const { source, value } = f.loaded;
+    const override = value.spec.overrides[env.name]?.domain;
+    if (override !== undefined) return { domain: override, origin: { source, path: ['spec', 'overrides', env.name, 'domain'] } };
+    return { domain: `${f.name}.${env.domain}`, origin: { source, path: ['metadata', 'name'] } };
+  }
+
+  private resolveTenant(f: TenantFacts, env: Environment): TenantModel | undefined {
+    const { source, value } = f.loaded;
+    const spec = value.spec;
+    const override = spec.overrides[env.name] ?? {};
+    const before = this.problems.length;
+    const { domain } = this.tenantDomain(f, env);
+    const domains = [domain, ...spec.extraDomains];
+
+    const dedicated = this.isDedicated(value, env.name);
+    if (!dedicated && !env.sharedIngress.enabled) {
+      const at: PathSegment[] = override.ingress?.dedicated !== undefined ? ['spec', 'overrides', env.name, 'ingress', 'dedicated'] : ['spec', 'ingress', 'dedicated'];
+      this.report(source, at, `environment "${env.name}" has no shared controller (sharedIngress.enabled: false); the tenant needs ingress.dedicated: true there`);
+    }
+    const controller = dedicated ? this.dedicatedController(f, env) : undefined;
+    const className = controller ? controller.className : this.spec.ingress.sharedClass;
+
+    const issuer = this.tenantIssuer(f, env, controller);
+    const routes: RouteModel[] = [];
+    const claimed = new Map<string, string>();
+    spec.routes.forEach((route, i) => {
+      if (route.environments && !route.environments.includes(env.name)) return;
+      const at: PathSegment[] = ['spec', 'routes', i];
+      const hosts = route.hosts.map((ref, j) => {
+        const host = qualify(ref, domain);
+        if (!domains.some((d) => inDomain(host, d))) {
+          this.report(source, [...at, 'hosts', j], `"${host}" is outside the tenant's domains in environment "${env.name}" (${domains.join(', ')}); add its domain to spec.extraDomains if the tenant owns it`);
+        }
+        return host;
+      });
+      for (const host of hosts) {
+        route.paths.forEach((p, j) => {
+          const key = `${host}${p.path}`;
+          const first = claimed.get(key);
+          if (first && first !== route.name) {
+            this.report(source, [...at, 'paths', j, 'path'], `"${p.path}" on host "${host}" is already routed by route "${first}"`);
+          }
+          claimed.set(key, route.name);
+        });
+      }
+      const tls = this.routeTls(f, env, route, at, hosts, issuer);
+      routes.push({
+        name: route.name,
+        hosts,
+        tls,
+        paths: route.paths.map((p) => ({ path: p.path, pathType: p.pathType, service: p.service, port: p.port })),
+        annotations: { ...route.annotations, ...this.flavour.routeAnnotations(route.options) },
+      });
+    });
+    if (this.problems.length > before) return undefined;
+
+    return {
+      name: f.name,
+      file: f.loaded.file,
+      namespace: f.namespace,
+      domain,
+      className,
+      controller,
+      issuers: issuer && 'local' in issuer && issuer.local ? [issuer.local] : [],
+      routes,
+    };
+  }
+
+  private dedicatedController(f: TenantFacts, env: Environment): ControllerModel {
+    const spec = f.loaded.value.spec;
+    const ov = spec.overrides[env.name]?.ingress ?? {};
+    return {
+      ...this.controllerBase(),
+      namespace: f.namespace,
+      releaseName: this.flavour.dedicatedReleaseName(f.name),
+      className: this.flavour.dedicatedClassName(f.name),
+      controllerValue: this.flavour.dedicatedControllerValue(f.name),
+      replicas: ov.replicas ?? spec.ingress.replicas ?? DEFAULT_DEDICATED_REPLICAS,
+      namespaced: true,
+      loadBalancerIP: ov.loadBalancerIP ?? spec.ingress.loadBalancerIP,
+    };
+  }
+
+  private controllerBase(): Pick<ControllerModel, 'flavour' | 'chart' | 'repositoryName' | 'helmReleaseName' | 'cloud' | 'resourceGroup' | 'serviceMonitorLabels'> {
+    const lb = this.spec.ingress.loadBalancer;
+    const mon = this.spec.monitoring;
+    return {
+      flavour: this.flavour,
+      chart: this.chart,
+      repositoryName: this.chart.name,
+      helmReleaseName: this.flavour.helmReleaseName,
+      cloud: lb.cloud,
+      resourceGroup: lb.resourceGroup,
+      serviceMonitorLabels: mon.enabled ? mon.ruleLabels : undefined,
+    };
+  }
+
+  /**
+   * The issuer a tenant's certificates use in one environment. HTTP-01 through a dedicated
+   * controller needs a namespaced Issuer whose solver uses the tenant's own class: the shared
+   * controller does not receive traffic for the tenant's hosts.
+   */
+  private tenantIssuer(
+    f: TenantFacts,
+    env: Environment,
+    controller: ControllerModel | undefined,
+  ): { ref: IssuerRef; issuer: Issuer; local?: AcmeIssuerModel } | { missing: true } | undefined {
+    const { source, value } = f.loaded;
+    const needs = value.spec.routes.some((r) => r.tls === 'certManager' && (!r.environments || r.environments.includes(env.name)));
+    if (!needs) return undefined;
+    const fromOverride = value.spec.overrides[env.name]?.tls?.issuer;
+    const own = value.spec.tls.issuer;
+    const name = fromOverride ?? own ?? env.issuer;
+    if (name === undefined) return { missing: true };
+    const why = this.issuerProblem(name, env.name);
+    if (why) {
+      if (fromOverride !== undefined) this.report(source, ['spec', 'overrides', env.name, 'tls', 'issuer'], why);
+      else if (own !== undefined) this.report(source, ['spec', 'tls', 'issuer'], why);
+      return { missing: true };
+    }
+    const issuer = this.issuerByName.get(name)!;
+    if (issuer.acme.http01 && controller) {
+      const local = this.issuerModel(issuer, controller.className, f.namespace);
+      return { ref: { kind: 'Issuer', name }, issuer, local };
+    }
+    return { ref: { kind: 'ClusterIssuer', name }, issuer };
+  }
+
+  private routeTls(
+    f: TenantFacts,
+    env: Environment,
+    route: Route,
+    at: PathSegment[],
+    hosts: string[],
+    issuer: ReturnType<Resolver['tenantIssuer']>,
+  ): RouteTls {
+    if (route.tls === 'none') return { mode: 'none' };
+    if (route.tls !== 'certManager') return { mode: 'secret', secretName: route.tls.secretName };
+    const secretName = names.tlsSecret(route.name);
+    const certificateName = names.certificate(route.name);
+    const placeholder: RouteTls = { mode: 'certManager', secretName, certificateName, issuer: { kind: 'ClusterIssuer', name: '' } };
+    if (!issuer || 'missing' in issuer) {
+      if (issuer && this.tenantIssuerNamed(f, env)) return placeholder; // a bad name, reported where it is written
+      this.report(f.loaded.source, [...at, 'tls'], `needs an issuer in environment "${env.name}": set spec.tls.issuer (or spec.overrides.${env.name}.tls.issuer), or give the environment an issuer in ${this.platform.file}`);
+      return placeholder;
+    }
+    if (issuer.issuer.acme.http01) {
+      hosts.forEach((h, j) => {
+        if (h.startsWith('*.')) {
+          this.report(f.loaded.source, [...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${issuer.ref.name}" solves HTTP-01`);
+        }
+      });
+    }
+    return { mode: 'certManager', secretName, certificateName, issuer: issuer.ref };
+  }
+
+  private tenantIssuerNamed(f: TenantFacts, env: Environment): boolean {
+    const spec = f.loaded.value.spec;
+    return (spec.overrides[env.name]?.tls?.issuer ?? spec.tls.issuer ?? env.issuer) !== undefined;
+  }
+
+  private checkDomainsDisjoint(env: Environment, present: TenantFacts[]): void {
+    interface Claim { tenant: TenantFacts; origin: Origin }
+    const owner = new Map<string, Claim>();
+    const claims: { domain: string; claim: Claim }[] = [];
+    for (const f of present) {
+      const { domain, origin } = this.tenantDomain(f, env);
+      claims.push({ domain, claim: { tenant: f, origin } });
+      f.loaded.value.spec.extraDomains.forEach((d, i) => {
+        const claim = { tenant: f, origin: { source: f.loaded.source, path: ['spec', 'extraDomains', i] } };
+        if (inDomain(env.domain, d)) {
+          this.report(claim.origin.source, claim.origin.path, `"${d}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part`);
+          return;
+        }
+        claims.push({ domain: d, claim });
+      });
+    }
+    for (const { domain, claim } of claims) {
+      const other = owner.get(domain);
+      if (other && other.tenant !== claim.tenant) {
+        this.report(claim.origin.source, claim.origin.path, `domain "${domain}" is already claimed by tenant "${other.tenant.name}" in environment "${env.name}" (${other.tenant.loaded.file})`);
+      } else if (!other) {
+        owner.set(domain, claim);
+      }
+    }
+    for (const { domain, claim } of claims) {
+      for (let parent = parentDomain(domain); parent; parent = parentDomain(parent)) {
+        const other = owner.get(parent);
+        if (other && other.tenant !== claim.tenant) {
+          this.report(claim.origin.source, claim.origin.path, `domain "${domain}" lies inside "${parent}", claimed by tenant "${other.tenant.name}" in environment "${env.name}" (${other.tenant.loaded.file})`);
+          break;
+        }
+      }
+    }
+  }
+
+  private checkStaticAddresses(env: Environment, present: TenantFacts[]): void {
+    const owner = new Map<string, string>();
+    if (env.sharedIngress.enabled && env.sharedIngress.loadBalancerIP) owner.set(env.sharedIngress.loadBalancerIP, 'the shared controller');
+    for (const f of present) {
+      const spec = f.loaded.value.spec;
+      if (!this.isDedicated(f.loaded.value, env.name)) continue;
+      const fromOverride = spec.overrides[env.name]?.ingress?.loadBalancerIP;
+      const ip = fromOverride ?? spec.ingress.loadBalancerIP;
+      if (!ip) continue;
+      const other = owner.get(ip);
+      if (other) {
+        const at: PathSegment[] = fromOverride ? ['spec', 'overrides', env.name, 'ingress', 'loadBalancerIP'] : ['spec', 'ingress', 'loadBalancerIP'];
+        this.report(f.loaded.source, at, `address ${ip} is already used by ${other} in environment "${env.name}"`);
+      } else {
+        owner.set(ip, `tenant "${f.name}"`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- models
+
+  private issuerModel(issuer: Issuer, http01Class: string, namespace?: string): AcmeIssuerModel {
+    const acme = issuer.acme;
+    const solver = acme.dns01
+      ? { dns01: { azureDNS: { ...acme.dns01.azureDNS } } }
+      : { http01: { ingressClassName: http01Class } };
+    return {
+      name: issuer.name,
+      namespace,
+      server: ACME_SERVERS[acme.server] ?? acme.server,
+      email: acme.email,
+      solver,
+    };
+  }
+
+  private environmentModel(env: Environment, tenants: TenantModel[]): EnvironmentModel {
+    const spec = this.spec;
+    const flux: FluxModel = {
+      namespace: spec.flux.namespace,
+      sourceRef: {
+        kind: spec.flux.sourceRef.kind,
+        name: spec.flux.sourceRef.name,
+        namespace: spec.flux.sourceRef.namespace ?? spec.flux.namespace,
+      },
+      envPath: `${spec.flux.path.replace(/\/+$/, '')}/${env.name}`,
+      interval: spec.flux.interval,
+      timeout: spec.flux.timeout,
+      retryInterval: spec.flux.retryInterval,
+    };
+    const monitoring: MonitoringModel = { ...spec.monitoring };
+    const issuers = spec.issuers
+      .filter((i) => this.issuerByName.get(i.name) === i && this.issuerEnvs.get(i.name)!.has(env.name))
+      .map((i) => this.issuerModel(i, i.acme.http01?.ingressClassName ?? spec.ingress.sharedClass))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const sharedController: ControllerModel | undefined = env.sharedIngress.enabled
+      ? {
+          ...this.controllerBase(),
+          namespace: this.sharedNamespace,
+          releaseName: this.flavour.sharedReleaseName,
+          className: spec.ingress.sharedClass,
+          controllerValue: this.flavour.sharedControllerValue,
+          replicas: env.sharedIngress.replicas,
+          namespaced: false,
+          loadBalancerIP: env.sharedIngress.loadBalancerIP,
+        }
+      : undefined;
+    return {
+      name: env.name,
+      domain: env.domain,
+      platformFile: this.platform.file,
+      flux,
+      monitoring,
+      issuers,
+      repositories: [{ name: this.chart.name, url: this.chart.repository }],
+      sharedController,
+      tenants,
+    };
+  }
+
+  private report(source: YamlSource, path: PathSegment[], message: string, atKey = false): void {
+    this.problems.push(source.problem(path, message, atKey));
+  }
+}
+
+/** `@` is the tenant domain, `*` its wildcard, a bare label a subdomain; dotted names stay as written. */
+export function qualify(ref: string, domain: string): string {
+  if (ref === '@') return domain;
+  if (ref === '*') return `*.${domain}`;
+  if (!ref.includes('.')) return `${ref}.${domain}`;
+  return ref;
+}
+
+/** True when `host` (or the names a wildcard covers) lies in `domain`. */
+export function inDomain(host: string, domain: string): boolean {
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  return bare === domain || bare.endsWith(`.${domain}`);
+}
+
+function parentDomain(domain: string): string | undefined {
+  const dot = domain.indexOf('.');
+  return dot < 0 ? undefined : domain.slice(dot + 1);
+}
+
+function forEachDuplicate(values: readonly string[], onDuplicate: (index: number, first: number) => void): void {
+  const first = new Map<string, number>();
+  values.forEach((v, i) => {
+    const f = first.get(v);
+    if (f === undefined) first.set(v, i);
+    else onDuplicate(i, f);
+  });
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}\0${p.line}\0${p.col}\0${p.path}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+

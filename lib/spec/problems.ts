@@ -1,0 +1,90 @@
+/** A problem found in the input, reported as `file:line:col: path: message`. */
+export interface Problem {
+  /** File the problem is in, as given on the command line (relative paths stay relative). */
+  readonly file: string;
+  /** 1-based line; 0 when the problem concerns the file as a whole. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly col: number;
+  /** Dotted path inside the document, e.g. `spec.routes[0].hosts[1]`; empty for the document itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
+  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+}
+
+/** Orders problems by file, then position, then text, so reports are stable. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      cmp(a.file, b.file) || a.line - b.line || a.col - b.col || cmp(a.path, b.path) || cmp(a.message, b.message),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Thrown when the input is invalid; carries every problem found, never just the first. */
+export class InputError extends Error {
+  readonly problems: Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const sorted = sortProblems(problems);
+    super(sorted.map(formatProblem).join('\n'));
+    this.name = 'InputError';
+    this.problems = sorted;
+  }
+}
+
+/** Path segments as they appear in a parsed document: keys and array indexes. */
+export type PathSegment = string | number;
+
+/** Renders `['spec', 'routes', 0, 'hosts']` as `spec.routes[0].hosts`. */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of segments) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** Quotes a list of allowed values for a message: `a, b or c`. */
+export function listOf(values: readonly string[], conj = 'or'): string {
+  const quoted = values.map((v) => JSON.stringify(v));
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} ${conj} ${quoted[quoted.length - 1]}`;
+}
+
+/** The closest candidate within a small edit distance, for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

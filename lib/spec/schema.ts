@@ -1,0 +1,144 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import schemaJson from './tenant-edge.schema.json';
+import { closest, listOf, PathSegment, Problem } from './problems';
+import { Platform, Tenant } from './types';
+import { YamlSource } from './yaml-source';
+
+/** The input contract, as shipped in lib/spec/tenant-edge.schema.json. */
+export const inputSchema = schemaJson;
+
+type SchemaNode = {
+  properties?: Record<string, unknown>;
+  'x-expected'?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+};
+
+let validators: { platform: ValidateFunction; tenant: ValidateFunction } | undefined;
+
+function compile(): { platform: ValidateFunction; tenant: ValidateFunction } {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
+    ajv.addVocabulary(['x-expected']);
+    ajv.addSchema(schemaJson);
+    validators = {
+      platform: ajv.getSchema(`${schemaJson.$id}#/definitions/Platform`)!,
+      tenant: ajv.getSchema(`${schemaJson.$id}#/definitions/Tenant`)!,
+    };
+  }
+  return validators;
+}
+
+/**
+ * Validates a parsed document against the Platform or Tenant definition. Fills in defaults in
+ * place. Returns the typed value when valid, and every problem with its position otherwise.
+ */
+export function validateDocument<K extends 'platform' | 'tenant'>(
+  kind: K,
+  source: YamlSource,
+  data: unknown,
+): { value?: K extends 'platform' ? Platform : Tenant; problems: Problem[] } {
+  const validate = compile()[kind];
+  if (validate(data)) return { value: data as K extends 'platform' ? Platform : Tenant, problems: [] };
+  return { problems: translate(source, validate.errors ?? []) };
+}
+
+function pointer(instancePath: string): PathSegment[] {
+  if (!instancePath) return [];
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Turns ajv's errors into one readable problem per mistake. */
+function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
+  // An anyOf with an `x-expected` text speaks for all its branches.
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf' && (e.parentSchema as SchemaNode)?.['x-expected']);
+  const coveredByAnyOf = (e: ErrorObject): boolean =>
+    e.keyword !== 'anyOf' &&
+    anyOfs.some((a) => e.instancePath.startsWith(a.instancePath) && e.schemaPath.startsWith(a.schemaPath.replace(/\/anyOf$/, '/anyOf/')));
+  // propertyNames reports once for the key and once for the map; keep the one about the key.
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (coveredByAnyOf(e) || (e.keyword === 'propertyNames' && !e.params.propertyName)) continue;
+    if (e.keyword === 'if') continue;
+    const problem = translateOne(source, e);
+    if (!problem) continue;
+    const key = `${problem.line}:${problem.col}:${problem.path}:${problem.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+function translateOne(source: YamlSource, e: ErrorObject): Problem | undefined {
+  const path = pointer(e.instancePath);
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  const expected = parent['x-expected'];
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const allowed = Object.keys(parent.properties ?? {});
+      const hint = closest(key, allowed);
+      const suggestion = hint ? ` (did you mean "${hint}"?)` : '';
+      return source.problem([...path, key], `unknown key "${key}"${suggestion}; allowed keys: ${allowed.join(', ')}`, true);
+    }
+    case 'required':
+      return source.problem(path, `missing required key "${e.params.missingProperty}"`);
+    case 'propertyNames': {
+      const key = String(e.params.propertyName);
+      const keyExpected = ((e.schema ?? {}) as SchemaNode)['x-expected'] ?? 'a valid key';
+      return source.problem([...path, key], `key ${show(key)} is not ${keyExpected}`, true);
+    }
+    case 'enum':
+      return source.problem(path, `${show(e.data)} is not allowed; must be one of ${listOf((e.params.allowedValues as unknown[]).map(String))}`);
+    case 'const':
+      return source.problem(path, `must be ${show(e.params.allowedValue)} (got ${show(e.data)})`);
+    case 'type': {
+      const types = String(e.params.type).split(',');
+      return source.problem(path, `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')} (got ${show(e.data)})`);
+    }
+    case 'pattern':
+    case 'format':
+      return source.problem(path, `${show(e.data)} is not ${expected ?? `valid (pattern ${e.params.pattern})`}`);
+    case 'anyOf':
+      return source.problem(path, `${show(e.data)} is not ${expected}`);
+    case 'minimum':
+      return source.problem(path, `must be at least ${e.params.limit} (got ${show(e.data)})`);
+    case 'maximum':
+      return source.problem(path, `must be at most ${e.params.limit} (got ${show(e.data)})`);
+    case 'minLength':
+      return source.problem(path, e.params.limit === 1 ? 'must not be empty' : `must be at least ${e.params.limit} characters long`);
+    case 'maxLength':
+      return source.problem(path, `must be at most ${e.params.limit} characters long (got ${String(e.data).length})`);
+    case 'minItems':
+      return source.problem(path, `must list at least ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`);
+    case 'uniqueItems':
+      return source.problem([...path, e.params.i as number], `duplicate of item ${e.params.j}: ${show((e.data as unknown[])[e.params.i as number])}`);
+    case 'minProperties':
+      return source.problem(path, `must set at least one of: ${Object.keys(parent.properties ?? {}).join(', ')}`);
+    default:
+      return source.problem(path, e.message ?? `fails ${e.keyword}`);
+  }
+}

@@ -1,0 +1,95 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Document } from 'yaml';
+import { PathSegment, Problem, formatPath } from './problems';
+
+/** A parsed YAML file that can point back at the line and column of any value or key in it. */
+export class YamlSource {
+  /** Parses `text`; syntax problems are returned with the source rather than thrown. */
+  static parse(file: string, text: string): { source: YamlSource; problems: Problem[] } {
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    const problems: Problem[] = [];
+    const list = Array.isArray(docs) ? docs : [];
+    const content = list.filter((d) => d.contents !== null);
+    const source = new YamlSource(file, lineCounter, content[0] ?? list[0]);
+    for (const doc of list) {
+      for (const err of [...doc.errors, ...doc.warnings]) {
+        const [line, col] = source.lineCol(err.pos[0]);
+        problems.push({ file, line, col, path: '', message: yamlMessage(err.code, err.message) });
+      }
+    }
+    if (content.length > 1) {
+      const [line, col] = source.lineCol(content[1].range[0]);
+      problems.push({ file, line, col, path: '', message: 'a file holds exactly one document; move the second one to its own file' });
+    }
+    if (content.length === 0 && problems.length === 0) {
+      problems.push({ file, line: 1, col: 1, path: '', message: 'the file is empty' });
+    }
+    return { source, problems };
+  }
+
+  private constructor(
+    readonly file: string,
+    private readonly lineCounter: LineCounter,
+    private readonly doc: Document | undefined,
+  ) {}
+
+  /** The document as plain data (undefined when the file has no content). */
+  toJS(): unknown {
+    return this.doc ? this.doc.toJS({ maxAliasCount: 1000 }) : undefined;
+  }
+
+  /**
+   * Builds a problem located at the value under `segments`, or at its key when `atKey` is set.
+   * Where the path does not exist (a missing key), the nearest existing ancestor is used.
+   */
+  problem(segments: readonly PathSegment[], message: string, atKey = false): Problem {
+    const offset = this.offsetOf(segments, atKey);
+    const [line, col] = offset === undefined ? [0, 0] : this.lineCol(offset);
+    return { file: this.file, line, col, path: formatPath(segments), message };
+  }
+
+  /** True when the document has a node at `segments` (used to tell explicit values from defaults). */
+  has(segments: readonly PathSegment[]): boolean {
+    return this.walk(segments).found;
+  }
+
+  private offsetOf(segments: readonly PathSegment[], atKey: boolean): number | undefined {
+    const { node, keyNode, found } = this.walk(segments);
+    const target = found && atKey && keyNode ? keyNode : node;
+    return target?.range?.[0];
+  }
+
+  private walk(segments: readonly PathSegment[]): { node?: Node; keyNode?: Node; found: boolean } {
+    let node = (this.doc?.contents ?? undefined) as Node | undefined;
+    let keyNode: Node | undefined;
+    for (const seg of segments) {
+      let next: Node | undefined;
+      let nextKey: Node | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (pair) {
+          nextKey = pair.key as Node;
+          next = (pair.value ?? pair.key) as Node;
+        }
+      } else if (isSeq(node) && typeof seg === 'number') {
+        next = node.items[seg] as Node | undefined;
+      }
+      if (!next) return { node, keyNode, found: false };
+      node = next;
+      keyNode = nextKey;
+    }
+    return { node, keyNode, found: true };
+  }
+
+  private lineCol(offset: number): [number, number] {
+    const pos = this.lineCounter.linePos(offset);
+    return [pos.line, pos.col];
+  }
+}
+
+function yamlMessage(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'duplicate key; each key may appear once in a mapping';
+  // The library's messages carry a source excerpt after the first line; keep the sentence only.
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+}
