@@ -62,7 +62,14 @@ export const nginxFlavour: ControllerFlavour = {
       allowSnippetAnnotations: false,
       service,
     };
-    if (s.namespaced) controller.scope = { enabled: true, namespace: s.namespace };
+    if (s.namespaced) {
+      controller.scope = { enabled: true, namespace: s.namespace };
+      // The chart's admission webhook otherwise sees every Ingress in the cluster with
+      // failurePolicy Fail: one tenant's controller being down would block everyone's changes.
+      controller.admissionWebhooks = {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } },
+      };
+    }
     if (s.serviceMonitorLabels) {
       controller.metrics = {
         enabled: true,

@@ -87,7 +87,7 @@ export interface RouteModel {
 
 export interface TenantModel {
   readonly name: string;
-  /** Spec file, relative as given, for the generated-file header. */
+  /** Spec file relative to the platform file's folder, for the generated-file header. */
   readonly file: string;
   readonly namespace: string;
   readonly domain: string;
@@ -103,7 +103,7 @@ export interface TenantModel {
 export interface EnvironmentModel {
   readonly name: string;
   readonly domain: string;
-  /** Platform spec file, for the generated-file header. */
+  /** Platform spec file name, for the generated-file header. */
   readonly platformFile: string;
   readonly flux: FluxModel;
   readonly monitoring: MonitoringModel;

@@ -342,7 +342,7 @@ class Resolver {
 
     return {
       name: f.name,
-      file: f.loaded.file,
+      file: f.loaded.name,
       namespace: f.namespace,
       domain,
       className,
@@ -549,7 +549,7 @@ class Resolver {
     return {
       name: env.name,
       domain: env.domain,
-      platformFile: this.platform.file,
+      platformFile: this.platform.name,
       flux,
       monitoring,
       issuers,

@@ -1,10 +1,10 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import { EnvironmentModel } from '../model/model';
 import { PlatformChart } from '../platform-chart';
 import { TenantChart } from '../tenant-chart';
 import { fileOf } from './placement';
+import { emitYaml } from './yaml-emit';
 
 /** One rendered file, its path relative to the output root (always with forward slashes). */
 export interface OutputFile {
@@ -100,7 +100,7 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
 }
 
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return emitYaml(value);
 }
 
 function header(sources: readonly string[]): string {

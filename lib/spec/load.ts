@@ -9,6 +9,11 @@ import { YamlSource } from './yaml-source';
 export interface Loaded<T> {
   /** File name as the user should read it (relative to the working directory when possible). */
   readonly file: string;
+  /**
+   * Machine-independent name for generated-file headers: the path relative to the folder that
+   * holds platform.yaml, with forward slashes (e.g. tenants/acme.yaml).
+   */
+  readonly name: string;
   readonly source: YamlSource;
   readonly value: T;
 }
@@ -31,13 +36,14 @@ export interface LoadOptions {
 /** Reads and validates platform.yaml and every tenants/*.yaml; never throws for bad input. */
 export function loadInput(opts: LoadOptions): LoadResult {
   const problems: Problem[] = [];
-  const platformDoc = readDocument(opts.platformFile, 'platform', problems);
+  const base = path.dirname(path.resolve(opts.platformFile));
+  const platformDoc = readDocument(opts.platformFile, 'platform', problems, base);
 
   const tenants: Loaded<Tenant>[] = [];
   const files = listTenantFiles(opts.tenantsDir, problems);
   const byName = new Map<string, string>();
   for (const file of files) {
-    const loaded = readDocument(file, 'tenant', problems);
+    const loaded = readDocument(file, 'tenant', problems, base);
     const stem = path.basename(file).replace(/\.ya?ml$/, '');
     const earlier = byName.get(stem);
     if (earlier !== undefined) {
@@ -67,6 +73,7 @@ function readDocument<K extends 'platform' | 'tenant'>(
   file: string,
   kind: K,
   problems: Problem[],
+  base: string,
 ): Loaded<K extends 'platform' ? Platform : Tenant> | undefined {
   const shown = display(file);
   let text: string;
@@ -89,7 +96,8 @@ function readDocument<K extends 'platform' | 'tenant'>(
     problems.push(...invalid);
     return undefined;
   }
-  return { file: shown, source, value };
+  const name = path.relative(base, path.resolve(file)).split(path.sep).join('/');
+  return { file: shown, name, source, value };
 }
 
 function listTenantFiles(dir: string, problems: Problem[]): string[] {

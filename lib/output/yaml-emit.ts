@@ -1,0 +1,106 @@
+/**
+ * A small block-style YAML emitter for plain JSON data (what ApiObject.toJson returns). It is
+ * several times faster than a general YAML library and its output is stable: keys in the order
+ * given, two-space indentation, no line folding, no anchors. A string is written bare only when
+ * no YAML 1.1 or 1.2 parser could read it as anything but that string; otherwise it is written
+ * double-quoted with JSON escapes, which are valid YAML escapes.
+ */
+export function emitYaml(value: unknown): string {
+  const out: string[] = [];
+  if (isCollection(value) && !isEmpty(value)) block(value, 0, out);
+  else out.push(scalar(value), '\n');
+  return out.join('');
+}
+
+type Json = unknown;
+
+/**
+ * Bare strings start with a letter or "/" and use characters with no YAML meaning inside a
+ * block-context plain scalar; the checks below rule out the few sequences that still have one.
+ */
+const PLAIN = /^[A-Za-z/][-A-Za-z0-9_./@%+=~:,;()<>{}[\]$|*!?"' ]*$/;
+/** Words some YAML version reads as booleans, null or (1.1, loosely) a float such as e2. */
+const KEYWORDS = /^(true|false|yes|no|on|off|y|n|null|~|[eE][-+]?[0-9][0-9_]*)$/i;
+/** Strings that start with a digit or "." and are still bare: durations, versions, addresses, ids. */
+const DIGIT_LED = /^[0-9.][-A-Za-z0-9_./]*$/;
+/** YAML 1.1 dates (a plain 2026-11-22 is a timestamp there). */
+const DATE = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$/;
+
+/**
+ * True when a string that starts with a digit or "." cannot be read as a number (any base, with
+ * underscores or exponent), .inf/.nan or a date by YAML 1.1 or 1.2.
+ */
+function digitLedIsString(s: string): boolean {
+  if (!DIGIT_LED.test(s)) return false;
+  if (s.includes('/')) return true; // no number or date has a slash
+  if (/^\.(inf|nan)$/i.test(s)) return false;
+  if (/[g-np-wyzG-NP-WYZ]/.test(s)) return true; // letters no numeric form uses (hex digits, x, o, e; .inf/.nan aside)
+  if (!/[A-Za-z]/.test(s) && (s.match(/\./g) ?? []).length >= 2) return true; // 4.15.1, 20.10.0.4
+  if (/[0-9][_.]?-|[^eE0-9]-/.test(s.slice(1)) && !DATE.test(s) && !/[eE][-+]/.test(s)) return true; // uuids
+  return false;
+}
+
+function quoteIfNeeded(s: string): string {
+  const bare =
+    (PLAIN.test(s) && !KEYWORDS.test(s)) || digitLedIsString(s);
+  if (
+    bare &&
+    !s.endsWith(' ') &&
+    !s.endsWith(':') &&
+    !s.includes(': ') &&
+    !s.includes(' #') &&
+    !s.includes('  ')
+  ) {
+    return s;
+  }
+  return JSON.stringify(s);
+}
+
+function scalar(v: Json): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return quoteIfNeeded(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to YAML`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return '[]';
+  if (typeof v === 'object') return '{}';
+  throw new Error(`cannot write a ${typeof v} to YAML`);
+}
+
+function isCollection(v: Json): v is Record<string, Json> | Json[] {
+  return v !== null && typeof v === 'object';
+}
+
+function isEmpty(v: Record<string, Json> | Json[]): boolean {
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+}
+
+/** Writes a non-empty collection whose first line starts at the current position. */
+function block(v: Record<string, Json> | Json[], indent: number, out: string[], inlineFirst = false): void {
+  const pad = ' '.repeat(indent);
+  let first = inlineFirst;
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      out.push(first ? '' : pad, '- ');
+      first = false;
+      if (isCollection(item) && !isEmpty(item)) block(item, indent + 2, out, true);
+      else out.push(scalar(item), '\n');
+    }
+    return;
+  }
+  for (const key of Object.keys(v)) {
+    const item = v[key];
+    if (item === undefined) continue;
+    out.push(first ? '' : pad, quoteIfNeeded(key), ':');
+    first = false;
+    if (isCollection(item) && !isEmpty(item)) {
+      out.push('\n');
+      // Sequences under a key are indented one step, like the maps are.
+      block(item, indent + 2, out);
+    } else {
+      out.push(' ', scalar(item), '\n');
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { run } from '../lib/cli';
+import { captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
+
+const ROOT = path.resolve(__dirname, '..');
+const NOTICE = 'notice: ingress-nginx is retired upstream (no fixes since March 2026); plan a move to another controller flavour';
+const USAGE_FIRST_LINE = 'usage: tenant-edge <command> [options]';
+
+const A = 'tenants/alpha.yaml';
+const C = 'tenants/charlie.yaml';
+
+let fixture: SpecFixture;
+
+beforeEach(() => {
+  fixture = SpecFixture.create();
+});
+
+afterEach(() => {
+  fixture.cleanup();
+});
+
+/** Runs the CLI in the fixture folder and returns the exit code and everything it printed. */
+function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+  const io = captureIo();
+  const code = fixture.inDir(() => run(argv, io.io));
+  return { code, out: io.out, err: io.err };
+}
+
+/** Names in the fixture folder, without the input itself. */
+function extraEntries(): string[] {
+  return fs.readdirSync(fixture.dir).filter((n) => n !== 'platform.yaml' && n !== 'tenants').sort();
+}
+
+function breakInput(): void {
+  fixture.replace(A, '- name: status', '- name: web').replace(C, 'namespace: team-charlie', 'namespace: kube-public');
+}
+
+const INVALID_LINES = [
+  `${A}:19:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`,
+  `${C}:6:14: spec.namespace: namespace "kube-public" is reserved for the platform; set spec.namespace to another name`,
+];
+
+describe('usage', () => {
+  test.each([['--help'], ['-h'], ['synth', '--help']].map((argv) => [argv.join(' '), argv] as const))('%s prints the usage and exits 0', (_name, argv) => {
+    const r = cli(...argv);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe(USAGE_FIRST_LINE);
+    expect(r.out).toContain('exit codes: 0 success, 1 invalid input, 2 usage error');
+    expect(r.err).toEqual([]);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('no command exits 2 and says a command is missing', () => {
+    const r = cli();
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe('tenant-edge: missing command; use synth or validate');
+    expect(r.err[1]).toBe(USAGE_FIRST_LINE);
+    expect(r.out).toEqual([]);
+  });
+
+  test('an unknown command exits 2 and names it', () => {
+    const r = cli('render');
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe('tenant-edge: unknown command "render"; use synth or validate');
+    expect(r.err[1]).toBe(USAGE_FIRST_LINE);
+    expect(r.out).toEqual([]);
+  });
+
+  test('an unknown option exits 2 and names it', () => {
+    const r = cli('synth', '--outdir', 'x');
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toMatch(/^tenant-edge: Unknown option '--outdir'/);
+    expect(r.err[1]).toBe(USAGE_FIRST_LINE);
+    expect(r.out).toEqual([]);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('an option without its value exits 2', () => {
+    const r = cli('synth', '--out');
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toMatch(/^tenant-edge: Option '--out <value>' argument missing/);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('an extra positional argument exits 2 and names it', () => {
+    const r = cli('synth', 'prod');
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe('tenant-edge: unexpected argument "prod"');
+    expect(r.err[1]).toBe(USAGE_FIRST_LINE);
+    expect(r.out).toEqual([]);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('--env with an unknown environment exits 2, lists the environments and writes nothing', () => {
+    const r = cli('synth', '--env', 'staging');
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual(['tenant-edge: unknown environment "staging"; platform.yaml defines: dev, prod']);
+    expect(r.out).toEqual([]);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('--out pointing at a non-empty folder without the tenant-edge README exits 2 and deletes nothing', () => {
+    fixture.write('manifests/app.yaml', 'kind: ConfigMap\n').write('manifests/README.md', '# My manifests\n');
+    const before = snapshotTree(fixture.path('manifests'));
+    const r = cli('synth', '--out', 'manifests');
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([
+      'tenant-edge: refusing to replace manifests: it is not empty and has no tenant-edge README.md; remove it or choose another --out',
+    ]);
+    expect(r.out).toEqual([]);
+    expect(snapshotTree(fixture.path('manifests'))).toEqual(before);
+    expect(extraEntries()).toEqual(['manifests']);
+  });
+
+  test('--out pointing at a file exits 2 and leaves it alone', () => {
+    fixture.write('out.txt', 'keep me\n');
+    const r = cli('synth', '--out', 'out.txt');
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual(['tenant-edge: out.txt exists and is not a directory']);
+    expect(fixture.read('out.txt')).toBe('keep me\n');
+    expect(extraEntries()).toEqual(['out.txt']);
+  });
+});
+
+describe('synth', () => {
+  test('writes every environment and prints a summary line', () => {
+    const r = cli('synth');
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual([NOTICE]);
+    expect(r.out).toHaveLength(1);
+    const m = /^wrote dist: 3 tenants, 2 environments \(dev, prod\), (\d+) objects, (\d+) files in \d+ ms$/.exec(r.out[0]);
+    expect(m).not.toBeNull();
+    const tree = snapshotTree(fixture.path('dist'));
+    // Every file the summary counts, plus the README that marks the folder.
+    expect(tree.size).toBe(Number(m![2]) + 1);
+    expect(tree.get('README.md')!.toString('utf8').startsWith('# Generated by tenant-edge')).toBe(true);
+    expect(fs.readdirSync(fixture.path('dist')).sort()).toEqual(['README.md', 'dev', 'prod']);
+    expect(extraEntries()).toEqual(['dist']);
+  });
+
+  test('--out, --platform and --tenants take paths relative to the working directory', () => {
+    fixture.write('specs/platform.yaml', fixture.read('platform.yaml'));
+    for (const t of ['alpha', 'bravo', 'charlie']) fixture.write(`specs/tenants/${t}.yaml`, fixture.read(`tenants/${t}.yaml`));
+    fixture.remove('platform.yaml').remove('tenants');
+    fixture.replace('specs/tenants/alpha.yaml', 'name: alpha', 'name: alfa');
+    const bad = cli('synth', '--platform', 'specs/platform.yaml', '--tenants', 'specs/tenants', '--out', 'build/out');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toEqual([
+      'specs/tenants/alpha.yaml:4:9: metadata.name: must equal the file name "alpha" (got "alfa"); rename the file or the tenant',
+      '1 problem found; nothing was written',
+    ]);
+    expect(fs.existsSync(fixture.path('build'))).toBe(false);
+
+    fixture.replace('specs/tenants/alpha.yaml', 'name: alfa', 'name: alpha');
+    const good = cli('synth', '--platform', 'specs/platform.yaml', '--tenants', 'specs/tenants', '--out', 'build/out');
+    expect(good.code).toBe(0);
+    expect(good.out[0]).toMatch(/^wrote build\/out: 3 tenants, 2 environments \(dev, prod\), \d+ objects, \d+ files in \d+ ms$/);
+    expect(fs.readdirSync(fixture.path('build/out')).sort()).toEqual(['README.md', 'dev', 'prod']);
+    expect(fs.readdirSync(fixture.path('build'))).toEqual(['out']);
+  });
+
+  test('--env prod renders only prod and keeps the dev folder of a previous run byte for byte', () => {
+    expect(cli('synth').code).toBe(0);
+    const devBefore = snapshotTree(fixture.path('dist/dev'));
+    const prodBefore = snapshotTree(fixture.path('dist/prod'));
+    const readmeBefore = fixture.read('dist/README.md');
+
+    // A change that would alter both environments.
+    fixture.replace(A, 'bodySize: 10m', 'bodySize: 20m');
+    const r = cli('synth', '--env', 'prod');
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual([NOTICE]);
+    expect(r.out).toHaveLength(1);
+    expect(r.out[0]).toMatch(/^wrote dist: 3 tenants, 1 environment \(prod\), \d+ objects, \d+ files in \d+ ms$/);
+
+    expect(snapshotTree(fixture.path('dist/dev'))).toEqual(devBefore);
+    const prodAfter = snapshotTree(fixture.path('dist/prod'));
+    expect(prodAfter).not.toEqual(prodBefore);
+    const prodText = [...prodAfter.values()].map((b) => b.toString('utf8')).join('\n');
+    expect(prodText).toContain('nginx.ingress.kubernetes.io/proxy-body-size: 20m');
+    expect(prodText).not.toContain('nginx.ingress.kubernetes.io/proxy-body-size: 10m');
+    expect(fixture.read('dist/README.md')).toBe(readmeBefore);
+    expect(fs.readdirSync(fixture.path('dist')).sort()).toEqual(['README.md', 'dev', 'prod']);
+    expect(extraEntries()).toEqual(['dist']);
+  });
+
+  test('invalid input exits 1, prints every problem and says how many and that nothing was written', () => {
+    breakInput();
+    const r = cli('synth');
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([...INVALID_LINES, '2 problems found; nothing was written']);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('a single problem is counted in the singular', () => {
+    fixture.replace(A, 'name: alpha', 'name: alfa');
+    const r = cli('synth');
+    expect(r.code).toBe(1);
+    expect(r.err[r.err.length - 1]).toBe('1 problem found; nothing was written');
+  });
+});
+
+describe('validate', () => {
+  test('checks the input and the rendered objects, exits 0 and writes nothing', () => {
+    const r = cli('validate');
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual([NOTICE]);
+    expect(r.out).toHaveLength(1);
+    expect(r.out[0]).toMatch(/^valid: 3 tenants, 2 environments \(dev, prod\), \d+ objects$/);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('leaves an existing output folder untouched', () => {
+    expect(cli('synth').code).toBe(0);
+    const before = snapshotTree(fixture.path('dist'));
+    fixture.replace(A, 'bodySize: 10m', 'bodySize: 20m');
+    expect(cli('validate').code).toBe(0);
+    expect(snapshotTree(fixture.path('dist'))).toEqual(before);
+    expect(extraEntries()).toEqual(['dist']);
+  });
+
+  test('invalid input exits 1 with the same report as synth', () => {
+    breakInput();
+    const r = cli('validate');
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([...INVALID_LINES, '2 problems found; nothing was written']);
+  });
+
+  test('--env with an unknown environment exits 2', () => {
+    const r = cli('validate', '--env', 'qa');
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual(['tenant-edge: unknown environment "qa"; platform.yaml defines: dev, prod']);
+  });
+});
+
+describe('the installed binary', () => {
+  test('reports invalid input on stderr without a stack trace and exits 1', () => {
+    const compiled = path.join(ROOT, 'build', 'lib', 'cli.js');
+    if (!fs.existsSync(compiled)) {
+      throw new Error(`${path.relative(ROOT, compiled)} is missing: run \`npm run build\` before this test`);
+    }
+    breakInput();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'tenant-edge.js'), 'synth'], {
+      cwd: fixture.dir,
+      encoding: 'utf8',
+      env: { ...process.env, TENANT_EDGE_DEBUG: '' },
+      timeout: 60_000,
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.stderr).not.toMatch(/^ {4}at /m);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toEqual([...INVALID_LINES, '2 problems found; nothing was written']);
+    expect(r.status).toBe(1);
+    expect(extraEntries()).toEqual([]);
+  });
+});

@@ -1,0 +1,1137 @@
+import { Testing } from 'cdk8s';
+import { AcmeIssuer, AcmeIssuerProps } from '../lib/acme-issuer';
+import { CertificateAlerts } from '../lib/certificate-alerts';
+import { ChartRepository } from '../lib/chart-repository';
+import { ControllerFlavour, ControllerSettings, nginxFlavour } from '../lib/controllers';
+import { FluxKustomization, FluxKustomizationProps } from '../lib/flux-kustomization';
+import { IngressController, IngressControllerProps } from '../lib/ingress-controller';
+import { IngressRoute, IngressRouteProps } from '../lib/ingress-route';
+import { AcmeSolver } from '../lib/model/model';
+import { placeIn } from '../lib/output/placement';
+import { synthObjects } from '../lib/output/render';
+import { RouteCertificate, RouteCertificateProps } from '../lib/route-certificate';
+import { TenantNamespace } from '../lib/tenant-namespace';
+import {
+  environmentsFor,
+  fileObjects,
+  freshChart,
+  Manifest,
+  ofKind,
+  renderPlatform,
+  renderTenant,
+  rendered,
+  schemaProblems,
+} from './support/construct-helpers';
+
+const MANAGED = 'app.kubernetes.io/managed-by';
+const TENANT = 'toolkit.fluxcd.io/tenant';
+const PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+
+const HTTP01: AcmeSolver = { http01: { ingressClassName: 'nginx-acme' } };
+const DNS01: AcmeSolver = {
+  dns01: {
+    azureDNS: {
+      subscriptionID: 'sub-0001',
+      resourceGroupName: 'dns-rg',
+      hostedZoneName: 'example.com',
+      managedIdentityClientID: 'client-0002',
+      environment: 'AzureChinaCloud',
+    },
+  },
+};
+
+// ------------------------------------------------------------------------------------ AcmeIssuer
+
+describe('AcmeIssuer', () => {
+  const base: AcmeIssuerProps = {
+    name: 'letsencrypt',
+    server: 'https://acme.example.org/directory',
+    email: 'ops@example.com',
+    solver: HTTP01,
+  };
+  const build = (overrides: Partial<AcmeIssuerProps> = {}): Manifest =>
+    rendered(new AcmeIssuer(freshChart(), 'Issuer', { ...base, ...overrides }));
+
+  test('renders a cluster-scoped ClusterIssuer without a namespace by default', () => {
+    const o = build();
+    expect(o.apiVersion).toBe('cert-manager.io/v1');
+    expect(o.kind).toBe('ClusterIssuer');
+    expect(o.metadata.name).toBe('letsencrypt');
+    expect(o.metadata).not.toHaveProperty('namespace');
+  });
+
+  test('renders a namespaced Issuer when given a namespace', () => {
+    const o = build({ namespace: 'team-a' });
+    expect(o.kind).toBe('Issuer');
+    expect(o.metadata.name).toBe('letsencrypt');
+    expect(o.metadata.namespace).toBe('team-a');
+  });
+
+  test('passes the ACME server and contact address through', () => {
+    const acme = build().spec.acme;
+    expect(acme.server).toBe('https://acme.example.org/directory');
+    expect(acme.email).toBe('ops@example.com');
+  });
+
+  test('stores the account key in <name>-account-key by default', () => {
+    expect(build().spec.acme.privateKeySecretRef).toEqual({ name: 'letsencrypt-account-key' });
+    expect(build({ name: 'other' }).spec.acme.privateKeySecretRef).toEqual({ name: 'other-account-key' });
+  });
+
+  test('uses the given account key Secret instead of the default', () => {
+    expect(build({ accountKeySecret: 'acme-key' }).spec.acme.privateKeySecretRef).toEqual({ name: 'acme-key' });
+  });
+
+  test.each([
+    ['ClusterIssuer', undefined],
+    ['Issuer', 'team-a'],
+  ])('an http01 solver renders http01.ingress.ingressClassName (%s)', (_kind, namespace) => {
+    expect(build({ namespace }).spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx-acme' } } }]);
+  });
+
+  test.each([
+    ['ClusterIssuer', undefined],
+    ['Issuer', 'team-a'],
+  ])('a dns01 solver renders azureDNS with cert-manager\'s exact key spelling (%s)', (_kind, namespace) => {
+    expect(build({ namespace, solver: DNS01 }).spec.acme.solvers).toEqual([
+      {
+        dns01: {
+          azureDNS: {
+            subscriptionID: 'sub-0001',
+            resourceGroupName: 'dns-rg',
+            hostedZoneName: 'example.com',
+            environment: 'AzureChinaCloud',
+            managedIdentity: { clientID: 'client-0002' },
+          },
+        },
+      },
+    ]);
+  });
+
+  test('labels: managed-by always, extra labels merged, no tenant label of its own', () => {
+    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    const labels = build({ labels: { team: 'a', [MANAGED]: 'someone-else' } }).metadata.labels;
+    expect(labels).toEqual({ team: 'a', [MANAGED]: 'tenant-edge' });
+    expect(labels).not.toHaveProperty([TENANT]);
+  });
+
+  test.each([
+    ['ClusterIssuer http01', {}],
+    ['ClusterIssuer dns01', { solver: DNS01 }],
+    ['Issuer http01', { namespace: 'team-a' }],
+    ['Issuer dns01', { namespace: 'team-a', solver: DNS01, accountKeySecret: 'k', labels: { team: 'a' } }],
+  ] as [string, Partial<AcmeIssuerProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides)])).toEqual([]);
+  });
+
+  test('fails schema validation if the dns01 keys were spelled the way the generated types spell them', () => {
+    // Guards the assertion above: the validator does notice camel-cased azureDns keys.
+    const o = build({ solver: DNS01 });
+    const az = o.spec.acme.solvers[0].dns01.azureDNS;
+    o.spec.acme.solvers[0].dns01 = { azureDns: { ...az, subscriptionId: az.subscriptionID } };
+    expect(schemaProblems([o])).not.toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------------- TenantNamespace
+
+describe('TenantNamespace', () => {
+  test('renders a v1 Namespace with exactly the given name', () => {
+    const o = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' }));
+    expect(o.apiVersion).toBe('v1');
+    expect(o.kind).toBe('Namespace');
+    expect(o.metadata.name).toBe('team-a');
+    expect(o.metadata).not.toHaveProperty('namespace');
+  });
+
+  test('keeps the namespace on prune by default', () => {
+    const o = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' }));
+    expect(o.metadata.annotations).toEqual({ [PRUNE]: 'disabled' });
+  });
+
+  test('keepOnPrune: true renders the annotation, keepOnPrune: false leaves it out', () => {
+    const kept = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme', keepOnPrune: true }));
+    expect(kept.metadata.annotations).toEqual({ [PRUNE]: 'disabled' });
+    const pruned = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme', keepOnPrune: false }));
+    expect(pruned.metadata).not.toHaveProperty('annotations');
+  });
+
+  test('labels: managed-by and the tenant label always win over extra labels, which are merged', () => {
+    const plain = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' }));
+    expect(plain.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
+    const o = rendered(
+      new TenantNamespace(freshChart(), 'Ns', {
+        name: 'team-a',
+        tenant: 'acme',
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted', [TENANT]: 'intruder', [MANAGED]: 'x' },
+      }),
+    );
+    expect(o.metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      [MANAGED]: 'tenant-edge',
+      [TENANT]: 'acme',
+    });
+  });
+
+  test.each([true, false])('passes schema validation (keepOnPrune: %s)', (keepOnPrune) => {
+    const o = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme', keepOnPrune, labels: { a: 'b' } }));
+    expect(schemaProblems([o])).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------------- ChartRepository
+
+describe('ChartRepository', () => {
+  test('renders a Flux HelmRepository with exactly the given name and namespace', () => {
+    const o = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'ingress-nginx', namespace: 'flux-system', url: 'https://charts.example.com' }));
+    expect(o.apiVersion).toBe('source.toolkit.fluxcd.io/v1');
+    expect(o.kind).toBe('HelmRepository');
+    expect(o.metadata.name).toBe('ingress-nginx');
+    expect(o.metadata.namespace).toBe('flux-system');
+    expect(o.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(o.spec.url).toBe('https://charts.example.com');
+  });
+
+  test('refreshes every hour by default and at the given interval otherwise', () => {
+    const def = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'r', namespace: 'flux-system', url: 'https://charts.example.com' }));
+    expect(def.spec.interval).toBe('1h');
+    const custom = rendered(
+      new ChartRepository(freshChart(), 'Repo', { name: 'r', namespace: 'flux-system', url: 'https://charts.example.com', interval: '15m' }),
+    );
+    expect(custom.spec.interval).toBe('15m');
+  });
+
+  test.each([
+    ['oci://ghcr.io/example/charts', 'oci'],
+    ['https://charts.example.com', undefined],
+    ['https://charts.example.com/oci://not-a-prefix', undefined],
+  ])('url %s renders type %s', (url, type) => {
+    const o = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'r', namespace: 'flux-system', url }));
+    if (type === undefined) expect(o.spec).not.toHaveProperty('type');
+    else expect(o.spec.type).toBe(type);
+  });
+
+  test.each(['oci://ghcr.io/example/charts', 'https://charts.example.com'])('passes schema validation (%s)', (url) => {
+    const o = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'r', namespace: 'flux-system', url, interval: '30m' }));
+    expect(schemaProblems([o])).toEqual([]);
+  });
+});
+
+// ----------------------------------------------------------------------------- IngressController
+
+describe('IngressController', () => {
+  const settings: ControllerSettings = {
+    namespace: 'acme',
+    releaseName: 'ingress-nginx-acme',
+    className: 'nginx-acme',
+    controllerValue: 'k8s.io/ingress-nginx-acme',
+    replicas: 2,
+    namespaced: true,
+    cloud: 'generic',
+  };
+  const base: IngressControllerProps = {
+    ...settings,
+    flavour: nginxFlavour,
+    repository: { name: 'ingress-nginx', namespace: 'flux-system' },
+  };
+  const build = (overrides: Partial<IngressControllerProps> = {}): Manifest =>
+    rendered(new IngressController(freshChart(), 'Controller', { ...base, ...overrides }));
+
+  test('renders a Flux HelmRelease in the controller namespace, named after the flavour by default', () => {
+    const o = build();
+    expect(o.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
+    expect(o.kind).toBe('HelmRelease');
+    expect(o.metadata.name).toBe(nginxFlavour.helmReleaseName);
+    expect(o.metadata.name).toBe('ingress-nginx');
+    expect(o.metadata.namespace).toBe('acme');
+  });
+
+  test('uses the given HelmRelease object name', () => {
+    expect(build({ helmReleaseName: 'edge-controller' }).metadata.name).toBe('edge-controller');
+  });
+
+  test('sets the Helm release name from the settings', () => {
+    expect(build().spec.releaseName).toBe('ingress-nginx-acme');
+  });
+
+  test('installs the flavour\'s pinned chart from the given HelmRepository by default', () => {
+    expect(build().spec.chart).toEqual({
+      spec: {
+        chart: nginxFlavour.defaultChart.name,
+        version: nginxFlavour.defaultChart.version,
+        sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' },
+      },
+    });
+    expect(build().spec.chart.spec.chart).toBe('ingress-nginx');
+  });
+
+  test('installs the given chart instead of the flavour\'s', () => {
+    const o = build({
+      chart: { repository: 'oci://ghcr.io/example', name: 'my-nginx', version: '9.8.7' },
+      repository: { name: 'mirror', namespace: 'sources' },
+    });
+    expect(o.spec.chart.spec).toEqual({
+      chart: 'my-nginx',
+      version: '9.8.7',
+      sourceRef: { kind: 'HelmRepository', name: 'mirror', namespace: 'sources' },
+    });
+  });
+
+  test('reconciles every 10m by default and at the given interval otherwise', () => {
+    expect(build().spec.interval).toBe('10m');
+    expect(build({ interval: '1h' }).spec.interval).toBe('1h');
+  });
+
+  test('install and upgrade retry on failure every 2m by default, and upgrades clean up on failure', () => {
+    const spec = build().spec;
+    expect(spec.install).toEqual({ strategy: { name: 'RetryOnFailure', retryInterval: '2m' } });
+    expect(spec.upgrade).toEqual({ strategy: { name: 'RetryOnFailure', retryInterval: '2m' }, cleanupOnFail: true });
+  });
+
+  test('the given retryInterval applies to install and upgrade', () => {
+    const spec = build({ retryInterval: '30s' }).spec;
+    expect(spec.install.strategy.retryInterval).toBe('30s');
+    expect(spec.upgrade.strategy.retryInterval).toBe('30s');
+  });
+
+  test('values come from the flavour for these settings', () => {
+    const o = build();
+    expect(o.spec.values).toEqual(nginxFlavour.values(settings));
+    expect(o.spec.values.controller.ingressClassResource.name).toBe('nginx-acme');
+    expect(o.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'acme' });
+  });
+
+  test('values come from whichever flavour is given', () => {
+    const marker: ControllerFlavour = { ...nginxFlavour, values: (s) => ({ marker: { release: s.releaseName, ns: s.namespace } }) };
+    expect(build({ flavour: marker }).spec.values).toEqual({ marker: { release: 'ingress-nginx-acme', ns: 'acme' } });
+  });
+
+  test('exposes the IngressClass routes use', () => {
+    const c = new IngressController(freshChart(), 'Controller', { ...base, className: 'edge-a' });
+    expect(c.className).toBe('edge-a');
+    expect((c.apiObject.toJson() as Manifest).spec.values.controller.ingressClassResource.name).toBe('edge-a');
+  });
+
+  test('labels: managed-by always, extra labels merged', () => {
+    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(build({ labels: { [TENANT]: 'acme', [MANAGED]: 'helm' } }).metadata.labels).toEqual({
+      [TENANT]: 'acme',
+      [MANAGED]: 'tenant-edge',
+    });
+  });
+
+  test.each([
+    ['dedicated, generic', {}],
+    ['shared, azure with a static address and metrics', {
+      namespace: 'ingress-nginx',
+      releaseName: 'ingress-nginx',
+      className: 'nginx',
+      namespaced: false,
+      cloud: 'azure',
+      loadBalancerIP: '20.0.0.1',
+      resourceGroup: 'net-rg',
+      serviceMonitorLabels: { release: 'prom' },
+      interval: '5m',
+      retryInterval: '1m',
+      helmReleaseName: 'edge',
+      labels: { a: 'b' },
+    }],
+  ] as [string, Partial<IngressControllerProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides)])).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------------ RouteCertificate
+
+describe('RouteCertificate', () => {
+  const base: RouteCertificateProps = {
+    name: 'web-tls',
+    namespace: 'acme',
+    secretName: 'web-secret',
+    dnsNames: ['acme.example.com', 'www.acme.example.com'],
+    issuer: { kind: 'ClusterIssuer', name: 'letsencrypt' },
+  };
+  const build = (overrides: Partial<RouteCertificateProps> = {}): Manifest =>
+    rendered(new RouteCertificate(freshChart(), 'Cert', { ...base, ...overrides }));
+
+  test('renders a cert-manager Certificate with exactly the given name, namespace and Secret', () => {
+    const o = build();
+    expect(o.apiVersion).toBe('cert-manager.io/v1');
+    expect(o.kind).toBe('Certificate');
+    expect(o.metadata.name).toBe('web-tls');
+    expect(o.metadata.namespace).toBe('acme');
+    expect(o.spec.secretName).toBe('web-secret');
+  });
+
+  test('lists the DNS names in the given order', () => {
+    expect(build().spec.dnsNames).toEqual(['acme.example.com', 'www.acme.example.com']);
+    expect(build({ dnsNames: ['*.acme.example.com'] }).spec.dnsNames).toEqual(['*.acme.example.com']);
+  });
+
+  test.each([
+    ['ClusterIssuer', 'letsencrypt'],
+    ['Issuer', 'local-http01'],
+  ] as const)('references a %s with group, kind and name', (kind, name) => {
+    expect(build({ issuer: { kind, name } }).spec.issuerRef).toEqual({ group: 'cert-manager.io', kind, name });
+  });
+
+  test('rotates the private key on every renewal', () => {
+    expect(build().spec.privateKey).toEqual({ rotationPolicy: 'Always' });
+  });
+
+  test('labels: managed-by always, extra labels merged', () => {
+    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(build({ labels: { [TENANT]: 'acme' } }).metadata.labels).toEqual({ [TENANT]: 'acme', [MANAGED]: 'tenant-edge' });
+  });
+
+  test.each(['ClusterIssuer', 'Issuer'] as const)('passes schema validation (%s)', (kind) => {
+    expect(schemaProblems([build({ issuer: { kind, name: 'x' }, labels: { a: 'b' } })])).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------- IngressRoute
+
+describe('IngressRoute', () => {
+  const base: IngressRouteProps = {
+    name: 'web',
+    namespace: 'acme',
+    className: 'nginx-acme',
+    hosts: ['acme.example.com', 'www.acme.example.com'],
+    paths: [
+      { path: '/', pathType: 'Prefix', service: 'web', port: 8080 },
+      { path: '/api', pathType: 'Exact', service: 'api', port: 'http' },
+    ],
+  };
+  const build = (overrides: Partial<IngressRouteProps> = {}): Manifest =>
+    rendered(new IngressRoute(freshChart(), 'Ingress', { ...base, ...overrides }));
+
+  const expectedPaths = [
+    { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } },
+    { path: '/api', pathType: 'Exact', backend: { service: { name: 'api', port: { name: 'http' } } } },
+  ];
+
+  test('renders a networking.k8s.io/v1 Ingress with exactly the given name and namespace', () => {
+    const o = build();
+    expect(o.apiVersion).toBe('networking.k8s.io/v1');
+    expect(o.kind).toBe('Ingress');
+    expect(o.metadata.name).toBe('web');
+    expect(o.metadata.namespace).toBe('acme');
+  });
+
+  test('sets the controller\'s IngressClass', () => {
+    expect(build().spec.ingressClassName).toBe('nginx-acme');
+    expect(build({ className: 'nginx' }).spec.ingressClassName).toBe('nginx');
+  });
+
+  test('renders one rule per host, each with every path', () => {
+    expect(build().spec.rules).toEqual([
+      { host: 'acme.example.com', http: { paths: expectedPaths } },
+      { host: 'www.acme.example.com', http: { paths: expectedPaths } },
+    ]);
+  });
+
+  test.each([
+    [443, { number: 443 }],
+    ['https', { name: 'https' }],
+    ['8080', { name: '8080' }],
+  ] as [number | string, object][])('port %p renders as %p', (port, expected) => {
+    const o = build({ hosts: ['a.example.com'], paths: [{ path: '/', pathType: 'ImplementationSpecific', service: 's', port }] });
+    expect(o.spec.rules[0].http.paths[0].backend.service.port).toEqual(expected);
+    expect(o.spec.rules[0].http.paths[0].pathType).toBe('ImplementationSpecific');
+  });
+
+  test('renders no tls block without a TLS Secret', () => {
+    expect(build().spec).not.toHaveProperty('tls');
+  });
+
+  test('a TLS Secret renders one tls entry listing every host', () => {
+    expect(build({ tlsSecretName: 'web-tls' }).spec.tls).toEqual([
+      { hosts: ['acme.example.com', 'www.acme.example.com'], secretName: 'web-tls' },
+    ]);
+  });
+
+  test.each([
+    ['not given', undefined],
+    ['empty', {}],
+  ])('renders no annotations key when annotations are %s', (_name, annotations) => {
+    expect(build({ annotations }).metadata).not.toHaveProperty('annotations');
+  });
+
+  test('renders the given annotations as they are', () => {
+    const annotations = { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true', 'nginx.ingress.kubernetes.io/proxy-body-size': '10m' };
+    expect(build({ annotations }).metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+      'nginx.ingress.kubernetes.io/proxy-body-size': '10m',
+    });
+  });
+
+  test('labels: managed-by always, extra labels merged', () => {
+    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(build({ labels: { [TENANT]: 'acme' } }).metadata.labels).toEqual({ [TENANT]: 'acme', [MANAGED]: 'tenant-edge' });
+  });
+
+  test.each([
+    ['plain HTTP without annotations', {}],
+    ['TLS, annotations and labels', { tlsSecretName: 'web-tls', annotations: { a: 'b' }, labels: { c: 'd' } }],
+  ] as [string, Partial<IngressRouteProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides)])).toEqual([]);
+  });
+
+  test('synthesizes through the chart with the same content and no name hashes', () => {
+    const chart = freshChart();
+    new IngressRoute(chart, 'Ingress', { ...base, tlsSecretName: 'web-tls' });
+    const objects = Testing.synth(chart) as Manifest[];
+    expect(objects).toHaveLength(1);
+    expect(objects[0].metadata.name).toBe('web');
+    expect(objects[0].spec.rules).toHaveLength(2);
+  });
+});
+
+// ----------------------------------------------------------------------------- CertificateAlerts
+
+describe('CertificateAlerts', () => {
+  const build = (overrides: Partial<ConstructorParameters<typeof CertificateAlerts>[2]> = {}): Manifest =>
+    rendered(new CertificateAlerts(freshChart(), 'Alerts', { namespace: 'team-a', tenant: 'acme', ...overrides }));
+  const rules = (o: Manifest): Manifest[] => o.spec.groups.flatMap((g: Manifest) => g.rules);
+  const rule = (o: Manifest, alert: string): Manifest => {
+    const found = rules(o).find((r) => r.alert === alert);
+    if (!found) throw new Error(`no alert ${alert}`);
+    return found;
+  };
+
+  test('renders a PrometheusRule named edge-certificates in the watched namespace by default', () => {
+    const o = build();
+    expect(o.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(o.kind).toBe('PrometheusRule');
+    expect(o.metadata.name).toBe('edge-certificates');
+    expect(o.metadata.namespace).toBe('team-a');
+  });
+
+  test('uses the given rule name', () => {
+    expect(build({ name: 'cert-alerts' }).metadata.name).toBe('cert-alerts');
+  });
+
+  test('has exactly the two alerts, expiring soon and not ready', () => {
+    expect(rules(build()).map((r) => r.alert)).toEqual(['TenantCertificateExpiringSoon', 'TenantCertificateNotReady']);
+  });
+
+  test('every expression filters on the namespace', () => {
+    for (const r of rules(build())) {
+      expect(typeof r.expr).toBe('string');
+      expect(r.expr).toContain('namespace="team-a"');
+    }
+    for (const r of rules(build({ namespace: 'other' }))) expect(r.expr).toContain('namespace="other"');
+  });
+
+  test('warns 21 days before expiry by default', () => {
+    const r = rule(build(), 'TenantCertificateExpiringSoon');
+    expect(r.expr).toBe('certmanager_certificate_expiration_timestamp_seconds{namespace="team-a"} - time() < 21 * 24 * 3600');
+  });
+
+  test('the expiry warning follows expiryWarningDays', () => {
+    const r = rule(build({ expiryWarningDays: 7 }), 'TenantCertificateExpiringSoon');
+    expect(r.expr).toContain('< 7 * 24 * 3600');
+    expect(r.expr).not.toContain('21');
+    expect(r.annotations.summary).toContain('7 days');
+  });
+
+  test('not-ready alert looks at certificates whose Ready condition is not True', () => {
+    expect(rule(build(), 'TenantCertificateNotReady').expr).toBe(
+      'max by (namespace, name) (certmanager_certificate_ready_status{namespace="team-a", condition!="True"}) == 1',
+    );
+  });
+
+  test('alert labels carry the tenant and a severity', () => {
+    const o = build();
+    expect(rule(o, 'TenantCertificateExpiringSoon').labels).toEqual({ tenant: 'acme', severity: 'warning' });
+    expect(rule(o, 'TenantCertificateNotReady').labels).toEqual({ tenant: 'acme', severity: 'critical' });
+  });
+
+  test('rule labels: managed-by and the tenant label always, extra labels merged', () => {
+    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
+    expect(build({ labels: { release: 'kube-prometheus-stack' } }).metadata.labels).toEqual({
+      release: 'kube-prometheus-stack',
+      [MANAGED]: 'tenant-edge',
+      [TENANT]: 'acme',
+    });
+  });
+
+  test.each([
+    ['defaults', {}],
+    ['everything set', { expiryWarningDays: 3, labels: { release: 'prom' }, name: 'x' }],
+  ] as [string, Partial<ConstructorParameters<typeof CertificateAlerts>[2]>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides)])).toEqual([]);
+  });
+});
+
+// ----------------------------------------------------------------------------- FluxKustomization
+
+describe('FluxKustomization', () => {
+  const base: FluxKustomizationProps = {
+    name: 'edge-tenant-acme',
+    namespace: 'flux-system',
+    path: './dist/prod/tenants/acme',
+    sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+  };
+  const build = (overrides: Partial<FluxKustomizationProps> = {}): Manifest =>
+    rendered(new FluxKustomization(freshChart(), 'Sync', { ...base, ...overrides }));
+
+  test('renders a Flux Kustomization with exactly the given name and namespace', () => {
+    const o = build();
+    expect(o.apiVersion).toBe('kustomize.toolkit.fluxcd.io/v1');
+    expect(o.kind).toBe('Kustomization');
+    expect(o.metadata.name).toBe('edge-tenant-acme');
+    expect(o.metadata.namespace).toBe('flux-system');
+  });
+
+  test('passes path and sourceRef through', () => {
+    const o = build();
+    expect(o.spec.path).toBe('./dist/prod/tenants/acme');
+    expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
+    const bucket = build({ sourceRef: { kind: 'Bucket', name: 'manifests' } });
+    expect(bucket.spec.sourceRef).toEqual({ kind: 'Bucket', name: 'manifests' });
+  });
+
+  test('prunes and waits by default', () => {
+    const spec = build().spec;
+    expect(spec.prune).toBe(true);
+    expect(spec.wait).toBe(true);
+  });
+
+  test('prune: false and wait: false are rendered as false', () => {
+    const spec = build({ prune: false, wait: false }).spec;
+    expect(spec.prune).toBe(false);
+    expect(spec.wait).toBe(false);
+  });
+
+  test('interval 10m, retryInterval 2m and timeout 5m by default; each can be overridden', () => {
+    const def = build().spec;
+    expect([def.interval, def.retryInterval, def.timeout]).toEqual(['10m', '2m', '5m']);
+    const custom = build({ interval: '1h', retryInterval: '30s', timeout: '15m' }).spec;
+    expect([custom.interval, custom.retryInterval, custom.timeout]).toEqual(['1h', '30s', '15m']);
+  });
+
+  test('dependsOn renders one {name} per dependency', () => {
+    expect(build({ dependsOn: ['edge-platform', 'infra'] }).spec.dependsOn).toEqual([{ name: 'edge-platform' }, { name: 'infra' }]);
+  });
+
+  test.each([
+    ['not given', undefined],
+    ['empty', []],
+  ])('dependsOn is absent when %s', (_name, dependsOn) => {
+    expect(build({ dependsOn }).spec).not.toHaveProperty('dependsOn');
+  });
+
+  test('labels: managed-by always, extra labels merged', () => {
+    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(build({ labels: { [TENANT]: 'acme' } }).metadata.labels).toEqual({ [TENANT]: 'acme', [MANAGED]: 'tenant-edge' });
+  });
+
+  test.each([
+    ['defaults', {}],
+    ['everything set', { dependsOn: ['edge-platform'], prune: false, wait: false, interval: '1h', retryInterval: '1m', timeout: '3m', labels: { a: 'b' } }],
+  ] as [string, Partial<FluxKustomizationProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides)])).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------ PlatformChart and TenantChart
+
+const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
+const CLIENT = '00000000-0000-0000-0000-000000000002';
+
+function platformYaml(opts: { monitoring?: boolean; sharedInProd?: boolean } = {}): string {
+  return `apiVersion: tenant-edge.dev/v1alpha1
+kind: Platform
+metadata:
+  name: test
+spec:
+  environments:
+    - name: prod
+      domain: prod.example.com
+      issuer: le-dns
+      dedicatedIngress: true
+      sharedIngress:
+        enabled: ${opts.sharedInProd ?? true}
+        replicas: 3
+${opts.sharedInProd === false ? '' : '        loadBalancerIP: 20.0.0.4\n'}    - name: dev
+      domain: dev.example.com
+      issuer: le-dns
+  issuers:
+    - name: le-dns
+      acme:
+        server: staging
+        email: ops@example.com
+        dns01:
+          azureDNS:
+            subscriptionID: ${SUBSCRIPTION}
+            resourceGroupName: dns-rg
+            hostedZoneName: example.com
+            managedIdentityClientID: ${CLIENT}
+    - name: le-http
+      acme:
+        server: production
+        email: ops@example.com
+        http01: {}
+    - name: le-special
+      environments: [prod]
+      acme:
+        server: https://acme.example.org/directory
+        email: ops@example.com
+        http01:
+          ingressClassName: special
+  ingress:
+    sharedClass: edge
+    loadBalancer:
+      cloud: azure
+      resourceGroup: net-rg
+  flux:
+    path: ./deploy/
+  monitoring:
+    enabled: ${opts.monitoring ?? true}
+    ruleLabels:
+      release: prom
+    expiryWarningDays: 14
+`;
+}
+
+function tenant(name: string, spec: string): string {
+  return `apiVersion: tenant-edge.dev/v1alpha1
+kind: Tenant
+metadata:
+  name: ${name}
+spec:
+${spec}`;
+}
+
+/** Dedicated in prod (the environment default), shared in dev; DNS-01 certificates. */
+const ALPHA = tenant('alpha', `  routes:
+    - name: web
+      hosts: ["@", www]
+      paths:
+        - { path: /, service: web, port: 8080 }
+        - { path: /api, service: api, port: http }
+      options:
+        sslRedirect: true
+    - name: plain
+      hosts: [plain]
+      tls: none
+      paths:
+        - { path: /, service: web, port: 80 }
+`);
+
+/** Always on the shared controller; HTTP-01 certificates through the shared class. */
+const BRAVO = tenant('bravo', `  ingress:
+    dedicated: false
+  tls:
+    issuer: le-http
+  routes:
+    - name: app
+      hosts: [app]
+      paths:
+        - { path: /, service: app, port: http }
+`);
+
+/** Prod only, own namespace name, dedicated controller with HTTP-01: needs a namespaced Issuer. */
+const CHARLIE = tenant('charlie', `  environments: [prod]
+  namespace: charlie-web
+  tls:
+    issuer: le-http
+  routes:
+    - name: shop
+      hosts: [shop]
+      paths:
+        - { path: /, service: shop, port: 8080 }
+`);
+
+/** No certManager routes: plain HTTP and an existing Secret only. */
+const DELTA = tenant('delta', `  ingress:
+    dedicated: false
+  routes:
+    - name: open
+      hosts: ["@"]
+      tls: none
+      paths:
+        - { path: /, service: web, port: 80 }
+    - name: own
+      hosts: [own]
+      tls: { secretName: delta-cert }
+      paths:
+        - { path: /, service: web, port: 80 }
+`);
+
+const TENANTS = { alpha: ALPHA, bravo: BRAVO, charlie: CHARLIE, delta: DELTA };
+
+describe('PlatformChart', () => {
+  const envs = environmentsFor(platformYaml(), TENANTS);
+  const prod = renderPlatform(envs.get('prod')!);
+  const dev = renderPlatform(envs.get('dev')!);
+
+  test('places objects in the platform files and the Flux entry point', () => {
+    expect([...prod.keys()]).toEqual([
+      'flux/platform.yaml',
+      'platform/cluster-issuers.yaml',
+      'platform/helm-repositories.yaml',
+      'platform/shared-ingress.yaml',
+    ]);
+    expect(fileObjects(prod, 'platform/cluster-issuers.yaml').every((o) => o.kind === 'ClusterIssuer')).toBe(true);
+    expect(fileObjects(prod, 'platform/helm-repositories.yaml').map((o) => o.kind)).toEqual(['HelmRepository']);
+    expect(fileObjects(prod, 'platform/shared-ingress.yaml').map((o) => o.kind)).toEqual(['Namespace', 'HelmRelease']);
+    expect(fileObjects(prod, 'flux/platform.yaml').map((o) => o.kind)).toEqual(['Kustomization']);
+  });
+
+  test('every rendered object passes schema validation', () => {
+    expect(schemaProblems([...prod.values(), ...dev.values()].flat())).toEqual([]);
+  });
+
+  test('renders the issuers of the environment as ClusterIssuers without namespace', () => {
+    const prodIssuers = fileObjects(prod, 'platform/cluster-issuers.yaml');
+    expect(prodIssuers.map((o) => o.metadata.name)).toEqual(['le-dns', 'le-http', 'le-special']);
+    for (const o of prodIssuers) expect(o.metadata).not.toHaveProperty('namespace');
+    expect(fileObjects(dev, 'platform/cluster-issuers.yaml').map((o) => o.metadata.name)).toEqual(['le-dns', 'le-http']);
+  });
+
+  test('issuers get the ACME directory, the solver class and the Azure DNS settings', () => {
+    const byName = new Map(fileObjects(prod, 'platform/cluster-issuers.yaml').map((o) => [o.metadata.name, o]));
+    expect(byName.get('le-http')!.spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+    expect(byName.get('le-http')!.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'edge' } } }]);
+    expect(byName.get('le-special')!.spec.acme.server).toBe('https://acme.example.org/directory');
+    expect(byName.get('le-special')!.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'special' } } }]);
+    const dns = byName.get('le-dns')!;
+    expect(dns.spec.acme.server).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
+    expect(dns.spec.acme.privateKeySecretRef).toEqual({ name: 'le-dns-account-key' });
+    expect(dns.spec.acme.solvers).toEqual([
+      {
+        dns01: {
+          azureDNS: {
+            subscriptionID: SUBSCRIPTION,
+            resourceGroupName: 'dns-rg',
+            hostedZoneName: 'example.com',
+            environment: 'AzurePublicCloud',
+            managedIdentity: { clientID: CLIENT },
+          },
+        },
+      },
+    ]);
+  });
+
+  test('renders the chart repository in the Flux namespace', () => {
+    const [repo] = fileObjects(prod, 'platform/helm-repositories.yaml');
+    expect(repo.metadata).toEqual({ name: 'ingress-nginx', namespace: 'flux-system', labels: { [MANAGED]: 'tenant-edge' } });
+    expect(repo.spec).toEqual({ url: 'https://kubernetes.github.io/ingress-nginx', interval: '1h' });
+  });
+
+  test('renders the shared controller cluster-wide in its own namespace', () => {
+    const [ns, release] = fileObjects(prod, 'platform/shared-ingress.yaml');
+    expect(ns.metadata.name).toBe('ingress-nginx');
+    expect(ns.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(release.metadata.name).toBe('ingress-nginx');
+    expect(release.metadata.namespace).toBe('ingress-nginx');
+    expect(release.spec.releaseName).toBe('ingress-nginx');
+    expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' });
+    const controller = release.spec.values.controller;
+    expect(controller.replicaCount).toBe(3);
+    expect(controller.ingressClassResource).toEqual({ name: 'edge', enabled: true, default: false, controllerValue: 'k8s.io/ingress-nginx' });
+    expect(controller).not.toHaveProperty('scope');
+    expect(release.spec.values).not.toHaveProperty('rbac');
+    expect(controller.service.annotations).toEqual({
+      'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/healthz',
+      'service.beta.kubernetes.io/azure-load-balancer-ipv4': '20.0.0.4',
+      'service.beta.kubernetes.io/azure-load-balancer-resource-group': 'net-rg',
+    });
+    expect(controller.metrics.serviceMonitor).toEqual({ enabled: true, additionalLabels: { release: 'prom' } });
+  });
+
+  test('the shared controller gets no static address where the environment sets none', () => {
+    const [, release] = fileObjects(dev, 'platform/shared-ingress.yaml');
+    expect(release.spec.values.controller.replicaCount).toBe(2);
+    expect(release.spec.values.controller.service.annotations).toEqual({
+      'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/healthz',
+    });
+  });
+
+  test('the platform Kustomization applies <flux path>/<env>/platform and depends on nothing', () => {
+    const [sync] = fileObjects(prod, 'flux/platform.yaml');
+    expect(sync.metadata.name).toBe('edge-platform');
+    expect(sync.metadata.namespace).toBe('flux-system');
+    expect(sync.spec.path).toBe('./deploy/prod/platform');
+    expect(sync.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
+    expect(sync.spec).not.toHaveProperty('dependsOn');
+    expect(fileObjects(dev, 'flux/platform.yaml')[0].spec.path).toBe('./deploy/dev/platform');
+  });
+
+  test('renders no shared controller when the environment disables it', () => {
+    const noShared = environmentsFor(platformYaml({ sharedInProd: false }), {});
+    const files = renderPlatform(noShared.get('prod')!);
+    expect([...files.keys()]).not.toContain('platform/shared-ingress.yaml');
+    expect(ofKind(files, 'HelmRelease')).toEqual([]);
+    expect([...files.keys()]).toContain('platform/cluster-issuers.yaml');
+  });
+
+  test('monitoring.enabled: false removes the shared controller\'s ServiceMonitor values', () => {
+    const quiet = environmentsFor(platformYaml({ monitoring: false }), TENANTS);
+    const [release] = ofKind(renderPlatform(quiet.get('prod')!), 'HelmRelease');
+    expect(release.spec.values.controller).not.toHaveProperty('metrics');
+  });
+});
+
+describe('file placement (synthObjects)', () => {
+  test('groups constructs by the nearest placeIn up the tree', () => {
+    const chart = freshChart();
+    placeIn(chart, 'default.yaml');
+    new TenantNamespace(chart, 'Ns', { name: 'team-a', tenant: 'acme' });
+    placeIn(new ChartRepository(chart, 'Repo', { name: 'r', namespace: 'flux-system', url: 'https://x.example.com' }), 'repos.yaml');
+    const files = synthObjects(chart);
+    expect([...files.keys()]).toEqual(['default.yaml', 'repos.yaml']);
+    expect(files.get('default.yaml')!.map((o) => o.kind)).toEqual(['Namespace']);
+    expect(files.get('repos.yaml')!.map((o) => o.kind)).toEqual(['HelmRepository']);
+  });
+
+  test('fails if an API object was not placed in a file', () => {
+    const chart = freshChart();
+    new TenantNamespace(chart, 'Ns', { name: 'team-a', tenant: 'acme' });
+    expect(() => synthObjects(chart)).toThrow(/no output file was assigned/);
+  });
+});
+
+describe('TenantChart', () => {
+  const envs = environmentsFor(platformYaml(), TENANTS);
+  const prod = envs.get('prod')!;
+  const dev = envs.get('dev')!;
+
+  describe('dedicated tenant with DNS-01 certificates (alpha in prod)', () => {
+    const files = renderTenant(prod, 'alpha');
+
+    test('places objects in the tenant folder and its Flux entry point', () => {
+      expect([...files.keys()]).toEqual([
+        'flux/tenant-alpha.yaml',
+        'tenants/alpha/alerts.yaml',
+        'tenants/alpha/certificates.yaml',
+        'tenants/alpha/ingress-controller.yaml',
+        'tenants/alpha/ingresses.yaml',
+        'tenants/alpha/namespace.yaml',
+      ]);
+      expect(fileObjects(files, 'tenants/alpha/namespace.yaml').map((o) => o.kind)).toEqual(['Namespace']);
+      expect(fileObjects(files, 'tenants/alpha/ingress-controller.yaml').map((o) => o.kind)).toEqual(['HelmRelease']);
+      expect(fileObjects(files, 'tenants/alpha/ingresses.yaml').map((o) => o.kind)).toEqual(['Ingress', 'Ingress']);
+      expect(fileObjects(files, 'tenants/alpha/certificates.yaml').map((o) => o.kind)).toEqual(['Certificate']);
+      expect(fileObjects(files, 'tenants/alpha/alerts.yaml').map((o) => o.kind)).toEqual(['PrometheusRule']);
+    });
+
+    test('every rendered object passes schema validation', () => {
+      expect(schemaProblems([...files.values()].flat())).toEqual([]);
+    });
+
+    test('every object carries managed-by and the tenant label', () => {
+      for (const o of [...files.values()].flat()) {
+        expect(o.metadata.labels).toMatchObject({ [MANAGED]: 'tenant-edge', [TENANT]: 'alpha' });
+      }
+    });
+
+    test('the namespace is kept on prune', () => {
+      const [ns] = fileObjects(files, 'tenants/alpha/namespace.yaml');
+      expect(ns.metadata.name).toBe('alpha');
+      expect(ns.metadata.annotations).toEqual({ [PRUNE]: 'disabled' });
+    });
+
+    test('gets a HelmRelease in its own namespace with class nginx-<tenant>, watching only that namespace', () => {
+      const [release] = fileObjects(files, 'tenants/alpha/ingress-controller.yaml');
+      expect(release.metadata.namespace).toBe('alpha');
+      expect(release.spec.releaseName).toBe('ingress-nginx-alpha');
+      expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' });
+      const values = release.spec.values;
+      expect(values.controller.ingressClassResource).toEqual({
+        name: 'nginx-alpha',
+        enabled: true,
+        default: false,
+        controllerValue: 'k8s.io/ingress-nginx-alpha',
+      });
+      expect(values.controller.scope).toEqual({ enabled: true, namespace: 'alpha' });
+      expect(values.rbac).toEqual({ scope: true });
+      expect(values.controller.replicaCount).toBe(2);
+      expect(values.controller.metrics.serviceMonitor.additionalLabels).toEqual({ release: 'prom' });
+    });
+
+    test('Ingresses use the dedicated class, the route hosts and the certificate Secret', () => {
+      const byName = new Map(fileObjects(files, 'tenants/alpha/ingresses.yaml').map((o) => [o.metadata.name, o]));
+      const web = byName.get('web')!;
+      expect(web.metadata.namespace).toBe('alpha');
+      expect(web.spec.ingressClassName).toBe('nginx-alpha');
+      expect(web.spec.rules.map((r: Manifest) => r.host)).toEqual(['alpha.prod.example.com', 'www.alpha.prod.example.com']);
+      expect(web.spec.tls).toEqual([{ hosts: ['alpha.prod.example.com', 'www.alpha.prod.example.com'], secretName: 'web-tls' }]);
+      expect(web.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' });
+      const plain = byName.get('plain')!;
+      expect(plain.spec.ingressClassName).toBe('nginx-alpha');
+      expect(plain.spec).not.toHaveProperty('tls');
+      expect(plain.metadata).not.toHaveProperty('annotations');
+    });
+
+    test('DNS-01 certificates point at the ClusterIssuer and no namespaced Issuer is rendered', () => {
+      const [cert] = fileObjects(files, 'tenants/alpha/certificates.yaml');
+      expect(cert.metadata).toMatchObject({ name: 'web-tls', namespace: 'alpha' });
+      expect(cert.spec.secretName).toBe('web-tls');
+      expect(cert.spec.dnsNames).toEqual(['alpha.prod.example.com', 'www.alpha.prod.example.com']);
+      expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'le-dns' });
+      expect(ofKind(files, 'Issuer')).toEqual([]);
+    });
+
+    test('certificate alerts use the environment\'s rule labels and expiry days', () => {
+      const [rule] = fileObjects(files, 'tenants/alpha/alerts.yaml');
+      expect(rule.metadata.namespace).toBe('alpha');
+      expect(rule.metadata.labels).toEqual({ release: 'prom', [MANAGED]: 'tenant-edge', [TENANT]: 'alpha' });
+      expect(rule.spec.groups[0].rules[0].expr).toContain('< 14 * 24 * 3600');
+    });
+
+    test('the tenant Kustomization applies its folder after the platform', () => {
+      const [sync] = fileObjects(files, 'flux/tenant-alpha.yaml');
+      expect(sync.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system' });
+      expect(sync.spec.path).toBe('./deploy/prod/tenants/alpha');
+      expect(sync.spec.dependsOn).toEqual([{ name: 'edge-platform' }]);
+      expect(sync.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
+      expect(sync.spec.prune).toBe(true);
+    });
+  });
+
+  describe('the same tenant on the shared controller (alpha in dev)', () => {
+    const files = renderTenant(dev, 'alpha');
+
+    test('gets no IngressController HelmRelease', () => {
+      expect([...files.keys()]).not.toContain('tenants/alpha/ingress-controller.yaml');
+      expect(ofKind(files, 'HelmRelease')).toEqual([]);
+    });
+
+    test('its Ingresses use the shared class', () => {
+      for (const ing of fileObjects(files, 'tenants/alpha/ingresses.yaml')) expect(ing.spec.ingressClassName).toBe('edge');
+    });
+
+    test('applies the dev folder', () => {
+      expect(fileObjects(files, 'flux/tenant-alpha.yaml')[0].spec.path).toBe('./deploy/dev/tenants/alpha');
+    });
+
+    test('every rendered object passes schema validation', () => {
+      expect(schemaProblems([...files.values()].flat())).toEqual([]);
+    });
+  });
+
+  describe('shared tenant with an HTTP-01 issuer (bravo in prod)', () => {
+    const files = renderTenant(prod, 'bravo');
+
+    test('gets no controller and no namespaced Issuer', () => {
+      expect([...files.keys()]).toEqual([
+        'flux/tenant-bravo.yaml',
+        'tenants/bravo/alerts.yaml',
+        'tenants/bravo/certificates.yaml',
+        'tenants/bravo/ingresses.yaml',
+        'tenants/bravo/namespace.yaml',
+      ]);
+    });
+
+    test('its Ingresses use the shared class and its Certificates the HTTP-01 ClusterIssuer', () => {
+      const [ing] = fileObjects(files, 'tenants/bravo/ingresses.yaml');
+      expect(ing.spec.ingressClassName).toBe('edge');
+      expect(ing.spec.rules[0].http.paths[0].backend.service.port).toEqual({ name: 'http' });
+      const [cert] = fileObjects(files, 'tenants/bravo/certificates.yaml');
+      expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'le-http' });
+    });
+
+    test('every rendered object passes schema validation', () => {
+      expect(schemaProblems([...files.values()].flat())).toEqual([]);
+    });
+  });
+
+  describe('dedicated tenant with an HTTP-01 issuer and its own namespace name (charlie in prod)', () => {
+    const files = renderTenant(prod, 'charlie');
+
+    test('files are named after the tenant, objects live in its namespace', () => {
+      expect([...files.keys()]).toEqual([
+        'flux/tenant-charlie.yaml',
+        'tenants/charlie/alerts.yaml',
+        'tenants/charlie/certificates.yaml',
+        'tenants/charlie/ingress-controller.yaml',
+        'tenants/charlie/ingresses.yaml',
+        'tenants/charlie/issuers.yaml',
+        'tenants/charlie/namespace.yaml',
+      ]);
+      const [ns] = fileObjects(files, 'tenants/charlie/namespace.yaml');
+      expect(ns.metadata.name).toBe('charlie-web');
+      expect(ns.metadata.labels[TENANT]).toBe('charlie');
+      for (const o of [...files.values()].flat()) {
+        if (o.kind === 'Namespace' || o.kind === 'Kustomization') continue;
+        expect(o.metadata.namespace).toBe('charlie-web');
+      }
+    });
+
+    test('renders a namespaced Issuer whose solver uses the tenant\'s class', () => {
+      const [issuer] = fileObjects(files, 'tenants/charlie/issuers.yaml');
+      expect(issuer.kind).toBe('Issuer');
+      expect(issuer.metadata).toEqual({
+        name: 'le-http',
+        namespace: 'charlie-web',
+        labels: { [TENANT]: 'charlie', [MANAGED]: 'tenant-edge' },
+      });
+      expect(issuer.spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+      expect(issuer.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx-charlie' } } }]);
+    });
+
+    test('its Certificates point at the namespaced Issuer', () => {
+      const [cert] = fileObjects(files, 'tenants/charlie/certificates.yaml');
+      expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'Issuer', name: 'le-http' });
+      expect(cert.spec.dnsNames).toEqual(['shop.charlie.prod.example.com']);
+    });
+
+    test('its controller and Ingresses use class nginx-charlie', () => {
+      const [release] = fileObjects(files, 'tenants/charlie/ingress-controller.yaml');
+      expect(release.metadata.namespace).toBe('charlie-web');
+      expect(release.spec.values.controller.ingressClassResource.name).toBe('nginx-charlie');
+      expect(release.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'charlie-web' });
+      const [ing] = fileObjects(files, 'tenants/charlie/ingresses.yaml');
+      expect(ing.spec.ingressClassName).toBe('nginx-charlie');
+    });
+
+    test('every rendered object passes schema validation', () => {
+      expect(schemaProblems([...files.values()].flat())).toEqual([]);
+    });
+
+    test('is not rendered in environments it does not list', () => {
+      expect(dev.tenants.map((t) => t.name)).not.toContain('charlie');
+    });
+  });
+
+  describe('tenant without certManager routes (delta in prod)', () => {
+    const files = renderTenant(prod, 'delta');
+
+    test('gets no Certificate and no PrometheusRule', () => {
+      expect([...files.keys()]).toEqual(['flux/tenant-delta.yaml', 'tenants/delta/ingresses.yaml', 'tenants/delta/namespace.yaml']);
+      expect(ofKind(files, 'Certificate')).toEqual([]);
+      expect(ofKind(files, 'PrometheusRule')).toEqual([]);
+    });
+
+    test('an existing Secret is used for TLS, tls: none renders no tls block', () => {
+      const byName = new Map(fileObjects(files, 'tenants/delta/ingresses.yaml').map((o) => [o.metadata.name, o]));
+      expect(byName.get('own')!.spec.tls).toEqual([{ hosts: ['own.delta.prod.example.com'], secretName: 'delta-cert' }]);
+      expect(byName.get('open')!.spec).not.toHaveProperty('tls');
+    });
+
+    test('every rendered object passes schema validation', () => {
+      expect(schemaProblems([...files.values()].flat())).toEqual([]);
+    });
+  });
+
+  describe('monitoring.enabled: false', () => {
+    const quiet = environmentsFor(platformYaml({ monitoring: false }), TENANTS).get('prod')!;
+
+    test.each(['alpha', 'bravo', 'charlie'])('removes the alerts of %s but keeps its certificates', (name) => {
+      const files = renderTenant(quiet, name);
+      expect([...files.keys()]).not.toContain(`tenants/${name}/alerts.yaml`);
+      expect(ofKind(files, 'PrometheusRule')).toEqual([]);
+      expect(ofKind(files, 'Certificate')).toHaveLength(1);
+      expect(schemaProblems([...files.values()].flat())).toEqual([]);
+    });
+
+    test('removes the ServiceMonitor values of a dedicated controller', () => {
+      const [release] = ofKind(renderTenant(quiet, 'alpha'), 'HelmRelease');
+      expect(release.spec.values.controller).not.toHaveProperty('metrics');
+      expect(release.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'alpha' });
+    });
+  });
+});

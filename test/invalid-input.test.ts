@@ -1,0 +1,751 @@
+import * as fs from 'fs';
+import { run } from '../lib/cli';
+import { formatProblem, InputError } from '../lib/spec/problems';
+import { plan } from '../lib/synth';
+import { captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
+
+/**
+ * Every case starts from the valid fixture of test/support/spec-fixtures.ts (its line numbers are
+ * listed there), breaks it in one way and lists the exact problems, `file:line:col: path:
+ * message`, that one run must report. File names are relative because the fixture folder is the
+ * working directory while the input is loaded.
+ *
+ * A case with `failing` set documents behaviour that is wrong today: `expected` holds what the
+ * run should report, and the test is marked test.failing until the code is fixed (then remove
+ * `failing`, and jest will say so by failing the test).
+ */
+interface Case {
+  readonly name: string;
+  readonly modify: (f: SpecFixture) => void;
+  readonly expected: readonly string[];
+  /** Why the current behaviour is wrong; the case then runs as test.failing. */
+  readonly failing?: string;
+}
+
+const P = 'platform.yaml';
+const A = 'tenants/alpha.yaml';
+const B = 'tenants/bravo.yaml';
+const C = 'tenants/charlie.yaml';
+
+/** The problems `plan` reports for the fixture, formatted; [] when it accepts the input. */
+function problemsOf(f: SpecFixture): string[] {
+  return f.inDir(() => {
+    try {
+      plan({ platformFile: 'platform.yaml', tenantsDir: 'tenants' });
+      return [];
+    } catch (err) {
+      if (err instanceof InputError) return err.problems.map(formatProblem);
+      throw err;
+    }
+  });
+}
+
+function withFixture<T>(fn: (f: SpecFixture) => T): T {
+  const f = SpecFixture.create();
+  try {
+    return fn(f);
+  } finally {
+    f.cleanup();
+  }
+}
+
+function runCase(c: Case): void {
+  withFixture((f) => {
+    c.modify(f);
+    expect(problemsOf(f)).toEqual(c.expected);
+  });
+}
+
+/** A tenant file with the given name and body (the lines under `spec:`). */
+function tenant(name: string, spec: string): string {
+  return `apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+}
+
+const TLS_EXPECTED = 'certManager, none or {secretName: <existing secret>}';
+const PORT_EXPECTED = 'a port number (1-65535) or a port name such as http';
+const ROUTE_KEYS = 'name, hosts, environments, tls, paths, options, annotations';
+const OPTION_KEYS = 'sslRedirect, bodySize, timeouts, websocket, rateLimit, cors, affinity, rewriteTarget, backendProtocol';
+
+// ------------------------------------------------------------------------------ files and YAML
+
+const fileCases: Case[] = [
+  {
+    name: 'fails if a tenant file is not valid YAML (unclosed flow sequence)',
+    modify: (f) => f.replace(A, 'hosts: ["@", www]', 'hosts: ["@", www'),
+    expected: [`${A}:13:7: YAML syntax: flow sequence in block collection must be sufficiently indented and end with a ]`],
+  },
+  {
+    name: 'fails with one problem if a YAML syntax error derails the rest of the file (stray "]")',
+    modify: (f) => f.replace(A, 'hosts: ["@", www]', 'hosts: ["@", www]]'),
+    expected: [`${A}:12:24: YAML syntax: unexpected flow-seq-end token in YAML stream: "]"`],
+    failing: 'every later token of the file is reported as "unexpected ... token" (70 problems for one character)',
+  },
+  {
+    name: 'fails with one problem if a line is indented with a tab',
+    modify: (f) => f.replace(A, '    - name: status', '\t- name: status'),
+    expected: [`${A}:19:1: YAML syntax: tabs are not allowed as indentation`],
+    failing: 'the tab is followed by 7 consequential parser errors',
+  },
+  {
+    name: 'fails (and does not crash) if an alias names no anchor',
+    modify: (f) => f.replace(A, 'bodySize: 10m', 'bodySize: *size'),
+    expected: [`${A}:17:19: YAML syntax: alias *size refers to no anchor; define &size before it`],
+    failing: 'YamlSource.toJS() throws ReferenceError, which the CLI turns into an internal error (exit 3) without a position',
+  },
+  {
+    name: 'fails if a key is repeated in a mapping',
+    modify: (f) => f.replace(P, '    interval: 10m\n', '    interval: 10m\n    interval: 5m\n'),
+    expected: [`${P}:39:5: duplicate key; each key may appear once in a mapping`],
+  },
+  {
+    name: 'fails if a key is repeated in a flow mapping',
+    modify: (f) => f.replace(A, '{ path: /, service: web, port: 8080 }', '{ path: /, service: web, port: 8080, port: 80 }'),
+    expected: [`${A}:14:48: duplicate key; each key may appear once in a mapping`],
+  },
+  {
+    name: 'fails if a file holds two documents',
+    modify: (f) => f.write(B, `${f.read(B)}---\n${f.read(C)}`),
+    expected: [`${B}:21:1: a file holds exactly one document; move the second one to its own file`],
+  },
+  {
+    name: 'fails if a tenant file is empty',
+    modify: (f) => f.write('tenants/delta.yaml', ''),
+    expected: ['tenants/delta.yaml:1:1: the file is empty'],
+  },
+  {
+    name: 'fails if a tenant file holds only comments',
+    modify: (f) => f.write('tenants/delta.yaml', '# nothing yet\n'),
+    expected: ['tenants/delta.yaml:1:1: the file is empty'],
+  },
+  {
+    name: 'fails if platform.yaml is missing',
+    modify: (f) => f.remove(P),
+    expected: [`${P}: cannot read the platform spec: no such file`],
+  },
+  {
+    name: 'fails if platform.yaml is missing, and still reports the tenant files',
+    modify: (f) => f.remove(P).replace(A, 'name: alpha', 'name: alfa'),
+    expected: [
+      `${P}: cannot read the platform spec: no such file`,
+      `${A}:4:9: metadata.name: must equal the file name "alpha" (got "alfa"); rename the file or the tenant`,
+    ],
+  },
+  {
+    name: 'fails if the tenants folder is missing',
+    modify: (f) => f.remove('tenants'),
+    expected: ['tenants: cannot read the tenants folder: no such directory'],
+  },
+  {
+    name: 'fails if two tenant files have the same name (.yaml and .yml)',
+    modify: (f) => f.write('tenants/alpha.yml', f.read(A)),
+    expected: ['tenants/alpha.yml: tenant file name "alpha" is also used by tenants/alpha.yaml; keep one file per tenant'],
+  },
+];
+
+// ----------------------------------------------------------------------------------------- schema
+
+const schemaCases: Case[] = [
+  {
+    name: 'fails if the top level of a tenant has an unknown key',
+    modify: (f) => f.replace(A, 'kind: Tenant\n', 'kind: Tenant\nlabels: {}\n'),
+    expected: [`${A}:3:1: labels: unknown key "labels"; allowed keys: apiVersion, kind, metadata, spec`],
+  },
+  {
+    name: 'fails with one problem if a top-level key is misspelt (did you mean)',
+    modify: (f) => f.replace(P, 'apiVersion:', 'apiversion:'),
+    expected: [`${P}:1:1: apiversion: unknown key "apiversion" (did you mean "apiVersion"?); allowed keys: apiVersion, kind, metadata, spec`],
+    failing: 'a second problem, missing required key "apiVersion", repeats the same typo',
+  },
+  {
+    name: 'fails if the tenant spec has an unknown key',
+    modify: (f) => f.replace(B, '  extraDomains:', '  extraDomain:'),
+    expected: [
+      `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides`,
+    ],
+  },
+  {
+    name: 'fails if the platform spec has an unknown key',
+    modify: (f) => f.replace(P, '  reservedNamespaces:', '  reservedNamespace:'),
+    expected: [
+      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, reservedNamespaces`,
+    ],
+  },
+  {
+    name: 'fails if a route has an unknown key',
+    modify: (f) => f.replace(C, '      environments: [prod]', '      environment: [prod]'),
+    expected: [`${C}:18:7: spec.routes[1].environment: unknown key "environment" (did you mean "environments"?); allowed keys: ${ROUTE_KEYS}`],
+  },
+  {
+    name: 'fails if route options have an unknown key',
+    modify: (f) => f.replace(A, 'bodySize: 10m', 'bodysize: 10m'),
+    expected: [`${A}:17:9: spec.routes[0].options.bodysize: unknown key "bodysize" (did you mean "bodySize"?); allowed keys: ${OPTION_KEYS}`],
+  },
+  {
+    name: 'fails if an unknown key resembles no allowed key (no hint)',
+    modify: (f) => f.replace(A, 'bodySize: 10m', 'compression: gzip'),
+    expected: [`${A}:17:9: spec.routes[0].options.compression: unknown key "compression"; allowed keys: ${OPTION_KEYS}`],
+  },
+  {
+    name: 'fails if a string is given for an integer',
+    modify: (f) => f.replace(A, 'timeouts: { read: 300 }', 'timeouts: { read: "300" }'),
+    expected: [`${A}:18:27: spec.routes[0].options.timeouts.read: must be a whole number (got "300")`],
+  },
+  {
+    name: 'fails if a scalar is given for a list',
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: status'),
+    expected: [`${A}:20:14: spec.routes[1].hosts: must be a list (got "status")`],
+  },
+  {
+    name: 'fails if spec is empty',
+    modify: (f) => f.write('tenants/delta.yaml', tenant('delta', '')),
+    expected: ['tenants/delta.yaml:5:6: spec: must be a mapping (got null)'],
+  },
+  {
+    name: 'fails if a number is out of range',
+    modify: (f) => f.replace(A, 'timeouts: { read: 300 }', 'timeouts: { read: 0 }'),
+    expected: [`${A}:18:27: spec.routes[0].options.timeouts.read: must be at least 1 (got 0)`],
+  },
+  {
+    name: 'fails if pathType is not one of the allowed values',
+    modify: (f) => f.replace(A, 'pathType: Exact', 'pathType: Regex'),
+    expected: [`${A}:24:21: spec.routes[1].paths[0].pathType: "Regex" is not allowed; must be one of "Prefix", "Exact" or "ImplementationSpecific"`],
+  },
+  {
+    name: 'fails if apiVersion is not tenant-edge.dev/v1alpha1',
+    modify: (f) => f.replace(B, 'apiVersion: tenant-edge.dev/v1alpha1', 'apiVersion: tenant-edge.dev/v1'),
+    expected: [`${B}:1:13: apiVersion: must be "tenant-edge.dev/v1alpha1" (got "tenant-edge.dev/v1")`],
+  },
+  {
+    name: 'fails if platform.yaml has kind Tenant',
+    modify: (f) => f.replace(P, 'kind: Platform', 'kind: Tenant'),
+    expected: [`${P}:2:7: kind: must be "Platform" (got "Tenant")`],
+  },
+  {
+    name: 'fails if a host is not a lower-case host name',
+    modify: (f) => f.replace(A, 'hosts: ["@", www]', 'hosts: ["@", WWW]'),
+    expected: [`${A}:12:20: spec.routes[0].hosts[1]: "WWW" is not "@", a lower-case label such as "api", "*" or a host name such as api.example.com`],
+  },
+  {
+    name: 'fails if an environment domain has one label',
+    modify: (f) => f.replace(P, 'domain: dev.example.com', 'domain: dev'),
+    expected: [`${P}:8:15: spec.environments[0].domain: "dev" is not a lower-case domain name with at least two labels, such as example.com`],
+  },
+  {
+    name: 'fails if an issuer e-mail is not an e-mail address',
+    modify: (f) => f.replace(P, 'email: ops@example.com\n        dns01', 'email: ops.example.com\n        dns01'),
+    expected: [`${P}:20:16: spec.issuers[0].acme.email: "ops.example.com" is not an e-mail address`],
+  },
+  {
+    name: 'fails if a Flux interval is not a duration',
+    modify: (f) => f.replace(P, 'interval: 10m', 'interval: 10 minutes'),
+    expected: [`${P}:38:15: spec.flux.interval: "10 minutes" is not a Go duration such as 30s, 10m or 1h`],
+  },
+  {
+    name: 'fails if the chart version is a range',
+    modify: (f) => f.replace(P, 'version: 4.15.1', 'version: ^4.15.0'),
+    expected: [`${P}:35:16: spec.ingress.chart.version: "^4.15.0" is not an exact version such as 4.15.1`],
+  },
+  {
+    name: 'fails if a loadBalancerIP is not an address',
+    modify: (f) => f.replace(A, 'loadBalancerIP: 10.0.0.2', 'loadBalancerIP: 10.0.0.256'),
+    expected: [`${A}:9:25: spec.overrides.prod.ingress.loadBalancerIP: "10.0.0.256" is not an IPv4 or IPv6 address`],
+  },
+  {
+    name: 'fails if an Azure subscription is not a UUID',
+    modify: (f) => f.replace(P, 'subscriptionID: 00000000-0000-0000-0000-000000000000', 'subscriptionID: my-subscription'),
+    expected: [`${P}:23:29: spec.issuers[0].acme.dns01.azureDNS.subscriptionID: "my-subscription" is not a UUID such as 00000000-0000-0000-0000-000000000000`],
+  },
+  {
+    name: 'fails with one problem if an annotation key is not an annotation key',
+    modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering:', '"nginx.ingress.kubernetes.io/proxy buffering":'),
+    expected: [
+      `${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy buffering"]: key "nginx.ingress.kubernetes.io/proxy buffering" is not an annotation key such as nginx.ingress.kubernetes.io/proxy-buffering`,
+    ],
+    failing: 'the pattern error inside propertyNames is reported a second time, at the map (spec.routes[0].annotations)',
+  },
+  {
+    name: 'fails if metadata.name is not a DNS label',
+    modify: (f) => f.replace(P, 'name: demo', 'name: Demo'),
+    expected: [
+      `${P}:4:9: metadata.name: "Demo" is not a DNS label: lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit`,
+    ],
+  },
+  {
+    name: 'fails if a route lists no hosts',
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: []'),
+    expected: [`${A}:20:14: spec.routes[1].hosts: must list at least 1 item`],
+  },
+  {
+    name: 'fails if a route lists no paths',
+    modify: (f) => f.replace(B, '      paths:\n        - { path: /, service: shop, port: 80 }\n', '      paths: []\n'),
+    expected: [`${B}:15:14: spec.routes[0].paths: must list at least 1 item`],
+  },
+  {
+    name: 'fails at the second occurrence if a route lists a host twice',
+    modify: (f) => f.replace(A, 'hosts: ["@", www]', 'hosts: ["@", www, www]'),
+    expected: [`${A}:12:25: spec.routes[0].hosts[2]: duplicate of item 1: "www"`],
+    failing: 'ajv\'s uniqueItems params are read the wrong way round: the problem points at hosts[1] and calls it a duplicate of item 2',
+  },
+  {
+    name: 'fails with one problem if tls is a misspelt mode',
+    modify: (f) => f.replace(A, 'tls: none', 'tls: certmanager'),
+    expected: [`${A}:21:12: spec.routes[1].tls: "certmanager" is not ${TLS_EXPECTED}`],
+    failing: 'the ExistingSecret branch (a $ref) escapes the anyOf filter and adds "must be a mapping (got "certmanager")"',
+  },
+  {
+    name: 'fails with one problem if tls is a mapping without secretName',
+    modify: (f) => f.replace(C, 'tls: { secretName: legacy-tls }', 'tls: { secret: legacy-tls }'),
+    expected: [`${C}:19:12: spec.routes[1].tls: {"secret":"legacy-tls"} is not ${TLS_EXPECTED}`],
+    failing: 'three problems: the anyOf one, missing required key "secretName" and unknown key "secret"',
+  },
+  {
+    name: 'fails with one problem if tls.secretName is not a DNS name',
+    modify: (f) => f.replace(C, 'tls: { secretName: legacy-tls }', 'tls: { secretName: Legacy_TLS }'),
+    expected: [`${C}:19:26: spec.routes[1].tls.secretName: "Legacy_TLS" is not a lower-case DNS name such as api-tls`],
+    failing: 'the anyOf summary is reported as well as the precise problem inside the mapping',
+  },
+  {
+    name: 'fails if a port is neither a number nor a port name',
+    modify: (f) => f.replace(A, 'port: http }', 'port: HTTP }'),
+    expected: [`${A}:15:45: spec.routes[0].paths[1].port: "HTTP" is not ${PORT_EXPECTED}`],
+    failing: 'Path.port has no x-expected, so the message shows the raw regular expression',
+  },
+  {
+    name: 'fails if a port is a quoted number',
+    modify: (f) => f.replace(A, 'port: 8080 }', 'port: "8080" }'),
+    expected: [`${A}:14:42: spec.routes[0].paths[0].port: "8080" is not ${PORT_EXPECTED}`],
+    failing: 'accepted today and rendered as port name "8080", which the API server refuses (a port name needs a letter)',
+  },
+  {
+    name: 'fails if a port number is out of range',
+    modify: (f) => f.replace(A, 'port: 8080 }', 'port: 70000 }'),
+    expected: [`${A}:14:42: spec.routes[0].paths[0].port: must be at most 65535 (got 70000)`],
+  },
+  {
+    name: 'fails if a required key is missing',
+    modify: (f) => f.replace(A, '          service: status\n', ''),
+    expected: [`${A}:23:11: spec.routes[1].paths[0]: missing required key "service"`],
+  },
+];
+
+// ------------------------------------------------------------------------------ cross-file rules
+
+const RESERVED = ['kube-system', 'default', 'flux-system', 'ingress-nginx', 'kube-extra', 'legacy'] as const;
+
+const crossCases: Case[] = [
+  {
+    name: 'fails if metadata.name differs from the file name',
+    modify: (f) => f.replace(A, 'name: alpha', 'name: alfa'),
+    expected: [`${A}:4:9: metadata.name: must equal the file name "alpha" (got "alfa"); rename the file or the tenant`],
+  },
+  {
+    name: 'fails if an environment is listed twice',
+    modify: (f) => f.replace(P, '  issuers:\n', '    - name: dev\n      domain: dev2.example.com\n  issuers:\n'),
+    expected: [`${P}:16:13: spec.environments[2].name: duplicate environment "dev" (first at spec.environments[0])`],
+  },
+  {
+    name: 'fails if an issuer is listed twice (and the first definition still counts)',
+    modify: (f) =>
+      f.replace(
+        P,
+        '  ingress:\n',
+        '    - name: le-dns\n      environments: [prod]\n      acme:\n        server: staging\n        email: ops@example.com\n        http01: {}\n  ingress:\n',
+      ),
+    expected: [`${P}:33:13: spec.issuers[2].name: duplicate issuer "le-dns" (first at spec.issuers[0])`],
+    failing: 'the duplicate overwrites the environments of the first le-dns, so dev\'s issuer is also reported as "not rendered in environment dev"',
+  },
+  {
+    name: 'fails if an issuer has no solver',
+    modify: (f) => f.replace(P, '        http01: {}\n', ''),
+    expected: [`${P}:30:9: spec.issuers[1].acme: set exactly one solver, http01 or dns01 (got none)`],
+  },
+  {
+    name: 'fails if an issuer has both solvers',
+    modify: (f) =>
+      f.replace(
+        P,
+        '        http01: {}\n',
+        '        http01: {}\n        dns01:\n          azureDNS:\n            subscriptionID: 00000000-0000-0000-0000-000000000000\n            resourceGroupName: dns\n            hostedZoneName: example.com\n            managedIdentityClientID: 11111111-1111-1111-1111-111111111111\n',
+      ),
+    expected: [`${P}:30:9: spec.issuers[1].acme: set exactly one solver, http01 or dns01 (got both)`],
+  },
+  {
+    name: 'fails if an issuer names an unknown environment',
+    modify: (f) => f.replace(P, 'environments: [prod]', 'environments: [prod, staging]'),
+    expected: [`${P}:28:28: spec.issuers[1].environments[1]: unknown environment "staging"; environments: dev, prod`],
+  },
+  {
+    name: 'fails if an environment names an issuer that is not defined',
+    modify: (f) => f.replace(P, 'domain: dev.example.com\n      issuer: le-dns', 'domain: dev.example.com\n      issuer: le-nope'),
+    expected: [`${P}:9:15: spec.environments[0].issuer: issuer "le-nope" is not defined; platform issuers: le-dns, le-http`],
+  },
+  {
+    name: 'fails if an environment names an issuer not rendered in it',
+    modify: (f) => f.replace(P, 'domain: dev.example.com\n      issuer: le-dns', 'domain: dev.example.com\n      issuer: le-http'),
+    expected: [`${P}:9:15: spec.environments[0].issuer: issuer "le-http" is not rendered in environment "dev" (its environments: prod)`],
+  },
+  {
+    name: 'fails if a tenant names an unknown environment',
+    modify: (f) => f.replace(B, 'environments: [prod]', 'environments: [prod, qa]'),
+    expected: [`${B}:6:24: spec.environments[1]: unknown environment "qa"; platform environments: dev, prod`],
+  },
+  {
+    name: 'fails if an override key is not one of the tenant environments',
+    modify: (f) => f.replace(B, '  routes:\n', '  overrides:\n    dev:\n      domain: bravo.example.net\n  routes:\n'),
+    expected: [`${B}:13:5: spec.overrides.dev: "dev" is not one of the tenant's environments (prod)`],
+  },
+  {
+    name: 'fails if an override key is no environment at all',
+    modify: (f) => f.replace(A, '    prod:\n', '    prd:\n'),
+    expected: [`${A}:7:5: spec.overrides.prd: "prd" is not one of the tenant's environments (dev, prod)`],
+  },
+  ...RESERVED.map(
+    (ns): Case => ({
+      name: `fails if a tenant namespace is reserved (${ns})`,
+      modify: (f) => f.replace(C, 'namespace: team-charlie', `namespace: ${ns}`),
+      expected: [`${C}:6:14: spec.namespace: namespace "${ns}" is reserved for the platform; set spec.namespace to another name`],
+    }),
+  ),
+  {
+    name: 'fails if a tenant without spec.namespace is named like a reserved namespace',
+    modify: (f) => f.write('tenants/monitoring.yaml', tenant('monitoring', '  ingress:\n    dedicated: false\n')),
+    expected: ['tenants/monitoring.yaml:4:9: metadata.name: namespace "monitoring" is reserved for the platform; set spec.namespace to another name'],
+  },
+  {
+    name: 'fails if two tenants use the same namespace',
+    modify: (f) => f.replace(A, 'spec:\n', 'spec:\n  namespace: team-charlie\n'),
+    expected: [`${C}:6:14: spec.namespace: namespace "team-charlie" is already used by tenant "alpha" (tenants/alpha.yaml)`],
+  },
+  {
+    name: "fails if a tenant's namespace is another tenant's default namespace",
+    modify: (f) => f.replace(C, 'namespace: team-charlie', 'namespace: alpha'),
+    expected: [`${C}:6:14: spec.namespace: namespace "alpha" is already used by tenant "alpha" (tenants/alpha.yaml)`],
+  },
+  {
+    name: 'fails if two routes have the same name',
+    modify: (f) => f.replace(A, '- name: status', '- name: web'),
+    expected: [`${A}:19:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`],
+  },
+  {
+    name: 'fails if a route names an environment the tenant is not in',
+    modify: (f) => f.replace(B, '    - name: shop\n', '    - name: shop\n      environments: [dev]\n'),
+    expected: [`${B}:14:22: spec.routes[0].environments[0]: "dev" is not one of the tenant's environments (prod)`],
+  },
+  {
+    name: 'fails if a host lies outside the tenant domains',
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [status.example.net]'),
+    expected: [
+      `${A}:20:15: spec.routes[1].hosts[0]: "status.example.net" is outside the tenant's domains in environment "dev" (alpha.dev.example.com); add its domain to spec.extraDomains if the tenant owns it`,
+      `${A}:20:15: spec.routes[1].hosts[0]: "status.example.net" is outside the tenant's domains in environment "prod" (alpha.prod.example.com); add its domain to spec.extraDomains if the tenant owns it`,
+    ],
+  },
+  {
+    name: "fails if a host lies in another tenant's domain",
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [status.charlie.prod.example.com]'),
+    expected: [
+      `${A}:20:15: spec.routes[1].hosts[0]: "status.charlie.prod.example.com" is outside the tenant's domains in environment "dev" (alpha.dev.example.com); add its domain to spec.extraDomains if the tenant owns it`,
+      `${A}:20:15: spec.routes[1].hosts[0]: "status.charlie.prod.example.com" is outside the tenant's domains in environment "prod" (alpha.prod.example.com); add its domain to spec.extraDomains if the tenant owns it`,
+    ],
+  },
+  {
+    name: "fails if a host lies in another tenant's extra domain",
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [status.bravo.example.org]'),
+    expected: [
+      `${A}:20:15: spec.routes[1].hosts[0]: "status.bravo.example.org" is outside the tenant's domains in environment "dev" (alpha.dev.example.com); add its domain to spec.extraDomains if the tenant owns it`,
+      `${A}:20:15: spec.routes[1].hosts[0]: "status.bravo.example.org" is outside the tenant's domains in environment "prod" (alpha.prod.example.com); add its domain to spec.extraDomains if the tenant owns it`,
+    ],
+  },
+  {
+    name: 'fails if two tenants claim the same extra domain',
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [bravo.example.org]\n'),
+    expected: [`${C}:6:18: spec.extraDomains[0]: domain "bravo.example.org" is already claimed by tenant "bravo" in environment "prod" (tenants/bravo.yaml)`],
+  },
+  {
+    name: "fails if an extra domain lies inside another tenant's extra domain",
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [shop.bravo.example.org]\n'),
+    expected: [
+      `${C}:6:18: spec.extraDomains[0]: domain "shop.bravo.example.org" lies inside "bravo.example.org", claimed by tenant "bravo" in environment "prod" (tenants/bravo.yaml)`,
+    ],
+  },
+  {
+    name: "fails if an extra domain lies inside another tenant's default domain",
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [x.alpha.prod.example.com]\n'),
+    expected: [
+      `${C}:6:18: spec.extraDomains[0]: domain "x.alpha.prod.example.com" lies inside "alpha.prod.example.com", claimed by tenant "alpha" in environment "prod" (tenants/alpha.yaml)`,
+    ],
+  },
+  {
+    name: 'fails if an extra domain contains the environment domain',
+    modify: (f) => f.replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, example.com]'),
+    expected: [`${B}:7:37: spec.extraDomains[1]: "example.com" contains the domain of environment "prod" (prod.example.com); a tenant may claim only its own part`],
+  },
+  {
+    name: "fails at the override if a domain override takes another tenant's default domain",
+    modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: charlie.prod.example.com\n'),
+    expected: [
+      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" is already claimed by tenant "charlie" in environment "prod" (tenants/charlie.yaml)`,
+    ],
+    failing: 'the problem lands on charlie (metadata.name), the tenant that did nothing, because claims are taken in file order instead of default domains first',
+  },
+  {
+    name: 'fails if two routes serve the same host and path',
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [www]'),
+    expected: [
+      `${A}:23:17: spec.routes[1].paths[0].path: "/" on host "www.alpha.dev.example.com" is already routed by route "web"`,
+      `${A}:23:17: spec.routes[1].paths[0].path: "/" on host "www.alpha.prod.example.com" is already routed by route "web"`,
+    ],
+  },
+  {
+    name: 'fails if a route lists a path twice',
+    modify: (f) => f.replace(A, '{ path: /api, service: api, port: http }', '{ path: /, service: api, port: http }'),
+    expected: [`${A}:15:19: spec.routes[0].paths[1].path: path "/" is listed twice in this route`],
+  },
+  {
+    name: 'fails if a wildcard host uses an HTTP-01 issuer',
+    modify: (f) => f.replace(B, 'hosts: [shop.bravo.example.org, "@"]', 'hosts: [shop.bravo.example.org, "@", "*"]'),
+    expected: [`${B}:14:44: spec.routes[0].hosts[2]: wildcard "*.bravo.prod.example.com" needs a DNS-01 issuer; "le-http" solves HTTP-01`],
+  },
+  {
+    name: 'fails if a certManager route has no issuer anywhere',
+    modify: (f) => f.replace(P, 'domain: dev.example.com\n      issuer: le-dns\n', 'domain: dev.example.com\n'),
+    expected: [
+      `${A}:11:7: spec.routes[0].tls: needs an issuer in environment "dev": set spec.tls.issuer (or spec.overrides.dev.tls.issuer), or give the environment an issuer in platform.yaml`,
+      `${C}:10:7: spec.routes[0].tls: needs an issuer in environment "dev": set spec.tls.issuer (or spec.overrides.dev.tls.issuer), or give the environment an issuer in platform.yaml`,
+    ],
+  },
+  {
+    name: 'fails if the tenant tls.issuer is not defined',
+    modify: (f) => f.replace(B, 'issuer: le-http', 'issuer: le-nope'),
+    expected: [`${B}:11:13: spec.tls.issuer: issuer "le-nope" is not defined; platform issuers: le-dns, le-http`],
+  },
+  {
+    name: 'fails if the tenant tls.issuer is not rendered in one of its environments',
+    modify: (f) => f.replace(A, 'spec:\n', 'spec:\n  tls:\n    issuer: le-http\n'),
+    expected: [`${A}:7:13: spec.tls.issuer: issuer "le-http" is not rendered in environment "dev" (its environments: prod)`],
+  },
+  {
+    name: 'fails if an override tls.issuer is not defined',
+    modify: (f) => f.replace(A, '      ingress:\n        loadBalancerIP', '      tls: { issuer: le-nope }\n      ingress:\n        loadBalancerIP'),
+    expected: [`${A}:8:22: spec.overrides.prod.tls.issuer: issuer "le-nope" is not defined; platform issuers: le-dns, le-http`],
+  },
+  {
+    name: 'fails if a route sets a snippet annotation',
+    modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'nginx.ingress.kubernetes.io/configuration-snippet: "return 200;"'),
+    expected: [
+      `${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: "nginx.ingress.kubernetes.io/configuration-snippet": snippet annotations are refused: they inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
+    ],
+  },
+  {
+    name: 'fails if an annotation duplicates a route option',
+    modify: (f) =>
+      f.replace(A, '        timeouts: { read: 300 }\n', '        timeouts: { read: 300 }\n      annotations:\n        nginx.ingress.kubernetes.io/proxy-body-size: 20m\n'),
+    expected: [
+      `${A}:20:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-body-size"]: "nginx.ingress.kubernetes.io/proxy-body-size": also set by the route's options; keep only the option`,
+    ],
+  },
+  {
+    name: 'fails if an annotation sets the ingress class',
+    modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'kubernetes.io/ingress.class: nginx'),
+    expected: [
+      `${C}:15:9: spec.routes[0].annotations["kubernetes.io/ingress.class"]: "kubernetes.io/ingress.class": the ingress class is chosen by tenant-edge (dedicated or shared controller)`,
+    ],
+  },
+  {
+    name: 'fails if an annotation sets the cert-manager issuer',
+    modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'cert-manager.io/cluster-issuer: le-dns'),
+    expected: [
+      `${C}:15:9: spec.routes[0].annotations["cert-manager.io/cluster-issuer"]: "cert-manager.io/cluster-issuer": certificates are rendered as Certificate objects; use the route's tls setting`,
+    ],
+  },
+  {
+    name: 'fails if a regex path uses pathType Prefix',
+    modify: (f) => f.replace(A, '{ path: /api, service: api, port: http }', '{ path: "/api/v[0-9]+", service: api, port: http }'),
+    expected: [
+      `${A}:15:19: spec.routes[0].paths[1].path: "/api/v[0-9]+" is not a plain path; ingress-nginx refuses regular expressions in Prefix paths (use pathType: ImplementationSpecific)`,
+    ],
+  },
+  {
+    name: 'fails if rewriteTarget is used with a Prefix path',
+    modify: (f) => f.replace(C, 'pathType: ImplementationSpecific, ', ''),
+    expected: [`${C}:21:19: spec.routes[1].paths[0].path: rewriteTarget turns paths into regular expressions; set pathType: ImplementationSpecific (got Prefix)`],
+  },
+  {
+    name: 'fails if CORS allows credentials for origin "*"',
+    modify: (f) => f.replace(B, 'allowOrigins: [https://bravo.example.org]', 'allowOrigins: ["*"]'),
+    expected: [`${B}:20:29: spec.routes[0].options.cors.allowCredentials: browsers refuse credentials with origin "*"; list the allowed origins instead`],
+  },
+  {
+    name: 'fails if a tenant sets loadBalancerIP but is dedicated nowhere',
+    modify: (f) => f.replace(C, '    dedicated: false\n', '    dedicated: false\n    loadBalancerIP: 10.0.0.9\n'),
+    expected: [
+      `${C}:9:21: spec.ingress.loadBalancerIP: applies only to a dedicated controller, and the tenant has none in dev, prod; set ingress.dedicated: true or remove it`,
+    ],
+  },
+  {
+    name: 'fails if a tenant sets replicas but is dedicated nowhere',
+    modify: (f) => f.replace(B, '    dedicated: false\n', '    dedicated: false\n    replicas: 3\n'),
+    expected: [`${B}:10:15: spec.ingress.replicas: applies only to a dedicated controller, and the tenant has none in prod; set ingress.dedicated: true or remove it`],
+  },
+  {
+    name: 'fails if an override sets loadBalancerIP where the tenant is not dedicated',
+    modify: (f) => f.replace(A, '  overrides:\n', '  overrides:\n    dev:\n      ingress: { loadBalancerIP: 10.1.0.2 }\n'),
+    expected: [`${A}:8:34: spec.overrides.dev.ingress.loadBalancerIP: applies only to a dedicated controller, and the tenant has none in dev`],
+  },
+  {
+    name: 'fails if a tenant is not dedicated where there is no shared controller',
+    modify: (f) => f.replace(P, '      sharedIngress:\n        loadBalancerIP: 10.0.0.1\n', '      sharedIngress:\n        enabled: false\n'),
+    expected: [
+      `${B}:9:16: spec.ingress.dedicated: environment "prod" has no shared controller (sharedIngress.enabled: false); the tenant needs ingress.dedicated: true there`,
+      `${C}:8:16: spec.ingress.dedicated: environment "prod" has no shared controller (sharedIngress.enabled: false); the tenant needs ingress.dedicated: true there`,
+    ],
+  },
+  {
+    name: 'fails if a disabled shared controller has an address',
+    modify: (f) =>
+      f
+        .replace(P, '      sharedIngress:\n', '      sharedIngress:\n        enabled: false\n')
+        .replace(B, 'dedicated: false', 'dedicated: true')
+        .replace(C, 'spec:\n', 'spec:\n  environments: [dev]\n')
+        .replace(C, 'environments: [prod]', 'environments: [dev]'),
+    expected: [`${P}:16:25: spec.environments[1].sharedIngress.loadBalancerIP: the shared controller is disabled (enabled: false), so it has no address to set`],
+  },
+  {
+    name: 'fails if two tenants use the same static address in one environment',
+    modify: (f) => f.replace(B, '    dedicated: false\n', '    dedicated: true\n    loadBalancerIP: 10.0.0.2\n'),
+    expected: [`${B}:10:21: spec.ingress.loadBalancerIP: address 10.0.0.2 is already used by tenant "alpha" in environment "prod"`],
+  },
+  {
+    name: "fails if a tenant uses the shared controller's static address",
+    modify: (f) => f.replace(A, 'loadBalancerIP: 10.0.0.2', 'loadBalancerIP: 10.0.0.1'),
+    expected: [`${A}:9:25: spec.overrides.prod.ingress.loadBalancerIP: address 10.0.0.1 is already used by the shared controller in environment "prod"`],
+  },
+  {
+    name: 'fails if the dedicated IngressClass of a tenant is the shared class',
+    modify: (f) => f.replace(P, '  ingress:\n', '  ingress:\n    sharedClass: nginx-alpha\n'),
+    expected: [
+      `${A}:4:9: metadata.name: the dedicated IngressClass "nginx-alpha" would collide with the shared class; rename the tenant or platform.spec.ingress.sharedClass`,
+    ],
+  },
+  {
+    name: 'fails if a tenant name is too long for its dedicated Helm release',
+    modify: (f) => f.write(`tenants/${'d'.repeat(33)}.yaml`, tenant('d'.repeat(33), '  environments: [prod]\n')),
+    expected: [
+      `tenants/${'d'.repeat(33)}.yaml:4:9: metadata.name: too long for a dedicated controller: its Helm release "ingress-nginx-${'d'.repeat(33)}" would have 47 characters and the ingress-nginx chart copes with 46; use at most 32 characters`,
+    ],
+  },
+  {
+    name: 'accepts a tenant name of exactly the longest length for a dedicated Helm release',
+    modify: (f) => f.write(`tenants/${'d'.repeat(32)}.yaml`, tenant('d'.repeat(32), '  environments: [prod]\n')),
+    expected: [],
+  },
+  {
+    name: 'fails if a tenant name is too long for its Flux Kustomization',
+    modify: (f) => f.write(`tenants/${'k'.repeat(52)}.yaml`, tenant('k'.repeat(52), '  ingress:\n    dedicated: false\n')),
+    expected: [
+      `tenants/${'k'.repeat(52)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-tenant-${'k'.repeat(52)}" would have 64 characters, over the 63 Kubernetes allows in labels; use at most 51 characters`,
+    ],
+  },
+  {
+    name: 'fails if a route name is too long for its certificate secret',
+    modify: (f) => f.replace(A, '- name: web', `- name: ${'r'.repeat(60)}`),
+    expected: [`${A}:11:13: spec.routes[0].name: too long: its certificate secret "${'r'.repeat(60)}-tls" would exceed 63 characters; use at most 59`],
+  },
+];
+
+describe('the valid fixture', () => {
+  test('is accepted', () => {
+    withFixture((f) => expect(problemsOf(f)).toEqual([]));
+  });
+});
+
+describe.each([
+  ['files and YAML', fileCases],
+  ['schema', schemaCases],
+  ['cross-file rules', crossCases],
+])('invalid input (%s)', (_group, cases) => {
+  for (const c of cases) {
+    (c.failing ? test.failing : test)(c.name, () => runCase(c));
+  }
+});
+
+describe('many mistakes at once', () => {
+  test('fails with every problem of platform.yaml and several tenant files, sorted by file, line and column', () => {
+    withFixture((f) => {
+      f.replace(P, 'domain: dev.example.com\n      issuer: le-dns', 'domain: dev.example.com\n      issuer: le-nope')
+        .replace(P, 'environments: [prod]', 'environments: [prod, staging]')
+        .replace(A, '- name: status', '- name: web')
+        .replace(A, '        timeouts: { read: 300 }\n', '        timeouts: { read: 300 }\n      annotations:\n        nginx.ingress.kubernetes.io/server-snippet: "deny all;"\n')
+        .replace(B, '  extraDomains:', '  extraDomain:')
+        .replace(C, 'namespace: team-charlie', 'namespace: kube-system')
+        .replace(C, 'pathType: ImplementationSpecific, ', '')
+        .write('tenants/delta.yaml', '')
+        .write('tenants/echo.yaml', tenant('ekko', '  ingress:\n    dedicated: false\n'))
+        .write('tenants/foxtrot.yaml', 'apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: foxtrot\nspec:\n  routes: [\n');
+      expect(problemsOf(f)).toEqual([
+        `${P}:9:15: spec.environments[0].issuer: issuer "le-nope" is not defined; platform issuers: le-dns, le-http`,
+        `${P}:28:28: spec.issuers[1].environments[1]: unknown environment "staging"; environments: dev, prod`,
+        `${A}:20:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/server-snippet"]: "nginx.ingress.kubernetes.io/server-snippet": snippet annotations are refused: they inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
+        `${A}:21:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`,
+        `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides`,
+        `${C}:6:14: spec.namespace: namespace "kube-system" is reserved for the platform; set spec.namespace to another name`,
+        `${C}:21:19: spec.routes[1].paths[0].path: rewriteTarget turns paths into regular expressions; set pathType: ImplementationSpecific (got Prefix)`,
+        'tenants/delta.yaml:1:1: the file is empty',
+        'tenants/echo.yaml:4:9: metadata.name: must equal the file name "echo" (got "ekko"); rename the file or the tenant',
+        'tenants/foxtrot.yaml:7:1: YAML syntax: flow sequence in block collection must be sufficiently indented and end with a ]',
+      ]);
+    });
+  });
+
+  test.failing('a schema error in platform.yaml does not hide the rules that concern one tenant alone', () => {
+    // Today plan() stops after loading when platform.yaml is invalid, so a second run reveals the
+    // duplicate route: the problems come in two rounds instead of all at once.
+    withFixture((f) => {
+      f.replace(P, 'version: 4.15.1', 'version: ^4.15.0').replace(A, '- name: status', '- name: web');
+      expect(problemsOf(f)).toEqual([
+        `${P}:35:16: spec.ingress.chart.version: "^4.15.0" is not an exact version such as 4.15.1`,
+        `${A}:19:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`,
+      ]);
+    });
+  });
+});
+
+describe('nothing is written when the input is invalid', () => {
+  test('synth exits 1, keeps the previous output byte for byte and leaves no staging folder', () => {
+    withFixture((f) => {
+      f.inDir(() => {
+        const first = captureIo();
+        expect(run(['synth', '--out', 'out/dist'], first.io)).toBe(0);
+        const before = snapshotTree(f.path('out/dist'));
+        expect(before.size).toBeGreaterThan(1);
+        expect(before.has('README.md')).toBe(true);
+
+        f.replace(A, '- name: status', '- name: web').replace(C, 'namespace: team-charlie', 'namespace: default');
+        const second = captureIo();
+        expect(run(['synth', '--out', 'out/dist'], second.io)).toBe(1);
+        expect(second.out).toEqual([]);
+        expect(second.err).toEqual([
+          `${A}:19:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`,
+          `${C}:6:14: spec.namespace: namespace "default" is reserved for the platform; set spec.namespace to another name`,
+          '2 problems found; nothing was written',
+        ]);
+
+        expect(snapshotTree(f.path('out/dist'))).toEqual(before);
+        expect(fs.readdirSync(f.path('out'))).toEqual(['dist']);
+        expect(fs.readdirSync(f.path('out')).filter((n) => n.startsWith('.dist.staging-'))).toEqual([]);
+      });
+    });
+  });
+
+  test('synth into a folder that does not exist yet creates nothing', () => {
+    withFixture((f) => {
+      f.replace(A, 'name: alpha', 'name: alfa');
+      const io = captureIo();
+      expect(f.inDir(() => run(['synth', '--out', 'fresh/dist'], io.io))).toBe(1);
+      expect(fs.existsSync(f.path('fresh/dist'))).toBe(false);
+      const parent = f.path('fresh');
+      const leftovers = fs.existsSync(parent) ? fs.readdirSync(parent) : [];
+      expect(leftovers).toEqual([]);
+      expect(io.err[io.err.length - 1]).toBe('1 problem found; nothing was written');
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { EnvironmentModel } from '../../lib/model/model';
+import { synthObjects } from '../../lib/output/render';
+import { PlatformChart } from '../../lib/platform-chart';
+import { validateManifest } from '../../lib/schemas/validator';
+import { plan } from '../../lib/synth';
+import { TenantChart } from '../../lib/tenant-chart';
+
+/** A rendered Kubernetes object; tests index into it freely. */
+export type Manifest = Record<string, any>;
+
+/** A fresh cdk8s App with one Chart to build a construct in. */
+export function freshChart(): Chart {
+  return new Chart(new App(), 'c');
+}
+
+/** The JSON of one construct's API object, as it is written to the output. */
+export function rendered(construct: { readonly apiObject: ApiObject }): Manifest {
+  return construct.apiObject.toJson() as Manifest;
+}
+
+/** Strict-schema problems of every given object, tagged with its kind/name; empty when all are valid. */
+export function schemaProblems(objects: readonly Manifest[]): string[] {
+  return objects.flatMap((o) => validateManifest(o));
+}
+
+/** Objects of one file of a synthObjects() map, or a clear failure when the file is missing. */
+export function fileObjects(files: Map<string, Manifest[]>, file: string): Manifest[] {
+  const docs = files.get(file);
+  if (!docs) throw new Error(`no file ${file}; rendered files: ${[...files.keys()].join(', ')}`);
+  return docs;
+}
+
+/** All objects of a synthObjects() map, flattened. */
+export function allObjects(files: Map<string, Manifest[]>): Manifest[] {
+  return [...files.values()].flat();
+}
+
+/** Objects of one kind across every file. */
+export function ofKind(files: Map<string, Manifest[]>, kind: string): Manifest[] {
+  return allObjects(files).filter((o) => o.kind === kind);
+}
+
+/** Input specs written into a temporary folder, in the layout the CLI reads. */
+export interface SpecDir {
+  readonly root: string;
+  readonly platformFile: string;
+  readonly tenantsDir: string;
+  remove(): void;
+}
+
+/** Writes platform.yaml and tenants/<name>.yaml into a fresh temp folder. */
+export function writeSpecs(platformYaml: string, tenants: Record<string, string>): SpecDir {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-edge-constructs-'));
+  const platformFile = path.join(root, 'platform.yaml');
+  const tenantsDir = path.join(root, 'tenants');
+  fs.mkdirSync(tenantsDir);
+  fs.writeFileSync(platformFile, platformYaml);
+  for (const [name, text] of Object.entries(tenants)) fs.writeFileSync(path.join(tenantsDir, `${name}.yaml`), text);
+  return { root, platformFile, tenantsDir, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Environment models from the real pipeline (load, validate, resolve) for the given specs. */
+export function environmentsFor(platformYaml: string, tenants: Record<string, string>): Map<string, EnvironmentModel> {
+  const dir = writeSpecs(platformYaml, tenants);
+  try {
+    const { environments } = plan({ platformFile: dir.platformFile, tenantsDir: dir.tenantsDir });
+    return new Map(environments.map((e) => [e.name, e]));
+  } finally {
+    dir.remove();
+  }
+}
+
+/** Objects of one environment's PlatformChart, grouped by output file. */
+export function renderPlatform(env: EnvironmentModel): Map<string, Manifest[]> {
+  const app = new App({ outdir: 'unused' });
+  new PlatformChart(app, `${env.name}-platform`, { environment: env });
+  return synthObjects(app) as Map<string, Manifest[]>;
+}
+
+/** Objects of one tenant's TenantChart in one environment, grouped by output file. */
+export function renderTenant(env: EnvironmentModel, tenant: string): Map<string, Manifest[]> {
+  const model = env.tenants.find((t) => t.name === tenant);
+  if (!model) throw new Error(`tenant ${tenant} is not in environment ${env.name} (${env.tenants.map((t) => t.name).join(', ')})`);
+  const app = new App({ outdir: 'unused' });
+  new TenantChart(app, `${env.name}-${tenant}`, { environment: env, tenant: model });
+  return synthObjects(app) as Map<string, Manifest[]>;
+}

@@ -1,0 +1,126 @@
+import * as path from 'path';
+import { parse, parseAllDocuments } from 'yaml';
+import { emitYaml } from '../lib/output/yaml-emit';
+import { renderTree, ROOT } from './support/tree';
+
+/** Parses with both YAML 1.2 (core) and 1.1 rules: a bare string must stay a string in both. */
+function roundTrips(value: unknown): void {
+  const text = emitYaml(value);
+  expect([text, parse(text, { version: '1.2' })]).toEqual([text, value]);
+  expect([text, parse(text, { version: '1.1' })]).toEqual([text, value]);
+}
+
+describe('emitYaml', () => {
+  test.each([
+    ['plain words', 'hello'],
+    ['a path', '/healthz'],
+    ['an annotation key', 'nginx.ingress.kubernetes.io/proxy-body-size'],
+    ['yaml 1.1 booleans', 'yes'],
+    ['capitalised boolean', 'True'],
+    ['on/off', 'off'],
+    ['null word', 'null'],
+    ['tilde', '~'],
+    ['integer-like', '8080'],
+    ['float-like', '1.1'],
+    ['octal-like', '0755'],
+    ['hex-like', '0x1F'],
+    ['exponent', '1e3'],
+    ['inf', '.inf'],
+    ['timestamp-like', '2026-11-22'],
+    ['sexagesimal (YAML 1.1)', '1:30'],
+    ['empty', ''],
+    ['leading space', ' x'],
+    ['trailing space', 'x '],
+    ['colon space', 'a: b'],
+    ['trailing colon', 'key:'],
+    ['comment marker', 'a #b'],
+    ['leading hash', '#x'],
+    ['star', '*'],
+    ['ampersand', '&anchor'],
+    ['braces', '{{ $labels.name }}'],
+    ['brackets', '[a]'],
+    ['quote', "it's"],
+    ['double quote', 'say "hi"'],
+    ['backslash', 'a\\b'],
+    ['newline', 'line one\nline two'],
+    ['tab', 'a\tb'],
+    ['unicode', 'zürich – 東京'],
+    ['dollar capture', '/$2'],
+    ['regex path', '/v1(/|$)(.*)'],
+    ['percent', '%x'],
+    ['at sign', '@'],
+    ['pipe', '| literal'],
+    ['greater than', '> folded'],
+    ['dash', '-'],
+    ['dash space', '- item'],
+    ['question', '? key'],
+    ['promql', 'max by (namespace, name) (certmanager_certificate_ready_status{namespace="acme", condition!="True"}) == 1'],
+    ['double spaces', 'a  b'],
+    ['exclamation tag', '!tag'],
+    ['backtick', '`x`'],
+    ['a duration', '10m'],
+    ['a compound duration', '1h30m'],
+    ['a version', '4.15.1'],
+    ['an IPv4 address', '20.10.0.4'],
+    ['a uuid', '00000000-0000-0000-0000-000000000000'],
+    ['a relative path', './dist/prod'],
+    ['a leading-dot float', '.5'],
+    ['a float with exponent', '1.5e-3'],
+    ['an underscore int', '1_000'],
+    ['octal 1.2', '0o17'],
+    ['binary', '0b101'],
+    ['a negative number', '-12'],
+    ['a date with time', '2026-11-22T10:00:00Z'],
+    ['nan', '.NaN'],
+    ['a letter-led 1.1 float', 'e2'],
+  ])('keeps a string with %s a string', (_name, s) => {
+    roundTrips({ key: s, list: [s], [s || 'empty-key']: 1 });
+  });
+
+  test.each([
+    ['numbers', { a: 1, b: -2.5, c: 0 }],
+    ['booleans and null', { a: true, b: false, c: null }],
+    ['empty collections', { a: {}, b: [], c: [{}], d: [[]] }],
+    ['nested lists', { a: [[1, 2], [3, [4]]] }],
+    ['lists of maps', { a: [{ x: 1, y: { z: [1] } }, { x: 2 }] }],
+    ['top-level list', [1, 'a', { b: 2 }]],
+    ['top-level scalar', 'plain'],
+  ])('round-trips %s', (_name, value) => roundTrips(value));
+
+  test('keeps random strings built from YAML-significant characters strings', () => {
+    // A seeded generator keeps the test reproducible.
+    let seed = 42;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const alphabet = '0123456789.eExXoObB_-+:/ #mhns,[]{}&*!|>\'"%@`abcfinTZ$()=<;~?';
+    for (let i = 0; i < 20000; i++) {
+      const len = 1 + Math.floor(next() * 7);
+      let s = '';
+      for (let j = 0; j < len; j++) s += alphabet[Math.floor(next() * alphabet.length)];
+      roundTrips({ k: s });
+    }
+  });
+
+  test('leaves common values bare so rendered diffs stay readable', () => {
+    expect(emitYaml({ a: '10m', b: '4.15.1', c: '20.10.0.4', d: './dist/prod', e: '/healthz', f: 'x{namespace="a"} < 3' })).toBe(
+      'a: 10m\nb: 4.15.1\nc: 20.10.0.4\nd: ./dist/prod\ne: /healthz\nf: x{namespace="a"} < 3\n',
+    );
+    expect(emitYaml({ a: '8080', b: 'true', c: '2026-11-22', d: '1.5' })).toBe('a: "8080"\nb: "true"\nc: "2026-11-22"\nd: "1.5"\n');
+  });
+
+  test('writes maps and lists in block style with two-space indentation', () => {
+    expect(emitYaml({ a: { b: [1, { c: 'd', e: 'f' }] }, g: 'h' })).toBe('a:\n  b:\n    - 1\n    - c: d\n      e: f\ng: h\n');
+  });
+
+  test('rejects values YAML cannot hold', () => {
+    expect(() => emitYaml({ a: NaN })).toThrow('cannot write NaN to YAML');
+    expect(() => emitYaml({ a: () => 1 })).toThrow('cannot write a function to YAML');
+  });
+
+  test('every object of the bundled example round-trips', () => {
+    const { tree, objects } = renderTree(path.join(ROOT, 'platform.yaml'), path.join(ROOT, 'tenants'));
+    for (const { object } of objects) roundTrips(object);
+    for (const [file, content] of Object.entries(tree)) {
+      for (const doc of parseAllDocuments(content)) expect([file, doc.errors, doc.warnings]).toEqual([file, [], []]);
+    }
+  });
+});
