@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { resolve } from './model/resolve';
+import { checkTenantsAlone, resolve } from './model/resolve';
 import { EnvironmentModel } from './model/model';
 import { OutputFile, RenderedObject, renderEnvironment } from './output/render';
 import { OutputTransaction } from './output/write';
@@ -33,7 +33,7 @@ export class UsageError extends Error {}
 export function plan(opts: SynthOptions): { environments: EnvironmentModel[]; tenants: number; notices: string[] } {
   const loaded = loadInput({ platformFile: opts.platformFile, tenantsDir: opts.tenantsDir });
   const problems: Problem[] = [...loaded.problems];
-  if (!loaded.platform) throw new InputError(problems);
+  if (!loaded.platform) throw new InputError([...problems, ...checkTenantsAlone(loaded.tenants)]);
   const resolution = resolve(loaded.platform, loaded.tenants);
   problems.push(...resolution.problems);
   if (problems.length > 0) throw new InputError(problems);

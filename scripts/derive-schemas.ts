@@ -20,6 +20,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { projectRoot } from '../lib/project-root';
 import { parseAllDocuments } from 'yaml';
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -440,15 +441,8 @@ export function listSchemaFiles(projectRoot: string): string[] {
   return found.sort();
 }
 
-function findProjectRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'crds'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json with a crds/ directory above ${start}`);
-  }
-}
-
 if (require.main === module) {
-  const root = findProjectRoot(__dirname);
+  const root = projectRoot();
   const files = deriveSchemas(root);
   for (const stale of listSchemaFiles(root)) {
     if (!files.has(stale)) fs.rmSync(path.join(root, stale));

@@ -92,8 +92,8 @@ class Resolver {
     for (const env of this.spec.environments) {
       if (this.envByName.get(env.name) !== env) continue; // a duplicate, already reported
       const present = facts.filter((f) => f.environments.includes(env.name));
-      const models = present.map((f) => this.resolveTenant(f, env)).filter((m): m is TenantModel => m !== undefined);
-      this.checkDomainsDisjoint(env, present);
+      const owners = this.checkDomainsDisjoint(env, present);
+      const models = present.map((f) => this.resolveTenant(f, env, owners)).filter((m): m is TenantModel => m !== undefined);
       this.checkStaticAddresses(env, present);
       environments.push(this.environmentModel(env, models));
     }
@@ -129,7 +129,7 @@ class Resolver {
           this.report(this.psrc, [...at, 'environments', j], `unknown environment "${e}"; environments: ${envNames.join(', ')}`);
         }
       });
-      this.issuerEnvs.set(issuer.name, new Set(issuer.environments ?? envNames));
+      if (this.issuerByName.get(issuer.name) === issuer) this.issuerEnvs.set(issuer.name, new Set(issuer.environments ?? envNames));
     });
 
     spec.environments.forEach((env, i) => {
@@ -185,55 +185,13 @@ class Resolver {
       this.report(source, nsPath, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
     }
 
-    const kustomization = names.tenantKustomization(name);
-    if (kustomization.length > LIMITS.label) {
-      this.report(source, ['metadata', 'name'], `too long: the Flux Kustomization "${kustomization}" would have ${kustomization.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - kustomization.length + name.length} characters`);
-    }
-
     this.checkRoutes(loaded, environments);
     this.checkDeadIngressSettings(loaded, environments);
     return { loaded, name, namespace, environments };
   }
 
   private checkRoutes(loaded: Loaded<Tenant>, environments: string[]): void {
-    const { source, value } = loaded;
-    const routes = value.spec.routes;
-    forEachDuplicate(routes.map((r) => r.name), (i, first) =>
-      this.report(source, ['spec', 'routes', i, 'name'], `duplicate route "${routes[i].name}" (first at spec.routes[${first}])`),
-    );
-    routes.forEach((route, i) => {
-      const at: PathSegment[] = ['spec', 'routes', i];
-      const secret = names.tlsSecret(route.name);
-      if (secret.length > LIMITS.label) {
-        this.report(source, [...at, 'name'], `too long: its certificate secret "${secret}" would exceed ${LIMITS.label} characters; use at most ${LIMITS.label - secret.length + route.name.length}`);
-      }
-      (route.environments ?? []).forEach((e, j) => {
-        if (!environments.includes(e)) {
-          this.report(source, [...at, 'environments', j], `"${e}" is not one of the tenant's environments (${environments.join(', ')})`);
-        }
-      });
-      this.checkRouteOptions(source, at, route);
-    });
-  }
-
-  private checkRouteOptions(source: YamlSource, at: PathSegment[], route: Route): void {
-    const options = route.options;
-    route.paths.forEach((p, j) => {
-      const why = this.flavour.refusePath(p.path, p.pathType, options);
-      if (why) this.report(source, [...at, 'paths', j, 'path'], why);
-    });
-    forEachDuplicate(route.paths.map((p) => p.path), (j) =>
-      this.report(source, [...at, 'paths', j, 'path'], `path "${route.paths[j].path}" is listed twice in this route`),
-    );
-    const cors = options.cors;
-    if (cors?.allowCredentials && cors.allowOrigins.includes('*')) {
-      this.report(source, [...at, 'options', 'cors', 'allowCredentials'], 'browsers refuse credentials with origin "*"; list the allowed origins instead');
-    }
-    const managed = this.flavour.routeAnnotations(options);
-    for (const key of Object.keys(route.annotations)) {
-      const why = this.flavour.refuseAnnotation(key) ?? (key in managed ? 'also set by the route\'s options; keep only the option' : undefined);
-      if (why) this.report(source, [...at, 'annotations', key], `"${key}": ${why}`, true);
-    }
+    checkRoutes(loaded, this.flavour, environments, (path, message, atKey) => this.report(loaded.source, path, message, atKey));
   }
 
   /** Ingress settings that apply in no environment are mistakes, not preferences. */
@@ -290,7 +248,7 @@ class Resolver {
     return { domain: `${f.name}.${env.domain}`, origin: { source, path: ['metadata', 'name'] } };
   }
 
-  private resolveTenant(f: TenantFacts, env: Environment): TenantModel | undefined {
+  private resolveTenant(f: TenantFacts, env: Environment, owners: Map<string, TenantFacts>): TenantModel | undefined {
     const { source, value } = f.loaded;
     const spec = value.spec;
     const override = spec.overrides[env.name] ?? {};
@@ -315,7 +273,9 @@ class Resolver {
       const hosts = route.hosts.map((ref, j) => {
         const host = qualify(ref, domain);
         if (!domains.some((d) => inDomain(host, d))) {
-          this.report(source, [...at, 'hosts', j], `"${host}" is outside the tenant's domains in environment "${env.name}" (${domains.join(', ')}); add its domain to spec.extraDomains if the tenant owns it`);
+          const owner = ownerOf(host, owners);
+          const why = owner && owner.name !== f.name ? `it belongs to tenant "${owner.name}" (${owner.loaded.file})` : 'add its domain to spec.extraDomains if the tenant owns it';
+          this.report(source, [...at, 'hosts', j], `"${host}" is outside the tenant's domains in environment "${env.name}" (${domains.join(', ')}); ${why}`);
         }
         return host;
       });
@@ -445,22 +405,29 @@ class Resolver {
     return (spec.overrides[env.name]?.tls?.issuer ?? spec.tls.issuer ?? env.issuer) !== undefined;
   }
 
-  private checkDomainsDisjoint(env: Environment, present: TenantFacts[]): void {
+  /**
+   * Domains claimed in one environment must not be equal or nested. Default domains are claimed
+   * first, so a conflict lands on the tenant that wrote the explicit claim. Returns the owners.
+   */
+  private checkDomainsDisjoint(env: Environment, present: TenantFacts[]): Map<string, TenantFacts> {
     interface Claim { tenant: TenantFacts; origin: Origin }
-    const owner = new Map<string, Claim>();
-    const claims: { domain: string; claim: Claim }[] = [];
+    const defaults: { domain: string; claim: Claim }[] = [];
+    const explicit: { domain: string; claim: Claim }[] = [];
     for (const f of present) {
       const { domain, origin } = this.tenantDomain(f, env);
-      claims.push({ domain, claim: { tenant: f, origin } });
+      const isDefault = f.loaded.value.spec.overrides[env.name]?.domain === undefined;
+      (isDefault ? defaults : explicit).push({ domain, claim: { tenant: f, origin } });
       f.loaded.value.spec.extraDomains.forEach((d, i) => {
         const claim = { tenant: f, origin: { source: f.loaded.source, path: ['spec', 'extraDomains', i] } };
         if (inDomain(env.domain, d)) {
           this.report(claim.origin.source, claim.origin.path, `"${d}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part`);
           return;
         }
-        claims.push({ domain: d, claim });
+        explicit.push({ domain: d, claim });
       });
     }
+    const claims = [...defaults, ...explicit];
+    const owner = new Map<string, Claim>();
     for (const { domain, claim } of claims) {
       const other = owner.get(domain);
       if (other && other.tenant !== claim.tenant) {
@@ -469,15 +436,18 @@ class Resolver {
         owner.set(domain, claim);
       }
     }
+    // A nested claim is reported on both sides: either tenant's file may hold the mistake.
     for (const { domain, claim } of claims) {
       for (let parent = parentDomain(domain); parent; parent = parentDomain(parent)) {
         const other = owner.get(parent);
         if (other && other.tenant !== claim.tenant) {
           this.report(claim.origin.source, claim.origin.path, `domain "${domain}" lies inside "${parent}", claimed by tenant "${other.tenant.name}" in environment "${env.name}" (${other.tenant.loaded.file})`);
+          this.report(other.origin.source, other.origin.path, `domain "${parent}" contains "${domain}", claimed by tenant "${claim.tenant.name}" in environment "${env.name}" (${claim.tenant.loaded.file})`);
           break;
         }
       }
     }
+    return new Map([...owner].map(([d, c]) => [d, c.tenant]));
   }
 
   private checkStaticAddresses(env: Environment, present: TenantFacts[]): void {
@@ -562,6 +532,80 @@ class Resolver {
   private report(source: YamlSource, path: PathSegment[], message: string, atKey = false): void {
     this.problems.push(source.problem(path, message, atKey));
   }
+}
+
+type Report = (path: PathSegment[], message: string, atKey?: boolean) => void;
+
+/**
+ * Rules that concern one tenant's routes alone. `environments` is undefined when the platform
+ * could not be read; the environment references are then left unchecked.
+ */
+function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, environments: string[] | undefined, report: Report): void {
+  const { value } = loaded;
+  const name = value.metadata.name;
+  const kustomization = names.tenantKustomization(name);
+  if (kustomization.length > LIMITS.label) {
+    report(['metadata', 'name'], `too long: the Flux Kustomization "${kustomization}" would have ${kustomization.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - kustomization.length + name.length} characters`);
+  }
+  const routes = value.spec.routes;
+  forEachDuplicate(routes.map((r) => r.name), (i, first) =>
+    report(['spec', 'routes', i, 'name'], `duplicate route "${routes[i].name}" (first at spec.routes[${first}])`),
+  );
+  routes.forEach((route, i) => {
+    const at: PathSegment[] = ['spec', 'routes', i];
+    const certificate = names.certificate(route.name);
+    if (certificate.length > LIMITS.label) {
+      report([...at, 'name'], `too long: its Certificate "${certificate}" would have ${certificate.length} characters, and cert-manager copies that name into ${LIMITS.label}-character labels; use at most ${LIMITS.label - certificate.length + route.name.length}`);
+    }
+    if (environments) {
+      (route.environments ?? []).forEach((e, j) => {
+        if (!environments.includes(e)) report([...at, 'environments', j], `"${e}" is not one of the tenant's environments (${environments.join(', ')})`);
+      });
+    }
+    checkRouteOptions(route, at, flavour, report);
+  });
+}
+
+function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerFlavour, report: Report): void {
+  const options = route.options;
+  route.paths.forEach((p, j) => {
+    const why = flavour.refusePath(p.path, p.pathType, options);
+    if (why) report([...at, 'paths', j, 'path'], why);
+  });
+  forEachDuplicate(route.paths.map((p) => p.path), (j) =>
+    report([...at, 'paths', j, 'path'], `path "${route.paths[j].path}" is listed twice in this route`),
+  );
+  const cors = options.cors;
+  if (cors?.allowCredentials && cors.allowOrigins.includes('*')) {
+    report([...at, 'options', 'cors', 'allowCredentials'], 'browsers refuse credentials with origin "*"; list the allowed origins instead');
+  }
+  const managed = flavour.routeAnnotations(options);
+  for (const key of Object.keys(route.annotations)) {
+    const why = flavour.refuseAnnotation(key) ?? (key in managed ? 'also set by the route\'s options; keep only the option' : undefined);
+    if (why) report([...at, 'annotations', key], why, true);
+  }
+}
+
+/**
+ * The checks that need no platform, for when platform.yaml itself is invalid: the user still
+ * sees every problem of the tenant files in the same run. Uses the default controller flavour.
+ */
+export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[]): Problem[] {
+  const problems: Problem[] = [];
+  const flavour = flavourFor('nginx');
+  for (const t of tenants) {
+    checkRoutes(t, flavour, undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
+  }
+  return dedupe(problems);
+}
+
+/** The tenant whose claimed domain contains `host`, if any. */
+function ownerOf<T>(host: string, owners: Map<string, T>): T | undefined {
+  for (let d: string | undefined = host.startsWith('*.') ? host.slice(2) : host; d; d = parentDomain(d)) {
+    const owner = owners.get(d);
+    if (owner) return owner;
+  }
+  return undefined;
 }
 
 /** `@` is the tenant domain, `*` its wildcard, a bare label a subdomain; dotted names stay as written. */

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { projectRoot } from '../project-root';
 import Ajv, { AnySchemaObject, ErrorObject, Format, ValidateFunction } from 'ajv';
 
 /**
@@ -21,31 +22,13 @@ interface SchemaIndex {
   kinds: Record<string, string>;
 }
 
-let packageRoot: string | undefined;
 let index: SchemaIndex | undefined;
 let ajv: Ajv | undefined;
 const loadedFiles = new Set<string>();
 const validators = new Map<string, ValidateFunction>();
 
-/**
- * The package root: the nearest directory above this module holding package.json and schemas/index.json.
- * Works from lib/schemas/ (ts-jest) and build/lib/schemas/ (compiled) alike.
- */
-function findPackageRoot(): string {
-  if (packageRoot) return packageRoot;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'schemas', 'index.json'))) {
-      packageRoot = dir;
-      return dir;
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`schema validator: no package.json with schemas/index.json above ${__dirname}`);
-    }
-  }
-}
-
 function readSchemaFile(relative: string): AnySchemaObject {
-  return JSON.parse(fs.readFileSync(path.join(findPackageRoot(), 'schemas', relative), 'utf8')) as AnySchemaObject;
+  return JSON.parse(fs.readFileSync(path.join(projectRoot(), 'schemas', relative), 'utf8')) as AnySchemaObject;
 }
 
 function loadIndex(): SchemaIndex {

@@ -90,7 +90,13 @@ function readDocument<K extends 'platform' | 'tenant'>(
     problems.push(...syntax);
     return undefined;
   }
-  const data = source.toJS();
+  let data: unknown;
+  try {
+    data = source.toJS();
+  } catch (err) {
+    problems.push({ file: shown, line: 0, col: 0, path: '', message: `YAML: ${(err as Error).message.split('\n')[0]}` });
+    return undefined;
+  }
   const { value, problems: invalid } = validateDocument(kind, source, data);
   if (!value) {
     problems.push(...invalid);
@@ -113,9 +119,13 @@ function listTenantFiles(dir: string, problems: Problem[]): string[] {
     }
     return [];
   }
-  return entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name) && !e.name.startsWith('.'))
-    .map((e) => e.name)
+  const files = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.')).map((e) => e.name);
+  // A spec saved as .YAML or .json would otherwise be skipped without a word.
+  for (const name of files.filter((n) => !/\.ya?ml$/.test(n) && /\.(ya?ml|json)$/i.test(n)).sort()) {
+    problems.push({ file: display(path.join(dir, name)), line: 0, col: 0, path: '', message: 'tenant specs are read only from files ending in .yaml or .yml; rename this file' });
+  }
+  return files
+    .filter((n) => /\.ya?ml$/.test(n))
     .sort()
     .map((name) => path.join(dir, name));
 }

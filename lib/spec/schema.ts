@@ -70,19 +70,14 @@ function show(value: unknown): string {
 
 /** Turns ajv's errors into one readable problem per mistake. */
 function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
-  // An anyOf with an `x-expected` text speaks for all its branches.
-  const anyOfs = errors.filter((e) => e.keyword === 'anyOf' && (e.parentSchema as SchemaNode)?.['x-expected']);
-  const coveredByAnyOf = (e: ErrorObject): boolean =>
-    e.keyword !== 'anyOf' &&
-    anyOfs.some((a) => e.instancePath.startsWith(a.instancePath) && e.schemaPath.startsWith(a.schemaPath.replace(/\/anyOf$/, '/anyOf/')));
-  // propertyNames reports once for the key and once for the map; keep the one about the key.
+  const kept = errors.filter((e) => !coveredByAnyOf(e, errors) && !followsFromTypo(e, errors) && e.keyword !== 'if');
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
-    if (coveredByAnyOf(e) || (e.keyword === 'propertyNames' && !e.params.propertyName)) continue;
-    if (e.keyword === 'if') continue;
+  for (const e of kept) {
+    // A bad key inside propertyNames comes twice: as the inner keyword at the map, and as
+    // `propertyNames` naming the key. Keep the latter, which can point at the key.
+    if (e.schemaPath.includes('/propertyNames/')) continue;
     const problem = translateOne(source, e);
-    if (!problem) continue;
     const key = `${problem.line}:${problem.col}:${problem.path}:${problem.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -92,7 +87,31 @@ function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
   return problems;
 }
 
-function translateOne(source: YamlSource, e: ErrorObject): Problem | undefined {
+/**
+ * An anyOf with an `x-expected` text speaks for its branches: errors at its own value fold into
+ * it. When a branch got further and found a mistake deeper inside the value, that precise error
+ * is reported instead and the summary is dropped.
+ */
+function coveredByAnyOf(e: ErrorObject, all: ErrorObject[]): boolean {
+  const summaries = all.filter((a) => a.keyword === 'anyOf' && (a.parentSchema as SchemaNode)?.['x-expected']);
+  if (e.keyword === 'anyOf' && summaries.includes(e)) {
+    return all.some((o) => o.instancePath.startsWith(`${e.instancePath}/`));
+  }
+  return summaries.some((a) => a.instancePath === e.instancePath);
+}
+
+/** A misspelt required key shows up as "unknown key" with a hint; "missing key" would repeat it. */
+function followsFromTypo(e: ErrorObject, all: ErrorObject[]): boolean {
+  if (e.keyword !== 'required') return false;
+  const missing = String(e.params.missingProperty);
+  return all.some((o) => {
+    if (o.keyword !== 'additionalProperties' || o.instancePath !== e.instancePath) return false;
+    const allowed = Object.keys(((o.parentSchema ?? {}) as SchemaNode).properties ?? {});
+    return closest(String(o.params.additionalProperty), allowed) === missing;
+  });
+}
+
+function translateOne(source: YamlSource, e: ErrorObject): Problem {
   const path = pointer(e.instancePath);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = parent['x-expected'];
@@ -134,8 +153,11 @@ function translateOne(source: YamlSource, e: ErrorObject): Problem | undefined {
       return source.problem(path, `must be at most ${e.params.limit} characters long (got ${String(e.data).length})`);
     case 'minItems':
       return source.problem(path, `must list at least ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`);
-    case 'uniqueItems':
-      return source.problem([...path, e.params.i as number], `duplicate of item ${e.params.j}: ${show((e.data as unknown[])[e.params.i as number])}`);
+    case 'uniqueItems': {
+      // ajv names the later item j and the earlier one i.
+      const later = e.params.j as number;
+      return source.problem([...path, later], `duplicate of item ${e.params.i}: ${show((e.data as unknown[])[later])}`);
+    }
     case 'minProperties':
       return source.problem(path, `must set at least one of: ${Object.keys(parent.properties ?? {}).join(', ')}`);
     default:

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Document, visit } from 'yaml';
 import { PathSegment, Problem, formatPath } from './problems';
 
 /** A parsed YAML file that can point back at the line and column of any value or key in it. */
@@ -12,10 +12,21 @@ export class YamlSource {
     const content = list.filter((d) => d.contents !== null);
     const source = new YamlSource(file, lineCounter, content[0] ?? list[0]);
     for (const doc of list) {
-      for (const err of [...doc.errors, ...doc.warnings]) {
-        const [line, col] = source.lineCol(err.pos[0]);
-        problems.push({ file, line, col, path: '', message: yamlMessage(err.code, err.message) });
+      // After the first syntax error the parser reports every later token too; those say nothing new.
+      const first = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0])[0];
+      if (first) {
+        const [line, col] = source.lineCol(first.pos[0]);
+        problems.push({ file, line, col, path: '', message: yamlMessage(first.code, first.message) });
+        continue;
       }
+      visit(doc, {
+        Alias(_key, alias) {
+          if (alias.resolve(doc) === undefined) {
+            const [line, col] = source.lineCol(alias.range?.[0] ?? 0);
+            problems.push({ file, line, col, path: '', message: `YAML syntax: alias *${alias.source} refers to no anchor; define &${alias.source} before it` });
+          }
+        },
+      });
     }
     if (content.length > 1) {
       const [line, col] = source.lineCol(content[1].range[0]);
@@ -33,7 +44,10 @@ export class YamlSource {
     private readonly doc: Document | undefined,
   ) {}
 
-  /** The document as plain data (undefined when the file has no content). */
+  /**
+   * The document as plain data (undefined when the file has no content). Throws only for
+   * documents the parser accepted but cannot expand (alias bombs); callers report the message.
+   */
   toJS(): unknown {
     return this.doc ? this.doc.toJS({ maxAliasCount: 1000 }) : undefined;
   }

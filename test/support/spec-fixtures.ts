@@ -155,7 +155,7 @@ export const VALID_INPUT: Readonly<Record<string, string>> = {
 export class SpecFixture {
   /** Creates a new temporary folder with `files` (default: the valid input) written into it. */
   static create(files: Readonly<Record<string, string>> = VALID_INPUT): SpecFixture {
-    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tenant-edge-test-'));
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tenant-edge-spec-'));
     const fixture = new SpecFixture(dir);
     for (const [rel, text] of Object.entries(files)) fixture.write(rel, text);
     return fixture;

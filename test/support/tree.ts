@@ -30,9 +30,18 @@ export function renderTree(platformFile: string, tenantsDir: string): { tree: Re
   return { tree: sorted, objects };
 }
 
+const created: string[] = [];
+
+/** A fresh temporary folder, removed after the test file's last test. */
 export function tempDir(prefix = 'tenant-edge-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** Copies the bundled example (platform.yaml + tenants/) into a fresh temp dir. */
 export function copyExample(): string {

@@ -1,0 +1,33 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { generateReference, README, updatedReadme } from '../scripts/gen-reference';
+import { ROOT } from './support/tree';
+
+/**
+ * json-schema-to-typescript loads prettier with a dynamic import, which jest's module system
+ * cannot run, so the compiled generator (npm test builds it first) runs in a child process.
+ */
+function generatedTypes(): string {
+  const script = path.join(ROOT, 'build', 'scripts', 'gen-types.js');
+  if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
+  return execFileSync(process.execPath, ['-e', `require(${JSON.stringify(script)}).generateTypes().then((t) => process.stdout.write(t))`], { encoding: 'utf8' });
+}
+
+describe('files generated from the input schema', () => {
+  test('lib/spec/types.ts is current (run `npm run gen:types` when this fails)', () => {
+    expect(fs.readFileSync(path.join(ROOT, 'lib', 'spec', 'types.ts'), 'utf8')).toBe(generatedTypes());
+  });
+
+  test('the README input reference is current (run `npm run gen:docs` when this fails)', () => {
+    const readme = fs.readFileSync(README, 'utf8');
+    expect(readme).toBe(updatedReadme(readme));
+  });
+
+  test('the reference documents every key of both documents', () => {
+    const reference = generateReference();
+    for (const key of ['environments', 'issuers', 'sharedIngress', 'dedicatedIngress', 'routes', 'overrides', 'extraDomains', 'rewriteTarget', 'websocket', 'allowOrigins', 'cookieName', 'managedIdentityClientID']) {
+      expect(reference).toContain(`| \`${key}\` |`);
+    }
+  });
+});
