@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { AcmeIssuer, AcmeIssuerProps } from '../lib/acme-issuer';
 import { CertificateAlerts } from '../lib/certificate-alerts';
 import { ChartRepository } from '../lib/chart-repository';
-import { ControllerFlavour, ControllerSettings, nginxFlavour } from '../lib/controllers';
+import { ControllerFlavour, nginxFlavour } from '../lib/controllers';
 import { FluxKustomization, FluxKustomizationProps } from '../lib/flux-kustomization';
 import { IngressController, IngressControllerProps } from '../lib/ingress-controller';
 import { IngressRoute, IngressRouteProps } from '../lib/ingress-route';
@@ -21,6 +21,7 @@ import {
   renderTenant,
   rendered,
   schemaProblems,
+  DEDICATED_ACME,
 } from './support/construct-helpers';
 
 const MANAGED = 'app.kubernetes.io/managed-by';
@@ -220,15 +221,7 @@ describe('ChartRepository', () => {
 // ----------------------------------------------------------------------------- IngressController
 
 describe('IngressController', () => {
-  const settings: ControllerSettings = {
-    namespace: 'acme',
-    releaseName: 'ingress-nginx-acme',
-    className: 'nginx-acme',
-    controllerValue: 'k8s.io/ingress-nginx-acme',
-    replicas: 2,
-    namespaced: true,
-    cloud: 'generic',
-  };
+  const settings = DEDICATED_ACME;
   const base: IngressControllerProps = {
     ...settings,
     flavour: nginxFlavour,

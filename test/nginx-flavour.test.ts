@@ -1,5 +1,6 @@
 import { ControllerSettings, nginxFlavour } from '../lib/controllers';
 import { RouteOptions } from '../lib/spec/types';
+import { DEDICATED_ACME } from './support/construct-helpers';
 
 const P = 'nginx.ingress.kubernetes.io/';
 
@@ -204,15 +205,7 @@ describe('nginx flavour: refusePath', () => {
 });
 
 describe('nginx flavour: values', () => {
-  const dedicated: ControllerSettings = {
-    namespace: 'acme',
-    releaseName: 'ingress-nginx-acme',
-    className: 'nginx-acme',
-    controllerValue: 'k8s.io/ingress-nginx-acme',
-    replicas: 2,
-    namespaced: true,
-    cloud: 'generic',
-  };
+  const dedicated = DEDICATED_ACME;
   const shared: ControllerSettings = {
     namespace: 'ingress-nginx',
     releaseName: 'ingress-nginx',

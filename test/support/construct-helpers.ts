@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { ControllerSettings } from '../../lib/controllers/flavour';
 import { EnvironmentModel } from '../../lib/model/model';
 import { synthObjects } from '../../lib/output/render';
 import { PlatformChart } from '../../lib/platform-chart';
@@ -89,3 +90,14 @@ export function renderTenant(env: EnvironmentModel, tenant: string): Map<string,
   new TenantChart(app, `${env.name}-${tenant}`, { environment: env, tenant: model });
   return synthObjects(app) as Map<string, Manifest[]>;
 }
+
+/** Settings of a dedicated controller for tenant acme, shared by the construct and flavour tests. */
+export const DEDICATED_ACME: ControllerSettings = {
+  namespace: 'acme',
+  releaseName: 'ingress-nginx-acme',
+  className: 'nginx-acme',
+  controllerValue: 'k8s.io/ingress-nginx-acme',
+  replicas: 2,
+  namespaced: true,
+  cloud: 'generic',
+};
