@@ -102,19 +102,17 @@ export function run(argv: readonly string[], io: Io = stdio): number {
 }
 
 function synth(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }): SynthSummary {
-  const summary = synthToDir(opts);
   // Under `cdk8s synth`, also leave one file per environment where cdk8s looks for manifests, so
   // its validation plugins see them. dist/ itself is written by tenant-edge, not by cdk8s-cli.
   const cdk8sOut = process.env.CDK8S_OUTDIR;
-  if (cdk8sOut && path.resolve(cdk8sOut) !== path.resolve(opts.outDir)) {
-    fs.mkdirSync(cdk8sOut, { recursive: true });
-    const docs = new Map<string, string[]>();
-    renderAll(opts, (f) => {
-      const env = f.path.split('/')[0];
-      if (!f.path.endsWith('kustomization.yaml')) docs.set(env, [...(docs.get(env) ?? []), f.content]);
-    });
-    for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
-  }
+  if (!cdk8sOut || path.resolve(cdk8sOut) === path.resolve(opts.outDir)) return synthToDir(opts);
+  const docs = new Map<string, string[]>();
+  const summary = synthToDir(opts, (f) => {
+    const env = f.path.split('/')[0];
+    if (!f.path.endsWith('kustomization.yaml')) docs.set(env, [...(docs.get(env) ?? []), f.content]);
+  });
+  fs.mkdirSync(cdk8sOut, { recursive: true });
+  for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
   return summary;
 }
 

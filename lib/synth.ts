@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { checkTenantsAlone, resolve } from './model/resolve';
 import { EnvironmentModel } from './model/model';
@@ -70,13 +71,20 @@ export function renderAll(
   return { environments: p.environments.map((e) => e.name), tenants: p.tenants, objects, files, notices: p.notices };
 }
 
-/** Checks the input and writes the output tree atomically; on any error the old tree stays. */
-export function synthToDir(opts: SynthOptions & { readonly outDir: string }): SynthSummary {
+/**
+ * Checks the input and writes the output tree atomically; on any error the old tree stays.
+ * `onFile` sees every file as it is written.
+ */
+export function synthToDir(opts: SynthOptions & { readonly outDir: string }, onFile?: (file: OutputFile) => void): SynthSummary {
   const p = plan(opts);
   const tx = OutputTransaction.begin(opts.outDir);
   try {
     let objects = 0;
-    for (const env of p.environments) objects += renderEnvironment(env, { file: (f) => tx.write(f) }).objects;
+    const write = (f: OutputFile): void => {
+      tx.write(f);
+      onFile?.(f);
+    };
+    for (const env of p.environments) objects += renderEnvironment(env, { file: write }).objects;
     const files = tx.files;
     const rendered = new Set(p.environments.map((e) => e.name));
     const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
@@ -89,10 +97,10 @@ export function synthToDir(opts: SynthOptions & { readonly outDir: string }): Sy
 
 function listDirs(dir: string): string[] {
   try {
-    return require('fs')
+    return fs
       .readdirSync(path.resolve(dir), { withFileTypes: true })
-      .filter((d: { isDirectory(): boolean }) => d.isDirectory())
-      .map((d: { name: string }) => d.name);
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }

@@ -44,6 +44,15 @@ interface Origin {
   readonly path: PathSegment[];
 }
 
+/**
+ * The issuer of a tenant's certificates in one environment: none named anywhere, named but
+ * unusable (already reported where the name is written), or usable.
+ */
+type IssuerChoice =
+  | { readonly status: 'unnamed' }
+  | { readonly status: 'invalid' }
+  | { readonly status: 'ok'; readonly ref: IssuerRef; readonly issuer: Issuer; readonly local?: AcmeIssuerModel };
+
 /** Per-tenant facts that do not depend on the environment. */
 interface TenantFacts {
   readonly loaded: Loaded<Tenant>;
@@ -307,7 +316,7 @@ class Resolver {
       domain,
       className,
       controller,
-      issuers: issuer && 'local' in issuer && issuer.local ? [issuer.local] : [],
+      issuers: issuer?.status === 'ok' && issuer.local ? [issuer.local] : [],
       routes,
     };
   }
@@ -346,63 +355,49 @@ class Resolver {
    * controller needs a namespaced Issuer whose solver uses the tenant's own class: the shared
    * controller does not receive traffic for the tenant's hosts.
    */
-  private tenantIssuer(
-    f: TenantFacts,
-    env: Environment,
-    controller: ControllerModel | undefined,
-  ): { ref: IssuerRef; issuer: Issuer; local?: AcmeIssuerModel } | { missing: true } | undefined {
+  private tenantIssuer(f: TenantFacts, env: Environment, controller: ControllerModel | undefined): IssuerChoice | undefined {
     const { source, value } = f.loaded;
     const needs = value.spec.routes.some((r) => r.tls === 'certManager' && (!r.environments || r.environments.includes(env.name)));
     if (!needs) return undefined;
     const fromOverride = value.spec.overrides[env.name]?.tls?.issuer;
     const own = value.spec.tls.issuer;
     const name = fromOverride ?? own ?? env.issuer;
-    if (name === undefined) return { missing: true };
+    if (name === undefined) return { status: 'unnamed' };
     const why = this.issuerProblem(name, env.name);
     if (why) {
+      // A bad environment issuer was reported in the platform file already.
       if (fromOverride !== undefined) this.report(source, ['spec', 'overrides', env.name, 'tls', 'issuer'], why);
       else if (own !== undefined) this.report(source, ['spec', 'tls', 'issuer'], why);
-      return { missing: true };
+      return { status: 'invalid' };
     }
     const issuer = this.issuerByName.get(name)!;
     if (issuer.acme.http01 && controller) {
       const local = this.issuerModel(issuer, controller.className, f.namespace);
-      return { ref: { kind: 'Issuer', name }, issuer, local };
+      return { status: 'ok', ref: { kind: 'Issuer', name }, issuer, local };
     }
-    return { ref: { kind: 'ClusterIssuer', name }, issuer };
+    return { status: 'ok', ref: { kind: 'ClusterIssuer', name }, issuer };
   }
 
-  private routeTls(
-    f: TenantFacts,
-    env: Environment,
-    route: Route,
-    at: PathSegment[],
-    hosts: string[],
-    issuer: ReturnType<Resolver['tenantIssuer']>,
-  ): RouteTls {
+  private routeTls(f: TenantFacts, env: Environment, route: Route, at: PathSegment[], hosts: string[], choice: IssuerChoice | undefined): RouteTls {
     if (route.tls === 'none') return { mode: 'none' };
     if (route.tls !== 'certManager') return { mode: 'secret', secretName: route.tls.secretName };
     const secretName = names.tlsSecret(route.name);
     const certificateName = names.certificate(route.name);
-    const placeholder: RouteTls = { mode: 'certManager', secretName, certificateName, issuer: { kind: 'ClusterIssuer', name: '' } };
-    if (!issuer || 'missing' in issuer) {
-      if (issuer && this.tenantIssuerNamed(f, env)) return placeholder; // a bad name, reported where it is written
-      this.report(f.loaded.source, [...at, 'tls'], `needs an issuer in environment "${env.name}": set spec.tls.issuer (or spec.overrides.${env.name}.tls.issuer), or give the environment an issuer in ${this.platform.file}`);
-      return placeholder;
+    if (choice?.status !== 'ok') {
+      if (choice?.status === 'unnamed') {
+        this.report(f.loaded.source, [...at, 'tls'], `needs an issuer in environment "${env.name}": set spec.tls.issuer (or spec.overrides.${env.name}.tls.issuer), or give the environment an issuer in ${this.platform.file}`);
+      }
+      // The model is discarded: the tenant has a problem on record.
+      return { mode: 'certManager', secretName, certificateName, issuer: { kind: 'ClusterIssuer', name: '' } };
     }
-    if (issuer.issuer.acme.http01) {
+    if (choice.issuer.acme.http01) {
       hosts.forEach((h, j) => {
         if (h.startsWith('*.')) {
-          this.report(f.loaded.source, [...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${issuer.ref.name}" solves HTTP-01`);
+          this.report(f.loaded.source, [...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${choice.ref.name}" solves HTTP-01`);
         }
       });
     }
-    return { mode: 'certManager', secretName, certificateName, issuer: issuer.ref };
-  }
-
-  private tenantIssuerNamed(f: TenantFacts, env: Environment): boolean {
-    const spec = f.loaded.value.spec;
-    return (spec.overrides[env.name]?.tls?.issuer ?? spec.tls.issuer ?? env.issuer) !== undefined;
+    return { mode: 'certManager', secretName, certificateName, issuer: choice.ref };
   }
 
   /**
