@@ -21,7 +21,7 @@ options:
   --env NAME        render only this environment; other folders of the output are kept
   -h, --help        show this help
 
-exit codes: 0 success, 1 invalid input, 2 usage error`;
+exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error`;
 
 export interface Io {
   out(line: string): void;

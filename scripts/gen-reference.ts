@@ -45,6 +45,7 @@ function isSection(name: string): boolean {
 function typeOf(s: S): string {
   const ref = refName(s);
   if (ref && isSection(ref)) return `[${ref}](#${ref.toLowerCase()})`;
+  if (ref && defs[ref]['x-expected']) return `[${ref}](#value-formats)`;
   const target = ref ? defs[ref] : s;
   if (target.const !== undefined) return `\`${String(target.const)}\``;
   if (target.enum) return target.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
@@ -95,7 +96,15 @@ export function generateReference(): string {
   };
   visit('Platform');
   visit('Tenant');
-  return [START, '', ...order.map(section).join('\n\n').split('\n'), '', END].join('\n');
+  const formats = Object.entries(defs).filter(([name, d]) => !isSection(name) && d['x-expected']);
+  const formatTable = [
+    '#### Value formats',
+    '',
+    '| format | accepted values |',
+    '|---|---|',
+    ...formats.map(([name, d]) => `| ${name} | ${cell(d['x-expected']!)} |`),
+  ].join('\n');
+  return [START, '', ...[...order.map(section), formatTable].join('\n\n').split('\n'), '', END].join('\n');
 }
 
 export function updatedReadme(current: string): string {
