@@ -47,7 +47,7 @@ describe('usage', () => {
     const r = cli(...argv);
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe(USAGE_FIRST_LINE);
-    expect(r.out).toContain('exit codes: 0 success, 1 invalid input, 2 usage error');
+    expect(r.out).toContain('exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error');
     expect(r.err).toEqual([]);
     expect(extraEntries()).toEqual([]);
   });
