@@ -1,5 +1,8 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { renderTree, ROOT } from './support/tree';
+import { formatProblem, InputError } from '../lib/spec/problems';
+import { plan } from '../lib/synth';
+import { copyExample, renderTree, ROOT } from './support/tree';
 
 // The file system decides the order readdir lists files in; render with the order reversed.
 let reverse = false;
@@ -25,6 +28,30 @@ test('the order in which the file system lists tenant files does not change the 
   try {
     expect(renderTree(platformFile, tenantsDir).tree).toEqual(expected);
     expect(reversedListings).toBeGreaterThan(0);
+  } finally {
+    reverse = false;
+  }
+});
+
+test('the order in which the file system lists tenant files does not change which tenant a conflict is reported on', () => {
+  const dir = copyExample();
+  // beta takes acme's namespace: the report must name the same file whatever the listing order.
+  const beta = path.join(dir, 'tenants', 'beta.yaml');
+  fs.writeFileSync(beta, fs.readFileSync(beta, 'utf8').replace('spec:\n', 'spec:\n  namespace: acme\n'));
+  const report = (): string[] => {
+    try {
+      plan({ platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') });
+    } catch (err) {
+      if (err instanceof InputError) return err.problems.map(formatProblem);
+      throw err;
+    }
+    throw new Error('expected the conflict to be reported');
+  };
+  const expected = report();
+  expect(expected).toEqual([expect.stringMatching(/beta\.yaml:\d+:\d+: spec\.namespace: namespace "acme" is already used by tenant "acme"/)]);
+  reverse = true;
+  try {
+    expect(report()).toEqual(expected);
   } finally {
     reverse = false;
   }
