@@ -68,7 +68,7 @@ export class TenantChart extends Chart {
         hosts: route.hosts,
         paths: route.paths,
         tlsSecretName: route.tls.mode === 'none' ? undefined : route.tls.secretName,
-        annotations: route.annotations,
+        annotations: { ...route.annotations, ...env.flavour.routeAnnotations(route.options) },
         labels,
       });
       placeIn(ingress, `${dir}/ingresses.yaml`);

@@ -1,4 +1,5 @@
 import { ChartRef, ControllerFlavour, ControllerSettings } from '../controllers/flavour';
+import { RouteOptions } from '../spec/types';
 
 /**
  * The resolved model: what one environment renders, with every default applied and every
@@ -81,7 +82,9 @@ export interface RouteModel {
   readonly hosts: readonly string[];
   readonly tls: RouteTls;
   readonly paths: readonly RoutePath[];
-  /** Final annotations: typed options and the user's extra annotations. */
+  /** Typed behaviour; the environment's controller flavour turns it into its own settings. */
+  readonly options: RouteOptions;
+  /** The user's extra controller annotations, already checked against the flavour. */
   readonly annotations: Record<string, string>;
 }
 
@@ -103,6 +106,8 @@ export interface TenantModel {
 export interface EnvironmentModel {
   readonly name: string;
   readonly domain: string;
+  /** Controller implementation of every controller and route in this environment. */
+  readonly flavour: ControllerFlavour;
   /** Platform spec file name, for the generated-file header. */
   readonly platformFile: string;
   readonly flux: FluxModel;

@@ -304,7 +304,8 @@ class Resolver {
         hosts,
         tls,
         paths: route.paths.map((p) => ({ path: p.path, pathType: p.pathType, service: p.service, port: p.port })),
-        annotations: { ...route.annotations, ...this.flavour.routeAnnotations(route.options) },
+        options: route.options,
+        annotations: route.annotations,
       });
     });
     if (this.problems.length > before) return undefined;
@@ -514,6 +515,7 @@ class Resolver {
     return {
       name: env.name,
       domain: env.domain,
+      flavour: this.flavour,
       platformFile: this.platform.name,
       flux,
       monitoring,
