@@ -50,6 +50,22 @@ export function plan(opts: SynthOptions): { environments: EnvironmentModel[]; te
   return { environments, tenants: loaded.tenants.length, notices: resolution.notices };
 }
 
+/** Renders every planned environment into the given sinks; returns the counts. */
+function renderPlan(
+  environments: readonly EnvironmentModel[],
+  onFile: (file: OutputFile) => void,
+  onObject?: (o: RenderedObject) => void,
+): { objects: number; files: number } {
+  let objects = 0;
+  let files = 0;
+  const file = (f: OutputFile): void => {
+    files++;
+    onFile(f);
+  };
+  for (const env of environments) objects += renderEnvironment(env, { file, object: onObject }).objects;
+  return { objects, files };
+}
+
 /** Renders everything in memory; used by `validate`, the tests and the benchmark. */
 export function renderAll(
   opts: SynthOptions,
@@ -57,17 +73,7 @@ export function renderAll(
   onObject?: (o: RenderedObject) => void,
 ): SynthSummary {
   const p = plan(opts);
-  let objects = 0;
-  let files = 0;
-  for (const env of p.environments) {
-    objects += renderEnvironment(env, {
-      file: (f) => {
-        files++;
-        onFile(f);
-      },
-      object: onObject,
-    }).objects;
-  }
+  const { objects, files } = renderPlan(p.environments, onFile, onObject);
   return { environments: p.environments.map((e) => e.name), tenants: p.tenants, objects, files, notices: p.notices };
 }
 
@@ -79,13 +85,10 @@ export function synthToDir(opts: SynthOptions & { readonly outDir: string }, onF
   const p = plan(opts);
   const tx = OutputTransaction.begin(opts.outDir);
   try {
-    let objects = 0;
-    const write = (f: OutputFile): void => {
+    const { objects, files } = renderPlan(p.environments, (f) => {
       tx.write(f);
       onFile?.(f);
-    };
-    for (const env of p.environments) objects += renderEnvironment(env, { file: write }).objects;
-    const files = tx.files;
+    });
     const rendered = new Set(p.environments.map((e) => e.name));
     const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
     tx.commit(keep);

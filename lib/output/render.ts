@@ -42,8 +42,13 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
       sink.file({ path: rel, content: header(sources) + docs.map(toYaml).join('---\n') });
       const slash = file.lastIndexOf('/');
       const folder = file.slice(0, slash);
-      if (folder === 'flux') flux.push(file);
-      else folders.set(folder, [...(folders.get(folder) ?? []), file.slice(slash + 1)]);
+      if (folder === 'flux') {
+        flux.push(file);
+      } else {
+        const listed = folders.get(folder) ?? [];
+        listed.push(file.slice(slash + 1));
+        folders.set(folder, listed);
+      }
     }
     for (const [folder, files] of folders) {
       sink.file({ path: `${env.name}/${folder}/kustomization.yaml`, content: kustomization(files, sources) });
@@ -60,10 +65,9 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
     emitUnit(app, [env.platformFile, tenant.file]);
   }
 
-  const listing = [...flux].sort();
   sink.file({
     path: `${env.name}/kustomization.yaml`,
-    content: kustomization(listing, [env.platformFile, 'the tenant specs'], 'Entry point for Flux: the Kustomizations below each apply one folder.'),
+    content: kustomization(flux, [env.platformFile, 'the tenant specs'], 'Entry point for Flux: the Kustomizations below each apply one folder.'),
   });
   return { objects };
 }

@@ -24,7 +24,6 @@ export class OutputDirError extends Error {}
 export class OutputTransaction {
   private readonly staging: string;
   private done = false;
-  private count = 0;
 
   /** Refuses a target that exists, is not empty and was not written by tenant-edge. */
   static begin(outDir: string): OutputTransaction {
@@ -51,11 +50,6 @@ export class OutputTransaction {
     const target = path.join(this.staging, ...file.path.split('/'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, file.content);
-    this.count++;
-  }
-
-  get files(): number {
-    return this.count;
   }
 
   /**
