@@ -1,6 +1,7 @@
 import { ChartRef, ControllerFlavour, flavourFor } from '../controllers';
 import { Loaded } from '../spec/load';
-import { PathSegment, Problem } from '../spec/problems';
+import { inputSchema } from '../spec/schema';
+import { PathSegment, Problem, uniqueProblems } from '../spec/problems';
 import { Environment, Issuer, Platform, Route, Tenant } from '../spec/types';
 import { YamlSource } from '../spec/yaml-source';
 import {
@@ -108,7 +109,7 @@ class Resolver {
     }
     return {
       environments,
-      problems: dedupe(this.problems),
+      problems: uniqueProblems(this.problems),
       notices: this.flavour.notice ? [this.flavour.notice] : [],
     };
   }
@@ -585,15 +586,15 @@ function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerF
 
 /**
  * The checks that need no platform, for when platform.yaml itself is invalid: the user still
- * sees every problem of the tenant files in the same run. Uses the default controller flavour.
+ * sees every problem of the tenant files in the same run. Uses the schema's default flavour.
  */
 export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[]): Problem[] {
   const problems: Problem[] = [];
-  const flavour = flavourFor('nginx');
+  const flavour = flavourFor(inputSchema.definitions.PlatformIngress.properties.controller.default);
   for (const t of tenants) {
     checkRoutes(t, flavour, undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
   }
-  return dedupe(problems);
+  return uniqueProblems(problems);
 }
 
 /** The tenant whose claimed domain contains `host`, if any. */
@@ -632,14 +633,3 @@ function forEachDuplicate(values: readonly string[], onDuplicate: (index: number
     else onDuplicate(i, f);
   });
 }
-
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.file}\0${p.line}\0${p.col}\0${p.path}\0${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-

@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from './tenant-edge.schema.json';
-import { closest, listOf, PathSegment, Problem } from './problems';
+import { closest, listOf, PathSegment, Problem, uniqueProblems } from './problems';
 import { Platform, Tenant } from './types';
 import { YamlSource } from './yaml-source';
 
@@ -71,20 +71,9 @@ function show(value: unknown): string {
 /** Turns ajv's errors into one readable problem per mistake. */
 function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
   const kept = errors.filter((e) => !coveredByAnyOf(e, errors) && !followsFromTypo(e, errors) && e.keyword !== 'if');
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  for (const e of kept) {
-    // A bad key inside propertyNames comes twice: as the inner keyword at the map, and as
-    // `propertyNames` naming the key. Keep the latter, which can point at the key.
-    if (e.schemaPath.includes('/propertyNames/')) continue;
-    const problem = translateOne(source, e);
-    const key = `${problem.line}:${problem.col}:${problem.path}:${problem.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      problems.push(problem);
-    }
-  }
-  return problems;
+  // A bad key inside propertyNames comes twice: as the inner keyword at the map, and as
+  // `propertyNames` naming the key. Keep the latter, which can point at the key.
+  return uniqueProblems(kept.filter((e) => !e.schemaPath.includes('/propertyNames/')).map((e) => translateOne(source, e)));
 }
 
 /**
