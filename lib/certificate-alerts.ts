@@ -16,6 +16,24 @@ export interface CertificateAlertsProps {
 }
 
 /**
+ * The series of a cert-manager metric that describe certificates in `namespace`, with the
+ * certificate's namespace in the `namespace` label, however Prometheus scraped cert-manager.
+ *
+ * cert-manager exports each certificate's namespace as the label `namespace`. Its chart's
+ * ServiceMonitor leaves honorLabels at false (deploy/charts/cert-manager/values.yaml,
+ * prometheus.servicemonitor.honorLabels, v1.21.1), so Prometheus renames that label to
+ * `exported_namespace` and sets `namespace` to cert-manager's own namespace; with honorLabels: true
+ * (or a scrape config that keeps labels) the label stays `namespace`. The first branch matches the
+ * renamed form and moves the value back into `namespace`; the second matches the kept form, which
+ * has no `exported_namespace`.
+ */
+export function namespaceSeries(metric: string, namespace: string, matchers = ''): string {
+  const exported = `label_replace(${metric}{exported_namespace="${namespace}"${matchers}}, "namespace", "$1", "exported_namespace", "(.+)")`;
+  const kept = `${metric}{namespace="${namespace}", exported_namespace=""${matchers}}`;
+  return `(${exported} or ${kept})`;
+}
+
+/**
  * Alerts on cert-manager's metrics for one namespace: a certificate close to expiry (renewal is
  * failing) and a certificate that is not Ready (issuance is failing).
  */
@@ -25,7 +43,7 @@ export class CertificateAlerts extends Construct {
   constructor(scope: Construct, id: string, props: CertificateAlertsProps) {
     super(scope, id);
     const days = props.expiryWarningDays ?? 21;
-    const ns = `namespace="${props.namespace}"`;
+    const series = (metric: string, matchers = ''): string => namespaceSeries(metric, props.namespace, matchers);
     const alertLabels = { tenant: props.tenant };
     this.apiObject = new PrometheusRule(this, 'Resource', {
       metadata: {
@@ -41,7 +59,9 @@ export class CertificateAlerts extends Construct {
               {
                 alert: 'TenantCertificateExpiringSoon',
                 expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                  `certmanager_certificate_expiration_timestamp_seconds{${ns}} - time() < ${days} * 24 * 3600`,
+                  // The metric is 0 until the certificate has been issued (internal/collectors/certificate_collector.go,
+                  // cert-manager v1.21.1); that is the not-ready alert's case, not an expiry.
+                  `(${series('certmanager_certificate_expiration_timestamp_seconds')} > 0) - time() < ${days} * 24 * 3600`,
                 ),
                 for: '1h',
                 labels: { ...alertLabels, severity: 'warning' },
@@ -53,7 +73,7 @@ export class CertificateAlerts extends Construct {
               {
                 alert: 'TenantCertificateNotReady',
                 expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                  `max by (namespace, name) (certmanager_certificate_ready_status{${ns}, condition!="True"}) == 1`,
+                  `max by (namespace, name) (${series('certmanager_certificate_ready_status', ', condition!="True"')}) == 1`,
                 ),
                 for: '15m',
                 labels: { ...alertLabels, severity: 'critical' },

@@ -2,26 +2,70 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { OutputDirError } from './output/write';
+import { projectRoot } from './project-root';
 import { validateManifest } from './schemas/validator';
 import { InputError } from './spec/problems';
 import { renderAll, SynthSummary, synthToDir, UsageError } from './synth';
 
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, stale: 4 } as const;
 
-const USAGE = `usage: tenant-edge <command> [options]
+type Command = 'synth' | 'validate' | 'check';
+type OptionName = 'platform' | 'tenants' | 'out' | 'env';
 
-commands:
-  synth      check the specs and write the manifests (atomically) to the output folder
-  validate   check the specs and the rendered manifests without writing anything
+const OPTION_HELP: Record<OptionName, string> = {
+  platform: '  --platform FILE   platform spec (default: platform.yaml)',
+  tenants: '  --tenants DIR     folder of tenant specs (default: tenants/)',
+  out: '  --out DIR         output folder (default: dist/)',
+  env: '  --env NAME        only this environment; other folders of the output are kept (synth) or ignored (check)',
+};
 
-options:
-  --platform FILE   platform spec (default: platform.yaml)
-  --tenants DIR     folder of tenant specs (default: tenants/)
-  --out DIR         output folder (default: dist/)
-  --env NAME        render only this environment; other folders of the output are kept
-  -h, --help        show this help
+const EXIT_HELP = 'exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 4 output folder out of date (check)';
 
-exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error`;
+/** Each command with its one-line summary and the options it takes. */
+const COMMANDS: Record<Command, { readonly summary: string; readonly options: readonly OptionName[] }> = {
+  synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env'] },
+  validate: { summary: 'check the specs and the rendered manifests without writing anything', options: ['platform', 'tenants', 'env'] },
+  check: { summary: 'fail when the output folder differs from what synth would write (for CI)', options: ['platform', 'tenants', 'out', 'env'] },
+};
+
+const USAGE = [
+  'usage: tenant-edge <command> [options]',
+  '',
+  'commands:',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  '',
+  'options:',
+  ...Object.values(OPTION_HELP),
+  '  -h, --help        show this help (`tenant-edge <command> --help` for one command)',
+  '  --version         print the version',
+  '',
+  EXIT_HELP,
+].join('\n');
+
+function commandUsage(command: Command): string {
+  const c = COMMANDS[command];
+  return [
+    `usage: tenant-edge ${command} ${c.options.map((o) => `[--${o} ${o === 'platform' ? 'FILE' : o === 'env' ? 'NAME' : 'DIR'}]`).join(' ')}`,
+    '',
+    c.summary,
+    '',
+    'options:',
+    ...c.options.map((o) => OPTION_HELP[o]),
+    '  -h, --help        show this help',
+    '',
+    EXIT_HELP,
+  ].join('\n');
+}
+
+function isCommand(value: string | undefined): value is Command {
+  return value !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, value);
+}
+
+/** The version in package.json. */
+export function version(): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 export interface Io {
   out(line: string): void;
@@ -47,6 +91,7 @@ export function run(argv: readonly string[], io: Io = stdio): number {
         out: { type: 'string' },
         env: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -55,19 +100,30 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(USAGE);
+  const [command, ...extra] = positionals;
+  if (values.version) {
+    io.out(`tenant-edge ${version()}`);
     return EXIT.ok;
   }
-  const [command, ...extra] = positionals;
-  if (command !== 'synth' && command !== 'validate') {
-    io.err(command === undefined ? 'tenant-edge: missing command; use synth or validate' : `tenant-edge: unknown command "${command}"; use synth or validate`);
+  if (values.help) {
+    io.out(isCommand(command) ? commandUsage(command) : USAGE);
+    return EXIT.ok;
+  }
+  const known = Object.keys(COMMANDS).join(', ');
+  if (!isCommand(command)) {
+    io.err(command === undefined ? `tenant-edge: missing command; use one of ${known}` : `tenant-edge: unknown command "${command}"; use one of ${known}`);
     io.err(USAGE);
     return EXIT.usage;
   }
   if (extra.length > 0) {
     io.err(`tenant-edge: unexpected argument "${extra[0]}"`);
-    io.err(USAGE);
+    io.err(commandUsage(command));
+    return EXIT.usage;
+  }
+  const refused = (Object.keys(OPTION_HELP) as OptionName[]).find((o) => values[o] !== undefined && !COMMANDS[command].options.includes(o));
+  if (refused) {
+    io.err(`tenant-edge: ${command} takes no --${refused}${refused === 'out' ? ' (it writes nothing)' : ''}`);
+    io.err(commandUsage(command));
     return EXIT.usage;
   }
   const opts = {
@@ -78,11 +134,11 @@ export function run(argv: readonly string[], io: Io = stdio): number {
   };
   const started = process.hrtime.bigint();
   try {
+    if (command === 'check') return check(opts, io);
     const summary = command === 'synth' ? synth(opts) : validate(opts, io);
     for (const notice of summary.notices) io.err(notice);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const what = `${summary.tenants} tenant${summary.tenants === 1 ? '' : 's'}, ${summary.environments.length} environment${summary.environments.length === 1 ? '' : 's'} (${summary.environments.join(', ')}), ${summary.objects} objects`;
-    io.out(command === 'synth' ? `wrote ${opts.outDir}: ${what}, ${summary.files} files in ${ms.toFixed(0)} ms` : `valid: ${what}`);
+    io.out(command === 'synth' ? `wrote ${opts.outDir}: ${describe(summary)}, ${summary.files} files in ${ms.toFixed(0)} ms` : `valid: ${describe(summary)}`);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof InputError) {
@@ -99,6 +155,66 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     else io.err('(set TENANT_EDGE_DEBUG=1 for a stack trace; nothing was written)');
     return EXIT.internal;
   }
+}
+
+function describe(summary: SynthSummary): string {
+  const n = (count: number, what: string): string => `${count} ${what}${count === 1 ? '' : 's'}`;
+  return `${n(summary.tenants, 'tenant')}, ${n(summary.environments.length, 'environment')} (${summary.environments.join(', ')}), ${summary.objects} objects`;
+}
+
+/**
+ * Renders in memory and compares with the output folder: every file synth would write must be there
+ * with the same bytes, and no other file may be in the rendered environments' folders.
+ */
+function check(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }, io: Io): number {
+  const expected = new Map<string, string>();
+  const summary = renderAll(opts, (f) => expected.set(f.path, f.content));
+  for (const notice of summary.notices) io.err(notice);
+  const outDir = path.resolve(opts.outDir);
+  const differences: { file: string; what: 'missing' | 'differs' | 'extra' }[] = [];
+  for (const [file, content] of expected) {
+    let actual: string | undefined;
+    try {
+      actual = fs.readFileSync(path.join(outDir, file), 'utf8');
+    } catch {
+      actual = undefined;
+    }
+    if (actual === undefined) differences.push({ file, what: 'missing' });
+    else if (actual !== content) differences.push({ file, what: 'differs' });
+  }
+  for (const env of summary.environments) {
+    for (const file of listFiles(path.join(outDir, env))) {
+      const rel = `${env}/${file}`;
+      if (!expected.has(rel)) differences.push({ file: rel, what: 'extra' });
+    }
+  }
+  if (differences.length === 0) {
+    io.out(`up to date: ${opts.outDir} matches ${describe(summary)}`);
+    return EXIT.ok;
+  }
+  differences.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const d of differences) io.err(`${opts.outDir}/${d.file}: ${d.what}`);
+  io.err(`${opts.outDir} is out of date (${differences.length} file${differences.length === 1 ? '' : 's'}); run \`npx tenant-edge synth\` and commit the result`);
+  return EXIT.stale;
+}
+
+/** Files below `dir`, relative, with forward slashes; none when it does not exist. */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
+      else out.push(`${prefix}${e.name}`);
+    }
+  };
+  walk(dir, '');
+  return out;
 }
 
 function synth(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }): SynthSummary {

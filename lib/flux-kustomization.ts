@@ -22,6 +22,14 @@ export interface FluxKustomizationProps {
   readonly prune?: boolean;
   /** Wait for every applied object to become ready. @default true */
   readonly wait?: boolean;
+  /**
+   * Service account (in the Kustomization's namespace) that kustomize-controller impersonates to
+   * apply the folder. @default kustomize-controller's own identity, or the one its
+   * `--default-service-account` flag names
+   */
+  readonly serviceAccountName?: string;
+  /** Namespace every namespaced object of the folder is put in. @default as written */
+  readonly targetNamespace?: string;
   /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
 }
@@ -40,6 +48,8 @@ export class FluxKustomization extends Construct {
         timeout: props.timeout ?? '5m',
         path: props.path,
         prune: props.prune ?? true,
+        serviceAccountName: props.serviceAccountName,
+        targetNamespace: props.targetNamespace,
         wait: props.wait ?? true,
         sourceRef: {
           kind: props.sourceRef.kind as KustomizationSpecSourceRefKind,

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
 import { AcmeIssuer } from './acme-issuer';
 import { ChartRepository } from './chart-repository';
+import { ClusterRole, RoleRule } from './cluster-role';
 import { FluxKustomization } from './flux-kustomization';
 import { IngressController } from './ingress-controller';
 import { EnvironmentModel } from './model/model';
@@ -14,13 +15,26 @@ export interface PlatformChartProps {
 }
 
 /**
- * The part of an environment every tenant depends on: ClusterIssuers, chart repositories and the
- * shared ingress controller, plus the Flux Kustomization that applies them.
+ * What a tenant's namespace Kustomization may apply, in its own namespace only (bound there by a
+ * RoleBinding): exactly the kinds tenants/<t>/namespace/ holds. Server-side apply needs get,
+ * create and patch; prune needs delete; health checks need get, list and watch.
+ */
+export const TENANT_APPLIER_RULES: readonly RoleRule[] = [
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+];
+
+/**
+ * The part of an environment every tenant depends on: ClusterIssuers, chart repositories, the
+ * shared ingress controller and the role tenants' objects are applied with, plus the Flux
+ * Kustomization that applies them.
  */
 export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const env = props.environment;
+    const flux = env.flux;
 
     const issuers = new Construct(this, 'ClusterIssuers');
     placeIn(issuers, 'platform/cluster-issuers.yaml');
@@ -29,8 +43,11 @@ export class PlatformChart extends Chart {
     const repos = new Construct(this, 'Repositories');
     placeIn(repos, 'platform/helm-repositories.yaml');
     for (const repo of env.repositories) {
-      new ChartRepository(repos, repo.name, { name: repo.name, namespace: env.flux.namespace, url: repo.url });
+      new ChartRepository(repos, repo.name, { name: repo.name, namespace: flux.namespace, url: repo.url });
     }
+
+    const applier = new ClusterRole(this, 'TenantApplier', { name: names.tenantApplierRole, rules: TENANT_APPLIER_RULES });
+    placeIn(applier, 'platform/tenant-access.yaml');
 
     const shared = env.sharedController;
     if (shared) {
@@ -39,20 +56,23 @@ export class PlatformChart extends Chart {
       new KubeNamespace(scope, 'Namespace', { metadata: { name: shared.namespace, labels: { ...MANAGED_BY } } });
       new IngressController(scope, 'Controller', {
         ...shared,
-        repository: { name: shared.repositoryName, namespace: env.flux.namespace },
-        interval: env.flux.interval,
-        retryInterval: env.flux.retryInterval,
+        repository: { name: shared.repositoryName, namespace: flux.namespace },
+        helmReleaseNamespace: flux.namespace,
+        serviceAccountName: flux.helmServiceAccount,
+        interval: flux.interval,
+        retryInterval: flux.retryInterval,
       });
     }
 
     const sync = new FluxKustomization(this, 'Sync', {
       name: names.platformKustomization,
-      namespace: env.flux.namespace,
-      path: `${env.flux.envPath}/platform`,
-      sourceRef: env.flux.sourceRef,
-      interval: env.flux.interval,
-      retryInterval: env.flux.retryInterval,
-      timeout: env.flux.timeout,
+      namespace: flux.namespace,
+      path: `${flux.envPath}/platform`,
+      sourceRef: flux.sourceRef,
+      interval: flux.interval,
+      retryInterval: flux.retryInterval,
+      timeout: flux.timeout,
+      serviceAccountName: flux.kustomizeServiceAccount,
     });
     placeIn(sync, 'flux/platform.yaml');
   }

@@ -7,6 +7,7 @@ import { IngressController } from './ingress-controller';
 import { IngressRoute } from './ingress-route';
 import { EnvironmentModel, TenantModel } from './model/model';
 import { names, TENANT_LABEL } from './model/names';
+import { NamespaceAccess } from './namespace-access';
 import { placeIn } from './output/placement';
 import { RouteCertificate } from './route-certificate';
 import { TenantNamespace } from './tenant-namespace';
@@ -17,51 +18,63 @@ export interface TenantChartProps {
 }
 
 /**
- * Everything one tenant owns in one environment: namespace, dedicated controller, issuers,
- * certificates, ingresses and alerts, plus the Flux Kustomization that applies them after the
- * platform part is ready.
+ * Everything one tenant owns in one environment, in two folders applied by two Flux
+ * Kustomizations:
+ *  - tenants/<t>/cluster/: the namespace, the service account the tenant's objects are applied
+ *    with, and the dedicated controller. Applied with the platform's rights, after the platform.
+ *  - tenants/<t>/namespace/: issuers, certificates, ingresses and alerts, all inside the tenant's
+ *    namespace. Applied after the cluster part, impersonating the tenant's service account, which
+ *    may write only those kinds and only in that namespace.
  */
 export class TenantChart extends Chart {
   constructor(scope: Construct, id: string, props: TenantChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const { environment: env, tenant: t } = props;
-    const dir = `tenants/${t.name}`;
+    const clusterDir = `tenants/${t.name}/cluster`;
+    const nsDir = `tenants/${t.name}/namespace`;
     const labels = { [TENANT_LABEL]: t.name };
     const ns = t.namespace;
+    const flux = env.flux;
 
-    placeIn(new TenantNamespace(this, 'Namespace', { name: ns, tenant: t.name }), `${dir}/namespace.yaml`);
+    placeIn(new TenantNamespace(this, 'Namespace', { name: ns, tenant: t.name }), `${clusterDir}/namespace.yaml`);
+    const access = new NamespaceAccess(this, 'Access', {
+      serviceAccount: { name: names.tenantServiceAccount(t.name), namespace: flux.namespace },
+      namespace: ns,
+      clusterRole: names.tenantApplierRole,
+      bindingName: names.tenantApplierBinding,
+      labels,
+    });
+    placeIn(access, `${clusterDir}/access.yaml`);
 
     if (t.controller) {
       const controller = new IngressController(this, 'IngressController', {
         ...t.controller,
-        repository: { name: t.controller.repositoryName, namespace: env.flux.namespace },
-        interval: env.flux.interval,
-        retryInterval: env.flux.retryInterval,
+        repository: { name: t.controller.repositoryName, namespace: flux.namespace },
+        helmReleaseNamespace: flux.namespace,
+        serviceAccountName: flux.helmServiceAccount,
+        interval: flux.interval,
+        retryInterval: flux.retryInterval,
         labels,
       });
-      placeIn(controller, `${dir}/ingress-controller.yaml`);
+      placeIn(controller, `${clusterDir}/ingress-controller.yaml`);
     }
 
     for (const issuer of t.issuers) {
-      placeIn(new AcmeIssuer(this, `Issuer-${issuer.name}`, { ...issuer, labels }), `${dir}/issuers.yaml`);
+      placeIn(new AcmeIssuer(this, `Issuer-${issuer.name}`, { ...issuer, labels }), `${nsDir}/issuers.yaml`);
     }
-
-    let certificates = 0;
+    for (const cert of t.certificates) {
+      const certificate = new RouteCertificate(this, `Certificate-${cert.name}`, {
+        name: cert.name,
+        namespace: ns,
+        secretName: cert.secretName,
+        dnsNames: cert.dnsNames,
+        issuer: cert.issuer,
+        labels,
+      });
+      placeIn(certificate, `${nsDir}/certificates.yaml`);
+    }
     for (const route of t.routes) {
-      const scope = new Construct(this, `Route-${route.name}`);
-      if (route.tls.mode === 'certManager') {
-        certificates++;
-        const cert = new RouteCertificate(scope, 'Certificate', {
-          name: route.tls.certificateName,
-          namespace: ns,
-          secretName: route.tls.secretName,
-          dnsNames: route.hosts,
-          issuer: route.tls.issuer,
-          labels,
-        });
-        placeIn(cert, `${dir}/certificates.yaml`);
-      }
-      const ingress = new IngressRoute(scope, 'Ingress', {
+      const ingress = new IngressRoute(this, `Route-${route.name}`, {
         name: names.ingress(route.name),
         namespace: ns,
         className: t.className,
@@ -71,30 +84,45 @@ export class TenantChart extends Chart {
         annotations: { ...route.annotations, ...env.flavour.routeAnnotations(route.options) },
         labels,
       });
-      placeIn(ingress, `${dir}/ingresses.yaml`);
+      placeIn(ingress, `${nsDir}/ingresses.yaml`);
     }
 
-    if (env.monitoring.enabled && certificates > 0) {
+    if (env.monitoring.enabled && t.certificates.length > 0) {
       const alerts = new CertificateAlerts(this, 'CertificateAlerts', {
         namespace: ns,
         tenant: t.name,
         expiryWarningDays: env.monitoring.expiryWarningDays,
         labels: env.monitoring.ruleLabels,
       });
-      placeIn(alerts, `${dir}/alerts.yaml`);
+      placeIn(alerts, `${nsDir}/alerts.yaml`);
     }
 
-    const sync = new FluxKustomization(this, 'Sync', {
-      name: names.tenantKustomization(t.name),
-      namespace: env.flux.namespace,
-      path: `${env.flux.envPath}/${dir}`,
-      sourceRef: env.flux.sourceRef,
-      dependsOn: [names.platformKustomization],
-      interval: env.flux.interval,
-      retryInterval: env.flux.retryInterval,
-      timeout: env.flux.timeout,
+    const common = {
+      namespace: flux.namespace,
+      sourceRef: flux.sourceRef,
+      interval: flux.interval,
+      retryInterval: flux.retryInterval,
+      timeout: flux.timeout,
       labels,
+    };
+    const cluster = new FluxKustomization(this, 'ClusterSync', {
+      ...common,
+      name: names.tenantClusterKustomization(t.name),
+      path: `${flux.envPath}/${clusterDir}`,
+      dependsOn: [names.platformKustomization],
+      serviceAccountName: flux.kustomizeServiceAccount,
     });
-    placeIn(sync, `flux/tenant-${t.name}.yaml`);
+    placeIn(cluster, `flux/tenant-${t.name}.yaml`);
+    // A tenant without routes or issuers has nothing inside its namespace to apply.
+    if (t.routes.length === 0 && t.issuers.length === 0) return;
+    const namespaced = new FluxKustomization(this, 'NamespaceSync', {
+      ...common,
+      name: names.tenantKustomization(t.name),
+      path: `${flux.envPath}/${nsDir}`,
+      dependsOn: [names.tenantClusterKustomization(t.name)],
+      serviceAccountName: names.tenantServiceAccount(t.name),
+      targetNamespace: ns,
+    });
+    placeIn(namespaced, `flux/tenant-${t.name}.yaml`);
   }
 }

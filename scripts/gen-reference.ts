@@ -48,7 +48,7 @@ function typeOf(s: S): string {
   if (ref && defs[ref]['x-expected']) return `[${ref}](#value-formats)`;
   const target = ref ? defs[ref] : s;
   if (target.const !== undefined) return `\`${String(target.const)}\``;
-  if (target.enum) return target.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (target.enum) return target.enum.map((v) => `\`${String(v)}\``).join(' | ');
   if (target.anyOf) return target['x-expected'] ?? 'one of several forms';
   if (target.type === 'array' && target.items) return `list of ${typeOf(target.items)}`;
   if (target.type === 'object' && target.additionalProperties && typeof target.additionalProperties === 'object') {

@@ -43,19 +43,44 @@ const INVALID_LINES = [
 ];
 
 describe('usage', () => {
-  test.each([['--help'], ['-h'], ['synth', '--help']].map((argv) => [argv.join(' '), argv] as const))('%s prints the usage and exits 0', (_name, argv) => {
+  const EXIT_LINE = 'exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 4 output folder out of date (check)';
+
+  test.each([['--help'], ['-h']].map((argv) => [argv.join(' '), argv] as const))('%s prints the usage with every command and exits 0', (_name, argv) => {
     const r = cli(...argv);
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe(USAGE_FIRST_LINE);
-    expect(r.out).toContain('exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error');
+    for (const command of ['synth', 'validate', 'check']) expect(r.out.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    expect(r.out).toContain(EXIT_LINE);
     expect(r.err).toEqual([]);
     expect(extraEntries()).toEqual([]);
+  });
+
+  test.each([
+    ['synth', 'usage: tenant-edge synth [--platform FILE] [--tenants DIR] [--out DIR] [--env NAME]', ['--platform', '--tenants', '--out', '--env']],
+    ['validate', 'usage: tenant-edge validate [--platform FILE] [--tenants DIR] [--env NAME]', ['--platform', '--tenants', '--env']],
+    ['check', 'usage: tenant-edge check [--platform FILE] [--tenants DIR] [--out DIR] [--env NAME]', ['--platform', '--tenants', '--out', '--env']],
+  ])('%s --help prints that command\'s usage and options only', (command, first, options) => {
+    const r = cli(command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe(first);
+    const listed = r.out.join('\n').match(/^  (--[a-z]+)/gm)!.map((l) => l.trim());
+    expect(listed).toEqual([...options]);
+    expect(r.out).toContain(EXIT_LINE);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('--version prints the package version and exits 0', () => {
+    const r = cli('--version');
+    expect(r.code).toBe(0);
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(r.out).toEqual([`tenant-edge ${version}`]);
+    expect(r.err).toEqual([]);
   });
 
   test('no command exits 2 and says a command is missing', () => {
     const r = cli();
     expect(r.code).toBe(2);
-    expect(r.err[0]).toBe('tenant-edge: missing command; use synth or validate');
+    expect(r.err[0]).toBe('tenant-edge: missing command; use one of synth, validate, check');
     expect(r.err[1]).toBe(USAGE_FIRST_LINE);
     expect(r.out).toEqual([]);
   });
@@ -63,9 +88,18 @@ describe('usage', () => {
   test('an unknown command exits 2 and names it', () => {
     const r = cli('render');
     expect(r.code).toBe(2);
-    expect(r.err[0]).toBe('tenant-edge: unknown command "render"; use synth or validate');
+    expect(r.err[0]).toBe('tenant-edge: unknown command "render"; use one of synth, validate, check');
     expect(r.err[1]).toBe(USAGE_FIRST_LINE);
     expect(r.out).toEqual([]);
+  });
+
+  test('validate refuses --out: it writes nothing', () => {
+    const r = cli('validate', '--out', 'dist');
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe('tenant-edge: validate takes no --out (it writes nothing)');
+    expect(r.err[1]).toBe('usage: tenant-edge validate [--platform FILE] [--tenants DIR] [--env NAME]');
+    expect(r.out).toEqual([]);
+    expect(extraEntries()).toEqual([]);
   });
 
   test('an unknown option exits 2 and names it', () => {
@@ -88,7 +122,7 @@ describe('usage', () => {
     const r = cli('synth', 'prod');
     expect(r.code).toBe(2);
     expect(r.err[0]).toBe('tenant-edge: unexpected argument "prod"');
-    expect(r.err[1]).toBe(USAGE_FIRST_LINE);
+    expect(r.err[1]).toBe('usage: tenant-edge synth [--platform FILE] [--tenants DIR] [--out DIR] [--env NAME]');
     expect(r.out).toEqual([]);
     expect(extraEntries()).toEqual([]);
   });
@@ -234,6 +268,51 @@ describe('validate', () => {
     const r = cli('validate', '--env', 'qa');
     expect(r.code).toBe(2);
     expect(r.err).toEqual(['tenant-edge: unknown environment "qa"; platform.yaml defines: dev, prod']);
+  });
+});
+
+describe('check', () => {
+  test('exits 0 when the output folder is what synth would write', () => {
+    expect(cli('synth').code).toBe(0);
+    const r = cli('check');
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(1);
+    expect(r.out[0]).toMatch(/^up to date: dist matches 3 tenants, 2 environments \(dev, prod\), \d+ objects$/);
+    expect(r.err).toEqual([NOTICE]);
+  });
+
+  test('exits 4 and lists every differing, missing and extra file when the output folder is stale', () => {
+    expect(cli('synth').code).toBe(0);
+    fixture.replace(A, 'bodySize: 10m', 'bodySize: 20m');
+    fixture.write('dist/prod/tenants/alpha/namespace/stray.yaml', 'kind: ConfigMap\n');
+    fs.rmSync(fixture.path('dist/dev/kustomization.yaml'));
+    const before = snapshotTree(fixture.path('dist'));
+    const r = cli('check');
+    expect(r.code).toBe(4);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([
+      NOTICE,
+      'dist/dev/kustomization.yaml: missing',
+      'dist/dev/tenants/alpha/namespace/ingresses.yaml: differs',
+      'dist/prod/tenants/alpha/namespace/ingresses.yaml: differs',
+      'dist/prod/tenants/alpha/namespace/stray.yaml: extra',
+      'dist is out of date (4 files); run `npx tenant-edge synth` and commit the result',
+    ]);
+    expect(snapshotTree(fixture.path('dist'))).toEqual(before);
+  });
+
+  test('--env checks only that environment', () => {
+    expect(cli('synth').code).toBe(0);
+    fs.rmSync(fixture.path('dist/dev/kustomization.yaml'));
+    expect(cli('check', '--env', 'prod').code).toBe(0);
+    expect(cli('check', '--env', 'dev').code).toBe(4);
+  });
+
+  test('invalid input exits 1 with the same report as synth', () => {
+    breakInput();
+    const r = cli('check');
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([...INVALID_LINES, '2 problems found; nothing was written']);
   });
 });
 

@@ -230,13 +230,47 @@ describe('IngressController', () => {
   const build = (overrides: Partial<IngressControllerProps> = {}): Manifest =>
     rendered(new IngressController(freshChart(), 'Controller', { ...base, ...overrides }));
 
-  test('renders a Flux HelmRelease in the controller namespace, named after the flavour by default', () => {
+  test('renders a Flux HelmRelease named after the Helm release, beside its HelmRepository, targeting the controller namespace', () => {
     const o = build();
     expect(o.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
     expect(o.kind).toBe('HelmRelease');
-    expect(o.metadata.name).toBe(nginxFlavour.helmReleaseName);
-    expect(o.metadata.name).toBe('ingress-nginx');
+    expect(o.metadata.name).toBe('ingress-nginx-acme');
+    expect(o.metadata.namespace).toBe('flux-system');
+    expect(o.spec.targetNamespace).toBe('acme');
+    // Release records stay out of the tenant namespace: Helm trusts them on upgrade.
+    expect(o.spec.storageNamespace).toBe('flux-system');
+    expect(o.spec.serviceAccountName).toBeUndefined();
+  });
+
+  test('a HelmRelease in the controller namespace itself has no targetNamespace', () => {
+    const o = build({ helmReleaseNamespace: 'acme' });
     expect(o.metadata.namespace).toBe('acme');
+    expect(o.spec.targetNamespace).toBeUndefined();
+    expect(o.spec.storageNamespace).toBe('acme');
+  });
+
+  test('runs as the given service account (helm-controller\'s lockdown needs one)', () => {
+    expect(build({ serviceAccountName: 'helm-controller' }).spec.serviceAccountName).toBe('helm-controller');
+  });
+
+  test('a namespace-scoped controller gets exactly the flavour\'s cluster-scoped reads, bound to the chart\'s service account', () => {
+    const c = new IngressController(freshChart(), 'Controller', base);
+    expect(c.clusterAccess).toBeDefined();
+    const role = c.clusterAccess!.role.apiObject.toJson() as Manifest;
+    const binding = c.clusterAccess!.binding.toJson() as Manifest;
+    expect(role.kind).toBe('ClusterRole');
+    expect(role.metadata.name).toBe('ingress-nginx-acme-cluster-reads');
+    expect(role.rules).toEqual([{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }]);
+    expect(binding.kind).toBe('ClusterRoleBinding');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ingress-nginx-acme-cluster-reads' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ingress-nginx-acme', namespace: 'acme' }]);
+    expect(schemaProblems([role, binding])).toEqual([]);
+  });
+
+  test('a cluster-wide controller, or a flavour that needs no extra reads, gets no cluster access', () => {
+    expect(new IngressController(freshChart(), 'Controller', { ...base, namespaced: false }).clusterAccess).toBeUndefined();
+    const flavour: ControllerFlavour = { ...nginxFlavour, scopedClusterRules: [] };
+    expect(new IngressController(freshChart(), 'Controller', { ...base, flavour }).clusterAccess).toBeUndefined();
   });
 
   test('uses the given HelmRelease object name', () => {
@@ -518,7 +552,10 @@ describe('CertificateAlerts', () => {
 
   test('warns 21 days before expiry by default', () => {
     const r = rule(build(), 'TenantCertificateExpiringSoon');
-    expect(r.expr).toBe('certmanager_certificate_expiration_timestamp_seconds{namespace="team-a"} - time() < 21 * 24 * 3600');
+    expect(r.expr).toBe(
+      '((label_replace(certmanager_certificate_expiration_timestamp_seconds{exported_namespace="team-a"}, "namespace", "$1", "exported_namespace", "(.+)")' +
+        ' or certmanager_certificate_expiration_timestamp_seconds{namespace="team-a", exported_namespace=""}) > 0) - time() < 21 * 24 * 3600',
+    );
   });
 
   test('the expiry warning follows expiryWarningDays', () => {
@@ -530,7 +567,8 @@ describe('CertificateAlerts', () => {
 
   test('not-ready alert looks at certificates whose Ready condition is not True', () => {
     expect(rule(build(), 'TenantCertificateNotReady').expr).toBe(
-      'max by (namespace, name) (certmanager_certificate_ready_status{namespace="team-a", condition!="True"}) == 1',
+      'max by (namespace, name) ((label_replace(certmanager_certificate_ready_status{exported_namespace="team-a", condition!="True"}, "namespace", "$1", "exported_namespace", "(.+)")' +
+        ' or certmanager_certificate_ready_status{namespace="team-a", exported_namespace="", condition!="True"})) == 1',
     );
   });
 
@@ -766,7 +804,9 @@ describe('PlatformChart', () => {
       'platform/cluster-issuers.yaml',
       'platform/helm-repositories.yaml',
       'platform/shared-ingress.yaml',
+      'platform/tenant-access.yaml',
     ]);
+    expect(fileObjects(prod, 'platform/tenant-access.yaml').map((o) => o.kind)).toEqual(['ClusterRole']);
     expect(fileObjects(prod, 'platform/cluster-issuers.yaml').every((o) => o.kind === 'ClusterIssuer')).toBe(true);
     expect(fileObjects(prod, 'platform/helm-repositories.yaml').map((o) => o.kind)).toEqual(['HelmRepository']);
     expect(fileObjects(prod, 'platform/shared-ingress.yaml').map((o) => o.kind)).toEqual(['Namespace', 'HelmRelease']);
@@ -819,7 +859,11 @@ describe('PlatformChart', () => {
     expect(ns.metadata.name).toBe('ingress-nginx');
     expect(ns.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
     expect(release.metadata.name).toBe('ingress-nginx');
-    expect(release.metadata.namespace).toBe('ingress-nginx');
+    // Beside the HelmRepository, so that Flux's --no-cross-namespace-refs allows the reference.
+    expect(release.metadata.namespace).toBe('flux-system');
+    expect(release.spec.targetNamespace).toBe('ingress-nginx');
+    expect(release.spec.storageNamespace).toBe('flux-system');
+    expect(release.spec.serviceAccountName).toBe('helm-controller');
     expect(release.spec.releaseName).toBe('ingress-nginx');
     expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' });
     const controller = release.spec.values.controller;
@@ -850,7 +894,27 @@ describe('PlatformChart', () => {
     expect(sync.spec.path).toBe('./deploy/prod/platform');
     expect(sync.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
     expect(sync.spec).not.toHaveProperty('dependsOn');
+    // Under --default-service-account, a Kustomization without one runs with no rights.
+    expect(sync.spec.serviceAccountName).toBe('kustomize-controller');
     expect(fileObjects(dev, 'flux/platform.yaml')[0].spec.path).toBe('./deploy/dev/platform');
+  });
+
+  test('the tenant applier role names exactly the kinds of a tenant\'s namespace folder, without wildcards', () => {
+    const [role] = fileObjects(prod, 'platform/tenant-access.yaml');
+    expect(role.metadata.name).toBe('tenant-edge-namespace-applier');
+    const verbs = ['get', 'list', 'watch', 'create', 'patch', 'delete'];
+    expect(role.rules).toEqual([
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs },
+      { apiGroups: ['cert-manager.io'], resources: ['certificates', 'issuers'], verbs },
+      { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs },
+    ]);
+  });
+
+  test('the platform\'s service accounts can be renamed', () => {
+    const named = environmentsFor(platformYaml().replace('  flux:\n', '  flux:\n    serviceAccounts: { kustomize: platform-applier, helm: platform-helm }\n'), TENANTS);
+    const files = renderPlatform(named.get('prod')!);
+    expect(fileObjects(files, 'flux/platform.yaml')[0].spec.serviceAccountName).toBe('platform-applier');
+    expect(ofKind(files, 'HelmRelease')[0].spec.serviceAccountName).toBe('platform-helm');
   });
 
   test('renders no shared controller when the environment disables it', () => {
@@ -898,17 +962,20 @@ describe('TenantChart', () => {
     test('places objects in the tenant folder and its Flux entry point', () => {
       expect([...files.keys()]).toEqual([
         'flux/tenant-alpha.yaml',
-        'tenants/alpha/alerts.yaml',
-        'tenants/alpha/certificates.yaml',
-        'tenants/alpha/ingress-controller.yaml',
-        'tenants/alpha/ingresses.yaml',
-        'tenants/alpha/namespace.yaml',
+        'tenants/alpha/cluster/access.yaml',
+        'tenants/alpha/cluster/ingress-controller.yaml',
+        'tenants/alpha/cluster/namespace.yaml',
+        'tenants/alpha/namespace/alerts.yaml',
+        'tenants/alpha/namespace/certificates.yaml',
+        'tenants/alpha/namespace/ingresses.yaml',
       ]);
-      expect(fileObjects(files, 'tenants/alpha/namespace.yaml').map((o) => o.kind)).toEqual(['Namespace']);
-      expect(fileObjects(files, 'tenants/alpha/ingress-controller.yaml').map((o) => o.kind)).toEqual(['HelmRelease']);
-      expect(fileObjects(files, 'tenants/alpha/ingresses.yaml').map((o) => o.kind)).toEqual(['Ingress', 'Ingress']);
-      expect(fileObjects(files, 'tenants/alpha/certificates.yaml').map((o) => o.kind)).toEqual(['Certificate']);
-      expect(fileObjects(files, 'tenants/alpha/alerts.yaml').map((o) => o.kind)).toEqual(['PrometheusRule']);
+      expect(fileObjects(files, 'tenants/alpha/cluster/namespace.yaml').map((o) => o.kind)).toEqual(['Namespace']);
+      expect(fileObjects(files, 'tenants/alpha/cluster/access.yaml').map((o) => o.kind)).toEqual(['RoleBinding', 'ServiceAccount']);
+      expect(fileObjects(files, 'tenants/alpha/cluster/ingress-controller.yaml').map((o) => o.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'HelmRelease']);
+      expect(fileObjects(files, 'tenants/alpha/namespace/ingresses.yaml').map((o) => o.kind)).toEqual(['Ingress', 'Ingress']);
+      expect(fileObjects(files, 'tenants/alpha/namespace/certificates.yaml').map((o) => o.kind)).toEqual(['Certificate']);
+      expect(fileObjects(files, 'tenants/alpha/namespace/alerts.yaml').map((o) => o.kind)).toEqual(['PrometheusRule']);
+      expect(fileObjects(files, 'flux/tenant-alpha.yaml').map((o) => o.kind)).toEqual(['Kustomization', 'Kustomization']);
     });
 
     test('every rendered object passes schema validation', () => {
@@ -922,14 +989,17 @@ describe('TenantChart', () => {
     });
 
     test('the namespace is kept on prune', () => {
-      const [ns] = fileObjects(files, 'tenants/alpha/namespace.yaml');
+      const [ns] = fileObjects(files, 'tenants/alpha/cluster/namespace.yaml');
       expect(ns.metadata.name).toBe('alpha');
       expect(ns.metadata.annotations).toEqual({ [PRUNE]: 'disabled' });
     });
 
-    test('gets a HelmRelease in its own namespace with class nginx-<tenant>, watching only that namespace', () => {
-      const [release] = fileObjects(files, 'tenants/alpha/ingress-controller.yaml');
-      expect(release.metadata.namespace).toBe('alpha');
+    test('gets a HelmRelease for its own namespace with class nginx-<tenant>, watching only that namespace', () => {
+      const [release] = ofKind(files, 'HelmRelease');
+      expect(release.metadata.namespace).toBe('flux-system');
+      expect(release.metadata.name).toBe('ingress-nginx-alpha');
+      expect(release.spec.targetNamespace).toBe('alpha');
+      expect(release.spec.serviceAccountName).toBe('helm-controller');
       expect(release.spec.releaseName).toBe('ingress-nginx-alpha');
       expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' });
       const values = release.spec.values;
@@ -946,12 +1016,12 @@ describe('TenantChart', () => {
     });
 
     test('Ingresses use the dedicated class, the route hosts and the certificate Secret', () => {
-      const byName = new Map(fileObjects(files, 'tenants/alpha/ingresses.yaml').map((o) => [o.metadata.name, o]));
+      const byName = new Map(fileObjects(files, 'tenants/alpha/namespace/ingresses.yaml').map((o) => [o.metadata.name, o]));
       const web = byName.get('web')!;
       expect(web.metadata.namespace).toBe('alpha');
       expect(web.spec.ingressClassName).toBe('nginx-alpha');
       expect(web.spec.rules.map((r: Manifest) => r.host)).toEqual(['alpha.prod.example.com', 'www.alpha.prod.example.com']);
-      expect(web.spec.tls).toEqual([{ hosts: ['alpha.prod.example.com', 'www.alpha.prod.example.com'], secretName: 'web-tls' }]);
+      expect(web.spec.tls).toEqual([{ hosts: ['alpha.prod.example.com', 'www.alpha.prod.example.com'], secretName: 'edge-certificate' }]);
       expect(web.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' });
       const plain = byName.get('plain')!;
       expect(plain.spec.ingressClassName).toBe('nginx-alpha');
@@ -960,28 +1030,50 @@ describe('TenantChart', () => {
     });
 
     test('DNS-01 certificates point at the ClusterIssuer and no namespaced Issuer is rendered', () => {
-      const [cert] = fileObjects(files, 'tenants/alpha/certificates.yaml');
-      expect(cert.metadata).toMatchObject({ name: 'web-tls', namespace: 'alpha' });
-      expect(cert.spec.secretName).toBe('web-tls');
+      const [cert] = fileObjects(files, 'tenants/alpha/namespace/certificates.yaml');
+      expect(cert.metadata).toMatchObject({ name: 'edge-certificate', namespace: 'alpha' });
+      expect(cert.spec.secretName).toBe('edge-certificate');
       expect(cert.spec.dnsNames).toEqual(['alpha.prod.example.com', 'www.alpha.prod.example.com']);
       expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'le-dns' });
       expect(ofKind(files, 'Issuer')).toEqual([]);
     });
 
     test('certificate alerts use the environment\'s rule labels and expiry days', () => {
-      const [rule] = fileObjects(files, 'tenants/alpha/alerts.yaml');
+      const [rule] = fileObjects(files, 'tenants/alpha/namespace/alerts.yaml');
       expect(rule.metadata.namespace).toBe('alpha');
       expect(rule.metadata.labels).toEqual({ release: 'prom', [MANAGED]: 'tenant-edge', [TENANT]: 'alpha' });
       expect(rule.spec.groups[0].rules[0].expr).toContain('< 14 * 24 * 3600');
     });
 
-    test('the tenant Kustomization applies its folder after the platform', () => {
+    test('the cluster Kustomization applies the cluster folder after the platform, with the platform\'s rights', () => {
+      const [, cluster] = fileObjects(files, 'flux/tenant-alpha.yaml');
+      expect(cluster.metadata).toMatchObject({ name: 'edge-tenant-alpha-cluster', namespace: 'flux-system' });
+      expect(cluster.spec.path).toBe('./deploy/prod/tenants/alpha/cluster');
+      expect(cluster.spec.dependsOn).toEqual([{ name: 'edge-platform' }]);
+      expect(cluster.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
+      expect(cluster.spec.serviceAccountName).toBe('kustomize-controller');
+      expect(cluster.spec).not.toHaveProperty('targetNamespace');
+      expect(cluster.spec.prune).toBe(true);
+    });
+
+    test('the namespace Kustomization applies the namespace folder after the cluster part, as the tenant, into its namespace', () => {
       const [sync] = fileObjects(files, 'flux/tenant-alpha.yaml');
       expect(sync.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system' });
-      expect(sync.spec.path).toBe('./deploy/prod/tenants/alpha');
-      expect(sync.spec.dependsOn).toEqual([{ name: 'edge-platform' }]);
-      expect(sync.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
+      expect(sync.spec.path).toBe('./deploy/prod/tenants/alpha/namespace');
+      expect(sync.spec.dependsOn).toEqual([{ name: 'edge-tenant-alpha-cluster' }]);
+      expect(sync.spec.serviceAccountName).toBe('edge-tenant-alpha');
+      expect(sync.spec.targetNamespace).toBe('alpha');
       expect(sync.spec.prune).toBe(true);
+    });
+
+    test('the tenant\'s service account lives beside its Kustomization and gets the applier role in the tenant namespace only', () => {
+      const [binding, sa] = fileObjects(files, 'tenants/alpha/cluster/access.yaml');
+      expect(sa.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system' });
+      expect(sa.automountServiceAccountToken).toBe(false);
+      expect(binding.kind).toBe('RoleBinding');
+      expect(binding.metadata).toMatchObject({ name: 'edge-tenant-applier', namespace: 'alpha' });
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tenant-edge-namespace-applier' });
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'edge-tenant-alpha', namespace: 'flux-system' }]);
     });
   });
 
@@ -989,16 +1081,16 @@ describe('TenantChart', () => {
     const files = renderTenant(dev, 'alpha');
 
     test('gets no IngressController HelmRelease', () => {
-      expect([...files.keys()]).not.toContain('tenants/alpha/ingress-controller.yaml');
+      expect([...files.keys()]).not.toContain('tenants/alpha/cluster/ingress-controller.yaml');
       expect(ofKind(files, 'HelmRelease')).toEqual([]);
     });
 
     test('its Ingresses use the shared class', () => {
-      for (const ing of fileObjects(files, 'tenants/alpha/ingresses.yaml')) expect(ing.spec.ingressClassName).toBe('edge');
+      for (const ing of fileObjects(files, 'tenants/alpha/namespace/ingresses.yaml')) expect(ing.spec.ingressClassName).toBe('edge');
     });
 
     test('applies the dev folder', () => {
-      expect(fileObjects(files, 'flux/tenant-alpha.yaml')[0].spec.path).toBe('./deploy/dev/tenants/alpha');
+      expect(fileObjects(files, 'flux/tenant-alpha.yaml').map((k) => k.spec.path)).toEqual(['./deploy/dev/tenants/alpha/namespace', './deploy/dev/tenants/alpha/cluster']);
     });
 
     test('every rendered object passes schema validation', () => {
@@ -1012,18 +1104,19 @@ describe('TenantChart', () => {
     test('gets no controller and no namespaced Issuer', () => {
       expect([...files.keys()]).toEqual([
         'flux/tenant-bravo.yaml',
-        'tenants/bravo/alerts.yaml',
-        'tenants/bravo/certificates.yaml',
-        'tenants/bravo/ingresses.yaml',
-        'tenants/bravo/namespace.yaml',
+        'tenants/bravo/cluster/access.yaml',
+        'tenants/bravo/cluster/namespace.yaml',
+        'tenants/bravo/namespace/alerts.yaml',
+        'tenants/bravo/namespace/certificates.yaml',
+        'tenants/bravo/namespace/ingresses.yaml',
       ]);
     });
 
     test('its Ingresses use the shared class and its Certificates the HTTP-01 ClusterIssuer', () => {
-      const [ing] = fileObjects(files, 'tenants/bravo/ingresses.yaml');
+      const [ing] = fileObjects(files, 'tenants/bravo/namespace/ingresses.yaml');
       expect(ing.spec.ingressClassName).toBe('edge');
       expect(ing.spec.rules[0].http.paths[0].backend.service.port).toEqual({ name: 'http' });
-      const [cert] = fileObjects(files, 'tenants/bravo/certificates.yaml');
+      const [cert] = fileObjects(files, 'tenants/bravo/namespace/certificates.yaml');
       expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'le-http' });
     });
 
@@ -1038,24 +1131,26 @@ describe('TenantChart', () => {
     test('files are named after the tenant, objects live in its namespace', () => {
       expect([...files.keys()]).toEqual([
         'flux/tenant-charlie.yaml',
-        'tenants/charlie/alerts.yaml',
-        'tenants/charlie/certificates.yaml',
-        'tenants/charlie/ingress-controller.yaml',
-        'tenants/charlie/ingresses.yaml',
-        'tenants/charlie/issuers.yaml',
-        'tenants/charlie/namespace.yaml',
+        'tenants/charlie/cluster/access.yaml',
+        'tenants/charlie/cluster/ingress-controller.yaml',
+        'tenants/charlie/cluster/namespace.yaml',
+        'tenants/charlie/namespace/alerts.yaml',
+        'tenants/charlie/namespace/certificates.yaml',
+        'tenants/charlie/namespace/ingresses.yaml',
+        'tenants/charlie/namespace/issuers.yaml',
       ]);
-      const [ns] = fileObjects(files, 'tenants/charlie/namespace.yaml');
+      const [ns] = fileObjects(files, 'tenants/charlie/cluster/namespace.yaml');
       expect(ns.metadata.name).toBe('charlie-web');
       expect(ns.metadata.labels[TENANT]).toBe('charlie');
-      for (const o of [...files.values()].flat()) {
-        if (o.kind === 'Namespace' || o.kind === 'Kustomization') continue;
-        expect(o.metadata.namespace).toBe('charlie-web');
+      for (const [file, objects] of files) {
+        if (!file.startsWith('tenants/charlie/namespace/')) continue;
+        for (const o of objects) expect(o.metadata.namespace).toBe('charlie-web');
       }
+      expect(fileObjects(files, 'flux/tenant-charlie.yaml')[0].spec.targetNamespace).toBe('charlie-web');
     });
 
     test('renders a namespaced Issuer whose solver uses the tenant\'s class', () => {
-      const [issuer] = fileObjects(files, 'tenants/charlie/issuers.yaml');
+      const [issuer] = fileObjects(files, 'tenants/charlie/namespace/issuers.yaml');
       expect(issuer.kind).toBe('Issuer');
       expect(issuer.metadata).toEqual({
         name: 'le-http',
@@ -1067,17 +1162,17 @@ describe('TenantChart', () => {
     });
 
     test('its Certificates point at the namespaced Issuer', () => {
-      const [cert] = fileObjects(files, 'tenants/charlie/certificates.yaml');
+      const [cert] = fileObjects(files, 'tenants/charlie/namespace/certificates.yaml');
       expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'Issuer', name: 'le-http' });
       expect(cert.spec.dnsNames).toEqual(['shop.charlie.prod.example.com']);
     });
 
     test('its controller and Ingresses use class nginx-charlie', () => {
-      const [release] = fileObjects(files, 'tenants/charlie/ingress-controller.yaml');
-      expect(release.metadata.namespace).toBe('charlie-web');
+      const [release] = ofKind(files, 'HelmRelease');
+      expect(release.spec.targetNamespace).toBe('charlie-web');
       expect(release.spec.values.controller.ingressClassResource.name).toBe('nginx-charlie');
       expect(release.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'charlie-web' });
-      const [ing] = fileObjects(files, 'tenants/charlie/ingresses.yaml');
+      const [ing] = fileObjects(files, 'tenants/charlie/namespace/ingresses.yaml');
       expect(ing.spec.ingressClassName).toBe('nginx-charlie');
     });
 
@@ -1094,13 +1189,13 @@ describe('TenantChart', () => {
     const files = renderTenant(prod, 'delta');
 
     test('gets no Certificate and no PrometheusRule', () => {
-      expect([...files.keys()]).toEqual(['flux/tenant-delta.yaml', 'tenants/delta/ingresses.yaml', 'tenants/delta/namespace.yaml']);
+      expect([...files.keys()]).toEqual(['flux/tenant-delta.yaml', 'tenants/delta/cluster/access.yaml', 'tenants/delta/cluster/namespace.yaml', 'tenants/delta/namespace/ingresses.yaml']);
       expect(ofKind(files, 'Certificate')).toEqual([]);
       expect(ofKind(files, 'PrometheusRule')).toEqual([]);
     });
 
     test('an existing Secret is used for TLS, tls: none renders no tls block', () => {
-      const byName = new Map(fileObjects(files, 'tenants/delta/ingresses.yaml').map((o) => [o.metadata.name, o]));
+      const byName = new Map(fileObjects(files, 'tenants/delta/namespace/ingresses.yaml').map((o) => [o.metadata.name, o]));
       expect(byName.get('own')!.spec.tls).toEqual([{ hosts: ['own.delta.prod.example.com'], secretName: 'delta-cert' }]);
       expect(byName.get('open')!.spec).not.toHaveProperty('tls');
     });
@@ -1115,7 +1210,7 @@ describe('TenantChart', () => {
 
     test.each(['alpha', 'bravo', 'charlie'])('removes the alerts of %s but keeps its certificates', (name) => {
       const files = renderTenant(quiet, name);
-      expect([...files.keys()]).not.toContain(`tenants/${name}/alerts.yaml`);
+      expect([...files.keys()]).not.toContain(`tenants/${name}/namespace/alerts.yaml`);
       expect(ofKind(files, 'PrometheusRule')).toEqual([]);
       expect(ofKind(files, 'Certificate')).toHaveLength(1);
       expect(schemaProblems([...files.values()].flat())).toEqual([]);
@@ -1125,6 +1220,72 @@ describe('TenantChart', () => {
       const [release] = ofKind(renderTenant(quiet, 'alpha'), 'HelmRelease');
       expect(release.spec.values.controller).not.toHaveProperty('metrics');
       expect(release.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'alpha' });
+    });
+  });
+
+  describe('certificates: one per tenant unless a tenant or a route asks otherwise', () => {
+    const routes = (tls: (name: string) => string): string => `  ingress:
+    dedicated: false
+  routes:
+${['a', 'b', 'c'].map((r) => `    - name: ${r}
+      hosts: [${r}, "@"]
+      tls: ${tls(r)}
+      paths:
+        - { path: /${r}, service: ${r}, port: 80 }
+`).join('')}`;
+    const echo = tenant('echo', routes(() => 'certManager'));
+    const foxtrot = tenant('foxtrot', `  tls:
+    certificates: perRoute
+${routes(() => 'certManager')}`);
+    const golf = tenant('golf', routes((r) => (r === 'b' ? '{ ownCertificate: true }' : 'certManager')));
+    const envs = environmentsFor(platformYaml(), { echo, foxtrot, golf }).get('prod')!;
+    const certs = (name: string): Manifest[] => ofKind(renderTenant(envs, name), 'Certificate');
+    const secrets = (name: string): Record<string, string> =>
+      Object.fromEntries(ofKind(renderTenant(envs, name), 'Ingress').map((i) => [i.metadata.name, i.spec.tls[0].secretName]));
+
+    test('by default the tenant has one Certificate with the hosts of all its routes, sorted and without duplicates', () => {
+      expect(certs('echo').map((c) => [c.metadata.name, c.spec.secretName, c.spec.dnsNames])).toEqual([
+        ['edge-certificate', 'edge-certificate', ['a.echo.prod.example.com', 'b.echo.prod.example.com', 'c.echo.prod.example.com', 'echo.prod.example.com']],
+      ]);
+      expect(secrets('echo')).toEqual({ a: 'edge-certificate', b: 'edge-certificate', c: 'edge-certificate' });
+    });
+
+    test('certificates: perRoute gives each route its own', () => {
+      expect(certs('foxtrot').map((c) => [c.metadata.name, c.spec.dnsNames])).toEqual([
+        ['a-tls', ['a.foxtrot.prod.example.com', 'foxtrot.prod.example.com']],
+        ['b-tls', ['b.foxtrot.prod.example.com', 'foxtrot.prod.example.com']],
+        ['c-tls', ['c.foxtrot.prod.example.com', 'foxtrot.prod.example.com']],
+      ]);
+      expect(secrets('foxtrot')).toEqual({ a: 'a-tls', b: 'b-tls', c: 'c-tls' });
+    });
+
+    test('a route with ownCertificate gets its own; the others share the tenant\'s', () => {
+      expect(certs('golf').map((c) => [c.metadata.name, c.spec.dnsNames])).toEqual([
+        ['b-tls', ['b.golf.prod.example.com', 'golf.prod.example.com']],
+        ['edge-certificate', ['a.golf.prod.example.com', 'c.golf.prod.example.com', 'golf.prod.example.com']],
+      ]);
+      expect(secrets('golf')).toEqual({ a: 'edge-certificate', b: 'b-tls', c: 'edge-certificate' });
+    });
+
+    test('the certificate count does not grow with the routes', () => {
+      const many = tenant('hotel', `  ingress:
+    dedicated: false
+  routes:
+${Array.from({ length: 40 }, (_, i) => `    - name: r${i}
+      hosts: [r${i}]
+      paths:
+        - { path: /, service: s, port: 80 }
+`).join('')}`);
+      const files = renderTenant(environmentsFor(platformYaml(), { hotel: many }).get('prod')!, 'hotel');
+      expect(ofKind(files, 'Ingress')).toHaveLength(40);
+      expect(ofKind(files, 'Certificate')).toHaveLength(1);
+      expect(ofKind(files, 'Certificate')[0].spec.dnsNames).toHaveLength(40);
+    });
+
+    test('a tenant without routes gets only its cluster part', () => {
+      const files = renderTenant(environmentsFor(platformYaml(), { india: tenant('india', '  ingress:\n    dedicated: false\n') }).get('prod')!, 'india');
+      expect([...files.keys()]).toEqual(['flux/tenant-india.yaml', 'tenants/india/cluster/access.yaml', 'tenants/india/cluster/namespace.yaml']);
+      expect(fileObjects(files, 'flux/tenant-india.yaml').map((k) => k.metadata.name)).toEqual(['edge-tenant-india-cluster']);
     });
   });
 });

@@ -39,8 +39,12 @@ describe('the bundled example', () => {
       'kustomize.toolkit.fluxcd.io/v1/Kustomization',
       'monitoring.coreos.com/v1/PrometheusRule',
       'networking.k8s.io/v1/Ingress',
+      'rbac.authorization.k8s.io/v1/ClusterRole',
+      'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+      'rbac.authorization.k8s.io/v1/RoleBinding',
       'source.toolkit.fluxcd.io/v1/HelmRepository',
       'v1/Namespace',
+      'v1/ServiceAccount',
     ]);
   });
 
@@ -55,7 +59,9 @@ describe('the bundled example', () => {
   test('object names are readable: no hash suffixes, derived from tenants and routes', () => {
     const names = objects.map(({ object }) => (object.metadata as { name: string }).name);
     for (const n of names) expect(n).not.toMatch(/-[a-f0-9]{8}$|-c8[a-z0-9]{6}/);
-    expect(names).toEqual(expect.arrayContaining(['edge-platform', 'edge-tenant-acme', 'services', 'services-tls', 'ingress-nginx']));
+    expect(names).toEqual(
+      expect.arrayContaining(['edge-platform', 'edge-tenant-acme', 'edge-tenant-acme-cluster', 'services', 'edge-certificate', 'ingress-nginx', 'ingress-nginx-acme']),
+    );
   });
 
   test('each folder has a kustomization.yaml listing exactly its files', () => {

@@ -24,6 +24,12 @@ describe('files generated from the input schema', () => {
     expect(readme).toBe(updatedReadme(readme));
   });
 
+  test('enum alternatives are escaped once, so a table cell shows a bare |', () => {
+    const reference = generateReference();
+    expect(reference).toContain('`Prefix` \\| `Exact` \\| `ImplementationSpecific`');
+    expect(reference).not.toContain('\\\\|');
+  });
+
   test('the reference documents every key of both documents', () => {
     const reference = generateReference();
     for (const key of ['environments', 'issuers', 'sharedIngress', 'dedicatedIngress', 'routes', 'overrides', 'extraDomains', 'rewriteTarget', 'websocket', 'allowOrigins', 'cookieName', 'managedIdentityClientID']) {

@@ -61,7 +61,7 @@ function tenant(name: string, spec: string): string {
   return `apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
 }
 
-const TLS_EXPECTED = 'certManager, none or {secretName: <existing secret>}';
+const TLS_EXPECTED = 'certManager, none, {ownCertificate: true} or {secretName: <existing secret>}';
 const PORT_EXPECTED = 'a port number (1-65535) or a port name such as http';
 const ROUTE_KEYS = 'name, hosts, environments, tls, paths, options, annotations';
 const OPTION_KEYS = 'sslRedirect, bodySize, timeouts, websocket, rateLimit, cors, affinity, rewriteTarget, backendProtocol';
@@ -639,8 +639,48 @@ const crossCases: Case[] = [
     name: 'fails if a tenant name is too long for its Flux Kustomization',
     modify: (f) => f.write(`tenants/${'k'.repeat(52)}.yaml`, tenant('k'.repeat(52), '  ingress:\n    dedicated: false\n')),
     expected: [
-      `tenants/${'k'.repeat(52)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-tenant-${'k'.repeat(52)}" would have 64 characters, over the 63 Kubernetes allows in labels; use at most 51 characters`,
+      `tenants/${'k'.repeat(52)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-tenant-${'k'.repeat(52)}-cluster" would have 72 characters, over the 63 Kubernetes allows in labels; use at most 43 characters`,
     ],
+  },
+  {
+    name: 'accepts a tenant name of exactly the longest length for its Flux Kustomizations',
+    modify: (f) => f.write(`tenants/${'k'.repeat(43)}.yaml`, tenant('k'.repeat(43), '  ingress:\n    dedicated: false\n')),
+    expected: [],
+  },
+  {
+    name: 'fails if a DNS-01 host lies outside the zone the issuer writes challenges into',
+    modify: (f) => f.replace(B, 'issuer: le-http', 'issuer: le-dns'),
+    expected: [
+      `${B}:14:15: spec.routes[0].hosts[0]: "shop.bravo.example.org" is outside the DNS zone "example.com" where issuer "le-dns" answers DNS-01 challenges: cert-manager would write the challenge record into that zone under a name no resolver asks for, and the certificate would never be issued; use an issuer for the host's zone (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
+    ],
+  },
+  {
+    name: 'fails if a DNS-01 host only ends like the zone (a label boundary counts)',
+    modify: (f) => f.replace(B, 'issuer: le-http', 'issuer: le-dns').replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, bravoexample.com]').replace(B, 'shop.bravo.example.org', 'shop.bravoexample.com'),
+    expected: [
+      `${B}:14:15: spec.routes[0].hosts[0]: "shop.bravoexample.com" is outside the DNS zone "example.com" where issuer "le-dns" answers DNS-01 challenges: cert-manager would write the challenge record into that zone under a name no resolver asks for, and the certificate would never be issued; use an issuer for the host's zone (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
+    ],
+  },
+  {
+    name: 'fails if the tenant certificate would hold more than 100 names',
+    modify: (f) =>
+      f.write(
+        'tenants/delta.yaml',
+        tenant('delta', `  ingress:\n    dedicated: false\n  routes:\n    - name: a\n      hosts: [${Array.from({ length: 60 }, (_, i) => `a${i}`).join(', ')}]\n      paths: [{ path: /, service: a, port: 80 }]\n    - name: b\n      hosts: [${Array.from({ length: 41 }, (_, i) => `b${i}`).join(', ')}]\n      paths: [{ path: /, service: b, port: 80 }]\n`),
+      ),
+    expected: [
+      'tenants/delta.yaml:13:14: spec.routes[1].hosts: certificate "edge-certificate" would hold 101 names, over the 100 a certificate may have; give some routes a certificate of their own (tls: {ownCertificate: true}) or cover subdomains with the wildcard host "*"',
+    ],
+  },
+  {
+    name: 'fails if a route names the Secret of the tenant certificate as its existing Secret',
+    modify: (f) => f.replace(C, 'secretName: legacy-tls', 'secretName: edge-certificate'),
+    expected: [`${C}:19:26: spec.routes[1].tls.secretName: "edge-certificate" is the Secret that the tenant's shared Certificate writes; name another Secret`],
+  },
+  {
+    name: "fails if a route names the Secret of another route's own certificate",
+    modify: (f) => f.replace(C, '      hosts: ["*"]\n', '      hosts: ["*"]\n      tls: { ownCertificate: true }\n').replace(C, 'secretName: legacy-tls', 'secretName: app-tls'),
+    expected: [`${C}:20:26: spec.routes[1].tls.secretName: "app-tls" is the Secret that the Certificate of route "app" writes; name another Secret`],
   },
   {
     name: 'fails if a route name is too long for its Certificate',

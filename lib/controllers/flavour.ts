@@ -1,3 +1,4 @@
+import { RoleRule } from '../cluster-role';
 import { RouteOptions } from '../spec/types';
 
 /** A Helm chart pinned to one version. */
@@ -48,8 +49,6 @@ export interface ControllerFlavour {
   readonly defaultChart: ChartRef;
   /** Namespace of the shared controller unless the platform names one. */
   readonly defaultSharedNamespace: string;
-  /** Name of the HelmRelease object (in the controller's namespace). */
-  readonly helmReleaseName: string;
   /** Helm release name of the shared controller. */
   readonly sharedReleaseName: string;
   /** Value of the shared IngressClass's spec.controller. */
@@ -64,6 +63,13 @@ export interface ControllerFlavour {
   dedicatedControllerValue(tenant: string): string;
   /** Helm values for one controller. */
   values(settings: ControllerSettings): Record<string, unknown>;
+  /** Name of the service account the chart gives the controller of a release. */
+  serviceAccountName(releaseName: string): string;
+  /**
+   * Cluster-scoped rules a namespace-scoped (dedicated) controller needs and its chart does not
+   * grant in that mode; tenant-edge binds them to the controller's service account.
+   */
+  readonly scopedClusterRules: readonly RoleRule[];
   /** Annotations that express the typed route options. */
   routeAnnotations(options: RouteOptions): Record<string, string>;
   /** Why a user-supplied annotation key is refused, or undefined when it is acceptable. */

@@ -19,7 +19,6 @@ export const nginxFlavour: ControllerFlavour = {
     'notice: ingress-nginx is retired upstream (no fixes since March 2026); plan a move to another controller flavour',
   defaultChart: { repository: 'https://kubernetes.github.io/ingress-nginx', name: 'ingress-nginx', version: '4.15.1' },
   defaultSharedNamespace: 'ingress-nginx',
-  helmReleaseName: 'ingress-nginx',
   sharedReleaseName: 'ingress-nginx',
   sharedControllerValue: 'k8s.io/ingress-nginx',
   // The chart names its admission Jobs <release>-admission-create (17 more characters) and Job
@@ -27,6 +26,17 @@ export const nginxFlavour: ControllerFlavour = {
   maxReleaseNameLength: 46,
 
   dedicatedReleaseName: (tenant) => `ingress-nginx-${tenant}`,
+  // The chart names the service account after the release (ingress-nginx.serviceAccountName in
+  // charts/ingress-nginx/templates/_helpers.tpl, chart 4.15.1) unless serviceAccount.name is set.
+  serviceAccountName: (release) => release,
+  // With rbac.scope: true the chart renders no ClusterRole (templates/clusterrole.yaml renders only
+  // `if not .Values.rbac.scope`). The controller then cannot list IngressClasses, and
+  // cmd/nginx/main.go (controller-v1.15.1) sets IgnoreIngressClass = true on Forbidden, after which
+  // GetIngressClass in internal/ingress/controller/store/store.go ignores spec.ingressClassName and
+  // every Ingress of the tenant is dropped. Listing and watching IngressClasses is the only
+  // cluster-scoped access a --watch-namespace controller needs (the namespace get is in the chart's
+  // Role; the node get at start-up only logs a warning when refused).
+  scopedClusterRules: [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }],
   dedicatedClassName: (tenant) => `nginx-${tenant}`,
   dedicatedControllerValue: (tenant) => `k8s.io/ingress-nginx-${tenant}`,
 

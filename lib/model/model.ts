@@ -40,7 +40,15 @@ export interface AcmeIssuerModel {
 }
 
 export interface FluxModel {
+  /** Namespace of every Kustomization, HelmRelease and HelmRepository tenant-edge renders. */
   readonly namespace: string;
+  /**
+   * Service account the platform's Kustomizations (edge-platform, edge-tenant-<t>-cluster)
+   * impersonate: kustomize-controller's own, which Flux binds to cluster-admin.
+   */
+  readonly kustomizeServiceAccount: string;
+  /** Service account the ingress controllers' HelmReleases impersonate: helm-controller's own. */
+  readonly helmServiceAccount: string;
   readonly sourceRef: { readonly kind: string; readonly name: string; readonly namespace: string };
   /** Repository path of this environment's folder, e.g. ./dist/prod. */
   readonly envPath: string;
@@ -61,13 +69,23 @@ export interface ControllerModel extends ControllerSettings {
   readonly chart: ChartRef;
   /** Name of the Flux HelmRepository the HelmRelease pulls from (in the Flux namespace). */
   readonly repositoryName: string;
-  readonly helmReleaseName: string;
 }
 
+/** How a route serves TLS: not at all, from a Secret the tenant provides, or from a Certificate of the tenant's. */
 export type RouteTls =
   | { readonly mode: 'none' }
   | { readonly mode: 'secret'; readonly secretName: string }
-  | { readonly mode: 'certManager'; readonly secretName: string; readonly certificateName: string; readonly issuer: IssuerRef };
+  | { readonly mode: 'certManager'; readonly secretName: string };
+
+/** A cert-manager Certificate of a tenant: the tenant's shared one, or a route's own. */
+export interface CertificateModel {
+  readonly name: string;
+  /** Secret cert-manager writes; the routes' Ingresses read it. */
+  readonly secretName: string;
+  /** Sorted, without duplicates. */
+  readonly dnsNames: readonly string[];
+  readonly issuer: IssuerRef;
+}
 
 export interface RoutePath {
   readonly path: string;
@@ -101,6 +119,8 @@ export interface TenantModel {
   /** Namespaced issuers the tenant needs (HTTP-01 through its own controller). */
   readonly issuers: readonly AcmeIssuerModel[];
   readonly routes: readonly RouteModel[];
+  /** Certificates of the routes with tls: certManager, sorted by name. */
+  readonly certificates: readonly CertificateModel[];
 }
 
 export interface EnvironmentModel {

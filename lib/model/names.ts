@@ -5,13 +5,32 @@
 export const names = {
   /** Flux Kustomization that applies an environment's platform part. */
   platformKustomization: 'edge-platform',
-  /** Flux Kustomization that applies one tenant's folder. */
+  /**
+   * Flux Kustomization that applies the objects inside a tenant's namespace (tenants/<t>/namespace/),
+   * impersonating the tenant's service account.
+   */
   tenantKustomization: (tenant: string) => `edge-tenant-${tenant}`,
+  /**
+   * Flux Kustomization that applies a tenant's cluster-level objects (tenants/<t>/cluster/): its
+   * namespace, access and ingress controller, with the platform's rights.
+   */
+  tenantClusterKustomization: (tenant: string) => `edge-tenant-${tenant}-cluster`,
+  /** Service account (in the Flux namespace) the tenant's namespace Kustomization impersonates. */
+  tenantServiceAccount: (tenant: string) => `edge-tenant-${tenant}`,
+  /** RoleBinding, in the tenant namespace, that gives the tenant's service account its rights. */
+  tenantApplierBinding: 'edge-tenant-applier',
+  /** ClusterRole with what a tenant's namespace Kustomization may apply (bound per namespace). */
+  tenantApplierRole: 'tenant-edge-namespace-applier',
   /** Ingress of a route (in the tenant namespace). */
   ingress: (route: string) => route,
-  /** Certificate of a route with tls: certManager. */
+  /**
+   * The tenant's shared Certificate, and the Secret it writes. It cannot clash with a route's own
+   * certificate: those end in -tls.
+   */
+  tenantCertificate: 'edge-certificate',
+  /** Certificate of a route that asks for its own (tls: {ownCertificate: true}). */
   certificate: (route: string) => `${route}-tls`,
-  /** Secret the route's Certificate writes and its Ingress reads. */
+  /** Secret a route's own Certificate writes and its Ingress reads. */
   tlsSecret: (route: string) => `${route}-tls`,
   /** Secret holding an ACME account key. */
   acmeAccountKey: (issuer: string) => `${issuer}-account-key`,
@@ -26,6 +45,11 @@ export const LIMITS = {
   /** Helm release names. */
   helmRelease: 53,
 } as const;
+
+/** The longest object name tenant-edge derives from a tenant name (the tenant's cluster Kustomization). */
+export function longestTenantDerivedName(tenant: string): string {
+  return names.tenantClusterKustomization(tenant);
+}
 
 /** Labels carried by every rendered object. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'tenant-edge' } as const;

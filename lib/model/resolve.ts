@@ -6,6 +6,7 @@ import { Environment, Issuer, Platform, Route, Tenant } from '../spec/types';
 import { YamlSource } from '../spec/yaml-source';
 import {
   AcmeIssuerModel,
+  CertificateModel,
   ControllerModel,
   EnvironmentModel,
   FluxModel,
@@ -15,7 +16,7 @@ import {
   RouteTls,
   TenantModel,
 } from './model';
-import { BUILTIN_RESERVED_NAMESPACES, LIMITS, names } from './names';
+import { BUILTIN_RESERVED_NAMESPACES, LIMITS, longestTenantDerivedName, names } from './names';
 
 export const ACME_SERVERS: Record<string, string> = {
   production: 'https://acme-v02.api.letsencrypt.org/directory',
@@ -276,6 +277,8 @@ class Resolver {
 
     const issuer = this.tenantIssuer(f, env, controller);
     const routes: RouteModel[] = [];
+    const certificates = new CertificateCollector((path, message) => this.report(source, path, message));
+    const derivedSecrets = derivedSecretNames(value);
     const claimed = new Map<string, string>();
     spec.routes.forEach((route, i) => {
       if (route.environments && !route.environments.includes(env.name)) return;
@@ -299,7 +302,7 @@ class Resolver {
           claimed.set(key, route.name);
         });
       }
-      const tls = this.routeTls(f, env, route, at, hosts, issuer);
+      const tls = this.routeTls(f, env, route, at, hosts, issuer, certificates, derivedSecrets);
       routes.push({
         name: route.name,
         hosts,
@@ -320,6 +323,7 @@ class Resolver {
       controller,
       issuers: issuer?.status === 'ok' && issuer.local ? [issuer.local] : [],
       routes,
+      certificates: certificates.models(),
     };
   }
 
@@ -338,14 +342,13 @@ class Resolver {
     };
   }
 
-  private controllerBase(): Pick<ControllerModel, 'flavour' | 'chart' | 'repositoryName' | 'helmReleaseName' | 'cloud' | 'resourceGroup' | 'serviceMonitorLabels'> {
+  private controllerBase(): Pick<ControllerModel, 'flavour' | 'chart' | 'repositoryName' | 'cloud' | 'resourceGroup' | 'serviceMonitorLabels'> {
     const lb = this.spec.ingress.loadBalancer;
     const mon = this.spec.monitoring;
     return {
       flavour: this.flavour,
       chart: this.chart,
       repositoryName: this.chart.name,
-      helmReleaseName: this.flavour.helmReleaseName,
       cloud: lb.cloud,
       resourceGroup: lb.resourceGroup,
       serviceMonitorLabels: mon.enabled ? mon.ruleLabels : undefined,
@@ -380,26 +383,52 @@ class Resolver {
     return { status: 'ok', ref: { kind: 'ClusterIssuer', name }, issuer };
   }
 
-  private routeTls(f: TenantFacts, env: Environment, route: Route, at: PathSegment[], hosts: string[], choice: IssuerChoice | undefined): RouteTls {
+  private routeTls(
+    f: TenantFacts,
+    env: Environment,
+    route: Route,
+    at: PathSegment[],
+    hosts: string[],
+    choice: IssuerChoice | undefined,
+    certificates: CertificateCollector,
+    derivedSecrets: ReadonlyMap<string, string>,
+  ): RouteTls {
+    const source = f.loaded.source;
     if (route.tls === 'none') return { mode: 'none' };
-    if (route.tls !== 'certManager') return { mode: 'secret', secretName: route.tls.secretName };
-    const secretName = names.tlsSecret(route.name);
-    const certificateName = names.certificate(route.name);
+    if (typeof route.tls === 'object' && 'secretName' in route.tls) {
+      const owner = derivedSecrets.get(route.tls.secretName);
+      if (owner !== undefined) {
+        this.report(source, [...at, 'tls', 'secretName'], `"${route.tls.secretName}" is the Secret that ${owner} writes; name another Secret`);
+      }
+      return { mode: 'secret', secretName: route.tls.secretName };
+    }
+    const name = ownsCertificate(f.loaded.value, route) ? names.certificate(route.name) : names.tenantCertificate;
     if (choice?.status !== 'ok') {
       if (choice?.status === 'unnamed') {
-        this.report(f.loaded.source, [...at, 'tls'], `needs an issuer in environment "${env.name}": set spec.tls.issuer (or spec.overrides.${env.name}.tls.issuer), or give the environment an issuer in ${this.platform.file}`);
+        this.report(source, [...at, 'tls'], `needs an issuer in environment "${env.name}": set spec.tls.issuer (or spec.overrides.${env.name}.tls.issuer), or give the environment an issuer in ${this.platform.file}`);
       }
       // The model is discarded: the tenant has a problem on record.
-      return { mode: 'certManager', secretName, certificateName, issuer: { kind: 'ClusterIssuer', name: '' } };
+      return { mode: 'certManager', secretName: name };
     }
-    if (choice.issuer.acme.http01) {
-      hosts.forEach((h, j) => {
-        if (h.startsWith('*.')) {
-          this.report(f.loaded.source, [...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${choice.ref.name}" solves HTTP-01`);
-        }
-      });
-    }
-    return { mode: 'certManager', secretName, certificateName, issuer: choice.ref };
+    const acme = choice.issuer.acme;
+    // An issuer with both solvers or none is reported on the issuer; its hosts are not judged.
+    const solvable = !acme.http01 !== !acme.dns01;
+    hosts.forEach((h, j) => {
+      if (!solvable) return;
+      if (acme.http01 && h.startsWith('*.')) {
+        this.report(source, [...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${choice.ref.name}" solves HTTP-01`);
+      }
+      const zone = acme.dns01?.azureDNS.hostedZoneName;
+      if (zone !== undefined && !inDomain(h, zone)) {
+        this.report(
+          source,
+          [...at, 'hosts', j],
+          `"${h}" is outside the DNS zone "${zone}" where issuer "${choice.ref.name}" answers DNS-01 challenges: cert-manager would write the challenge record into that zone under a name no resolver asks for, and the certificate would never be issued; use an issuer for the host's zone (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
+        );
+      }
+    });
+    certificates.add(name, hosts, choice.ref, [...at, 'hosts']);
+    return { mode: 'certManager', secretName: name };
   }
 
   /**
@@ -491,6 +520,8 @@ class Resolver {
         name: spec.flux.sourceRef.name,
         namespace: spec.flux.sourceRef.namespace ?? spec.flux.namespace,
       },
+      kustomizeServiceAccount: spec.flux.serviceAccounts.kustomize,
+      helmServiceAccount: spec.flux.serviceAccounts.helm,
       envPath: `${spec.flux.path.replace(/\/+$/, '')}/${env.name}`,
       interval: spec.flux.interval,
       timeout: spec.flux.timeout,
@@ -541,7 +572,7 @@ type Report = (path: PathSegment[], message: string, atKey?: boolean) => void;
 function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, environments: string[] | undefined, report: Report): void {
   const { value } = loaded;
   const name = value.metadata.name;
-  const kustomization = names.tenantKustomization(name);
+  const kustomization = longestTenantDerivedName(name);
   if (kustomization.length > LIMITS.label) {
     report(['metadata', 'name'], `too long: the Flux Kustomization "${kustomization}" would have ${kustomization.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - kustomization.length + name.length} characters`);
   }
@@ -595,6 +626,57 @@ export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[]): Problem[]
     checkRoutes(t, flavour, undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
   }
   return uniqueProblems(problems);
+}
+
+/** A Certificate may hold at most this many names: Let's Encrypt refuses orders with more. */
+export const MAX_CERTIFICATE_NAMES = 100;
+
+/** Gathers the hosts of a tenant's certManager routes into its Certificates, in one environment. */
+class CertificateCollector {
+  private readonly byName = new Map<string, { hosts: Set<string>; issuer: IssuerRef; reported: boolean }>();
+
+  constructor(private readonly report: (path: PathSegment[], message: string) => void) {}
+
+  add(name: string, hosts: readonly string[], issuer: IssuerRef, at: PathSegment[]): void {
+    let cert = this.byName.get(name);
+    if (!cert) {
+      cert = { hosts: new Set(), issuer, reported: false };
+      this.byName.set(name, cert);
+    }
+    for (const h of hosts) cert.hosts.add(h);
+    if (cert.hosts.size > MAX_CERTIFICATE_NAMES && !cert.reported) {
+      cert.reported = true;
+      const remedy = name === names.tenantCertificate
+        ? 'give some routes a certificate of their own (tls: {ownCertificate: true}) or cover subdomains with the wildcard host "*"'
+        : 'split the route, or cover subdomains with the wildcard host "*"';
+      this.report(at, `certificate "${name}" would hold ${cert.hosts.size} names, over the ${MAX_CERTIFICATE_NAMES} a certificate may have; ${remedy}`);
+    }
+  }
+
+  models(): CertificateModel[] {
+    return [...this.byName.entries()]
+      .map(([name, c]) => ({ name, secretName: name, dnsNames: [...c.hosts].sort(), issuer: c.issuer }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+}
+
+/**
+ * Secrets tenant-edge derives in a tenant's namespace, each with what writes it. A route that
+ * names one of them as its existing Secret would be overwritten, or serve a certificate that does
+ * not cover its hosts.
+ */
+function derivedSecretNames(tenant: Tenant): Map<string, string> {
+  const derived = new Map<string, string>([[names.tenantCertificate, 'the tenant\'s shared Certificate']]);
+  for (const r of tenant.spec.routes) {
+    if (ownsCertificate(tenant, r)) derived.set(names.tlsSecret(r.name), `the Certificate of route "${r.name}"`);
+  }
+  return derived;
+}
+
+/** True when a route's TLS comes from a Certificate of its own rather than the tenant's shared one. */
+function ownsCertificate(tenant: Tenant, route: Route): boolean {
+  if (route.tls === 'certManager') return tenant.spec.tls.certificates === 'perRoute';
+  return typeof route.tls === 'object' && 'ownCertificate' in route.tls;
 }
 
 /** The tenant whose claimed domain contains `host`, if any. */

@@ -199,7 +199,7 @@ export interface LoadBalancer {
  */
 export interface Flux {
   /**
-   * Namespace of the rendered Kustomizations and HelmRepositories.
+   * Namespace of the rendered Kustomizations, HelmReleases and HelmRepositories (Flux's own namespace).
    */
   namespace: string
   sourceRef: SourceRef
@@ -219,6 +219,7 @@ export interface Flux {
    * Retry interval after a failed reconcile.
    */
   retryInterval: string
+  serviceAccounts: FluxServiceAccounts
 }
 export interface SourceRef {
   /**
@@ -233,6 +234,19 @@ export interface SourceRef {
    * Namespace of the source. Default: flux.namespace.
    */
   namespace?: string
+}
+/**
+ * Service accounts, in the Flux namespace, that the platform's own reconciliations impersonate. Setting them explicitly keeps the output working under Flux's multi-tenancy lockdown (--default-service-account), where a Kustomization or HelmRelease without one runs with no rights. Tenants' namespace Kustomizations use a service account of their own (edge-tenant-<name>).
+ */
+export interface FluxServiceAccounts {
+  /**
+   * For edge-platform and each edge-tenant-<name>-cluster Kustomization. Flux binds kustomize-controller's own account to cluster-admin.
+   */
+  kustomize: string
+  /**
+   * For the ingress controllers' HelmReleases. Flux binds helm-controller's own account to cluster-admin.
+   */
+  helm: string
 }
 /**
  * prometheus-operator objects: certificate alerts per tenant and controller ServiceMonitors.
@@ -316,6 +330,10 @@ export interface TenantTls {
    * Issuer of the tenant's certificates. Default: the environment's issuer.
    */
   issuer?: string
+  /**
+   * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls.
+   */
+  certificates: ("perTenant" | "perRoute")
 }
 /**
  * Hosts and paths served by one Ingress.
@@ -338,9 +356,9 @@ export interface Route {
    */
   environments?: string[]
   /**
-   * certManager: a Certificate from the tenant's issuer; none: plain HTTP; {secretName: x}: an existing kubernetes.io/tls Secret in the tenant namespace.
+   * certManager: the tenant's shared certificate from its issuer (see spec.tls.certificates); none: plain HTTP; {ownCertificate: true}: a certificate of the route's own, named <route>-tls; {secretName: x}: an existing kubernetes.io/tls Secret in the tenant namespace.
    */
-  tls: (("certManager" | "none") | ExistingSecret)
+  tls: (("certManager" | "none") | OwnCertificate | ExistingSecret)
   /**
    * @minItems 1
    */
@@ -352,6 +370,12 @@ export interface Route {
   annotations: {
     [k: string]: string
   }
+}
+export interface OwnCertificate {
+  /**
+   * The route gets a Certificate of its own (<route>-tls) instead of a place on the tenant's certificate.
+   */
+  ownCertificate: true
 }
 export interface ExistingSecret {
   /**
@@ -512,4 +536,8 @@ export interface TenantTls1 {
    * Issuer of the tenant's certificates. Default: the environment's issuer.
    */
   issuer?: string
+  /**
+   * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls.
+   */
+  certificates: ("perTenant" | "perRoute")
 }

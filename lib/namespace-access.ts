@@ -1,0 +1,40 @@
+import { Construct } from 'constructs';
+import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
+import { MANAGED_BY } from './model/names';
+
+export interface NamespaceAccessProps {
+  /** The service account to create; a Flux Kustomization in its namespace impersonates it. */
+  readonly serviceAccount: { readonly name: string; readonly namespace: string };
+  /** The namespace it gets rights in. */
+  readonly namespace: string;
+  /** ClusterRole whose rules it gets, in `namespace` only (through a RoleBinding). */
+  readonly clusterRole: string;
+  /** RoleBinding name. @default the service account's name */
+  readonly bindingName?: string;
+  /** Extra labels. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A service account with the rules of a ClusterRole in one namespace only. A Flux Kustomization that
+ * sets `serviceAccountName` to it can apply into that namespace and nowhere else; the account has
+ * no token and no other use.
+ */
+export class NamespaceAccess extends Construct {
+  readonly serviceAccount: KubeServiceAccount;
+  readonly roleBinding: KubeRoleBinding;
+
+  constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
+    super(scope, id);
+    const labels = { ...props.labels, ...MANAGED_BY };
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    this.roleBinding = new KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name: props.bindingName ?? props.serviceAccount.name, namespace: props.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.clusterRole },
+      subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount.name, namespace: props.serviceAccount.namespace }],
+    });
+  }
+}

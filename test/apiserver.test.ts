@@ -1,0 +1,228 @@
+/**
+ * The rendered output against a real kube-apiserver (with etcd, both built from their pinned Go
+ * modules) with the vendored CRDs installed: Go-level validation, CRD structural and CEL rules,
+ * and RBAC, all judged by the server itself.
+ *
+ * Each environment is applied the way Flux applies it: the platform folder and each tenant's
+ * cluster folder as kustomize-controller's own service account (Flux binds it to cluster-admin,
+ * flux2 v2.9.4 manifests/rbac/reconciler.yaml), each tenant's namespace folder as the tenant's
+ * service account (kustomize-controller impersonates spec.serviceAccountName in the
+ * Kustomization's namespace: pkg/runtime/client/impersonator.go, fluxcd/pkg runtime v0.110.1).
+ * That is what both the default install and the multi-tenancy lockdown
+ * (--default-service-account, --no-cross-namespace-refs) do with the rendered Kustomizations.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiServer, OUTBOUND_KINDS, startApiServer } from './support/apiserver';
+import { helmTemplate, HelmReleaseObject, K8sObject, objectsUnder, parseObjects, releaseNamespace } from './support/helm';
+import { renderedTrees } from './support/rendered';
+import { kubectlPath, runOk } from './support/tools';
+import { ROOT } from './support/tree';
+
+// Real processes on a 2-core machine: generous per-test limits (each process is bounded on its own too).
+jest.setTimeout(120_000);
+
+/** The CRD bundles dist/ needs. The ASO file is rebuilt, not upstream, and is never applied (crds/SOURCES.md). */
+const CRD_FILES = ['cert-manager', 'flux', 'prometheus-operator', 'traefik', 'external-dns', 'gateway-api'].map((n) => path.join(ROOT, 'crds', `${n}.crds.yaml`));
+
+const FLUX_NAMESPACE = 'flux-system';
+const KUSTOMIZE_CONTROLLER = `system:serviceaccount:${FLUX_NAMESPACE}:kustomize-controller`;
+
+let server: ApiServer;
+
+beforeAll(async () => {
+  server = await startApiServer();
+  for (const file of CRD_FILES) server.kubectlOk(['apply', '--server-side', '-f', file]);
+  server.kubectlOk(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  // What a Flux install provides: its namespace and the controllers' accounts bound to cluster-admin.
+  server.kubectlOk(['create', 'namespace', FLUX_NAMESPACE]);
+  for (const sa of ['kustomize-controller', 'helm-controller']) {
+    server.kubectlOk(['-n', FLUX_NAMESPACE, 'create', 'serviceaccount', sa]);
+  }
+  server.kubectlOk(['create', 'clusterrolebinding', 'cluster-reconciler-flux-system', '--clusterrole=cluster-admin', `--serviceaccount=${FLUX_NAMESPACE}:kustomize-controller`, `--serviceaccount=${FLUX_NAMESPACE}:helm-controller`]);
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function build(folder: string): string {
+  return runOk(kubectlPath(), ['kustomize', folder]);
+}
+
+/** Server-side apply of a kustomize build, as `as` (a user name), for real or as a dry run. */
+function apply(yaml: string, as: string | undefined, dryRun: boolean): { status: number; output: string } {
+  if (!dryRun && parseObjects(yaml).some((o) => OUTBOUND_KINDS.has(o.kind))) {
+    throw new Error(`refusing to store a webhook or APIService on the test server (${[...OUTBOUND_KINDS].join(', ')}): dry-run it`);
+  }
+  const args = ['apply', '--server-side', '--field-manager=kustomize-controller', '-f', '-'];
+  if (dryRun) args.push('--dry-run=server');
+  if (as) args.push(`--as=${as}`);
+  const r = server.kubectl(args, yaml);
+  return { status: r.status, output: `${r.stderr}${r.stdout}` };
+}
+
+const FIRST_STAGE = new Set(['Namespace', 'ClusterRole', 'CustomResourceDefinition']);
+
+/** A folder's objects as the stages Flux applies them in (an empty stage is left out). */
+function stages(yaml: string): string[] {
+  const objects = parseObjects(yaml);
+  return [objects.filter((o) => FIRST_STAGE.has(o.kind)), objects.filter((o) => !FIRST_STAGE.has(o.kind))]
+    .filter((stage) => stage.length > 0)
+    .map((stage) => stage.map((o) => JSON.stringify(o)).join('\n---\n'));
+}
+
+/** '' for a successful apply, otherwise its exit code and output (so a failing test shows why). */
+function failure(r: { status: number; output: string }): string {
+  return r.status === 0 ? '' : `exit ${r.status}: ${r.output}`;
+}
+
+interface FluxKustomization extends K8sObject {
+  spec: { path: string; serviceAccountName?: string; targetNamespace?: string; dependsOn?: { name: string }[]; sourceRef: { namespace?: string } };
+}
+
+/** The environment's Flux Kustomizations in dependency order (platform, then each tenant's cluster and namespace parts). */
+function kustomizations(envDir: string): FluxKustomization[] {
+  const all = objectsUnder(path.join(envDir, 'flux')).map((o) => o.object as FluxKustomization);
+  const done = new Set<string>();
+  const ordered: FluxKustomization[] = [];
+  while (ordered.length < all.length) {
+    const next = all.find((k) => !done.has(k.metadata.name) && (k.spec.dependsOn ?? []).every((d) => done.has(d.name)));
+    if (!next) throw new Error(`dependency cycle among ${all.map((k) => k.metadata.name).join(', ')}`);
+    done.add(next.metadata.name);
+    ordered.push(next);
+  }
+  return ordered;
+}
+
+function folderOf(envDir: string, k: FluxKustomization): string {
+  // spec.path is ./dist/<env>/<folder> relative to the repository root.
+  const rel = k.spec.path.split('/').slice(3).join('/');
+  return path.join(envDir, rel);
+}
+
+const trees = renderedTrees();
+const cases = trees.flatMap((t) =>
+  fs
+    .readdirSync(t.dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => [`${t.name}, environment ${e.name}`, path.join(t.dir, e.name)] as const),
+);
+
+describe.each(cases)('%s', (_name, envDir) => {
+  test('the environment entry point (the Flux Kustomizations) passes a server-side dry run', () => {
+    expect(failure(apply(build(envDir), KUSTOMIZE_CONTROLLER, true))).toBe('');
+  });
+
+  test('every Kustomization applies its folder with the identity it names, and the server accepts every object', () => {
+    const ks = kustomizations(envDir);
+    expect(ks.length).toBeGreaterThan(2);
+    for (const k of ks) {
+      expect([k.metadata.name, k.spec.sourceRef.namespace ?? k.metadata.namespace]).toEqual([k.metadata.name, k.metadata.namespace]);
+      expect([k.metadata.name, k.spec.serviceAccountName]).toEqual([k.metadata.name, expect.any(String)]);
+      const as = `system:serviceaccount:${k.metadata.namespace}:${k.spec.serviceAccountName}`;
+      const yaml = build(folderOf(envDir, k));
+      // In stages, as Flux's server-side apply does (fluxcd/pkg ssa ApplyAllStaged applies
+      // Namespaces, ClusterRoles and CRDs before the rest). Each stage is a dry run first, then
+      // for real, so that later folders find namespaces, accounts and bindings. Nothing runs on
+      // this server, so nothing reconciles.
+      for (const stage of stages(yaml)) {
+        expect([k.metadata.name, failure(apply(stage, as, true))]).toEqual([k.metadata.name, '']);
+        expect([k.metadata.name, failure(apply(stage, as, false))]).toEqual([k.metadata.name, '']);
+      }
+      if (k.spec.targetNamespace) {
+        for (const o of parseObjects(yaml)) expect([k.metadata.name, o.metadata.namespace]).toEqual([k.metadata.name, k.spec.targetNamespace]);
+      }
+    }
+  });
+
+  test('a tenant\'s service account may write only its own namespace, and nothing cluster-wide', () => {
+    const ks = kustomizations(envDir).filter((k) => k.spec.targetNamespace);
+    expect(ks.length).toBeGreaterThan(0);
+    const namespaces = ks.map((k) => k.spec.targetNamespace!);
+    for (const k of ks) {
+      const as = `system:serviceaccount:${k.metadata.namespace}:${k.spec.serviceAccountName}`;
+      const can = (args: string[]): string => server.kubectl(['auth', 'can-i', ...args, `--as=${as}`]).stdout.trim();
+      expect([k.metadata.name, can(['create', 'ingresses.networking.k8s.io', '-n', k.spec.targetNamespace!])]).toEqual([k.metadata.name, 'yes']);
+      for (const other of namespaces.filter((n) => n !== k.spec.targetNamespace)) {
+        expect([k.metadata.name, other, can(['create', 'ingresses.networking.k8s.io', '-n', other])]).toEqual([k.metadata.name, other, 'no']);
+      }
+      for (const verbResource of [['get', 'secrets'], ['create', 'services'], ['create', 'rolebindings.rbac.authorization.k8s.io'], ['create', 'helmreleases.helm.toolkit.fluxcd.io']]) {
+        expect([k.metadata.name, ...verbResource, can([...verbResource, '-n', k.spec.targetNamespace!])]).toEqual([k.metadata.name, ...verbResource, 'no']);
+      }
+      expect([k.metadata.name, can(['create', 'clusterrolebindings.rbac.authorization.k8s.io'])]).toEqual([k.metadata.name, 'no']);
+      expect([k.metadata.name, can(['create', 'namespaces'])]).toEqual([k.metadata.name, 'no']);
+    }
+  });
+
+  test('every HelmRelease uses a chart source in its own namespace and runs as a named service account', () => {
+    // helm-controller v1.6.3 refuses a cross-namespace sourceRef under --no-cross-namespace-refs
+    // (internal/acl/acl.go) and impersonates spec.serviceAccountName, or the
+    // --default-service-account, in the HelmRelease's namespace (internal/kube/impersonate.go).
+    const releases = objectsUnder(envDir).map((o) => o.object).filter((o): o is HelmReleaseObject => o.kind === 'HelmRelease');
+    expect(releases.length).toBeGreaterThan(0);
+    for (const hr of releases) {
+      const source = hr.spec.chart.spec.sourceRef;
+      expect([hr.metadata.name, source.namespace ?? hr.metadata.namespace]).toEqual([hr.metadata.name, hr.metadata.namespace]);
+      expect([hr.metadata.name, hr.spec.serviceAccountName]).toEqual([hr.metadata.name, 'helm-controller']);
+      expect([hr.metadata.name, hr.spec.storageNamespace]).toEqual([hr.metadata.name, FLUX_NAMESPACE]);
+      const can = server.kubectl(['auth', 'can-i', 'create', 'clusterroles', `--as=system:serviceaccount:${hr.metadata.namespace}:${hr.spec.serviceAccountName}`]);
+      expect([hr.metadata.name, can.stdout.trim()]).toEqual([hr.metadata.name, 'yes']);
+    }
+  });
+
+  test('each controller chart, rendered by helm with the HelmRelease values, is accepted by the server and can read what it needs', () => {
+    const releases = objectsUnder(envDir).map((o) => o.object).filter((o): o is HelmReleaseObject => o.kind === 'HelmRelease');
+    for (const hr of releases) {
+      const ns = releaseNamespace(hr);
+      const chart = helmTemplate(hr);
+      const toYaml = (objects: K8sObject[]): string => objects.map((o) => JSON.stringify(o)).join('\n---\n');
+      const outbound = chart.filter((o) => OUTBOUND_KINDS.has(o.kind));
+      expect([hr.metadata.name, failure(apply(toYaml(outbound), undefined, true))]).toEqual([hr.metadata.name, '']);
+      expect([hr.metadata.name, failure(apply(toYaml(chart.filter((o) => !OUTBOUND_KINDS.has(o.kind))), undefined, false))]).toEqual([hr.metadata.name, '']);
+      const sa = `system:serviceaccount:${ns}:${hr.spec.releaseName}`;
+      const can = (args: string[]): string => server.kubectl(['auth', 'can-i', ...args, `--as=${sa}`]).stdout.trim();
+      // The controller lists and watches IngressClasses at start-up (cmd/nginx/main.go) and in its
+      // informer (store.go); without it, it ignores spec.ingressClassName.
+      for (const verb of ['list', 'watch']) {
+        expect([hr.metadata.name, verb, can([verb, 'ingressclasses.networking.k8s.io'])]).toEqual([hr.metadata.name, verb, 'yes']);
+      }
+      expect([hr.metadata.name, can(['list', 'ingresses.networking.k8s.io', '-n', ns])]).toEqual([hr.metadata.name, 'yes']);
+      if (hr.spec.values.rbac !== undefined) {
+        // A dedicated controller reads Secrets in its own namespace only.
+        expect([hr.metadata.name, can(['list', 'secrets', '-n', ns])]).toEqual([hr.metadata.name, 'yes']);
+        expect([hr.metadata.name, can(['list', 'secrets', '--all-namespaces'])]).toEqual([hr.metadata.name, 'no']);
+        expect([hr.metadata.name, can(['list', 'nodes'])]).toEqual([hr.metadata.name, 'no']);
+      }
+    }
+  });
+});
+
+test('without the binding tenant-edge renders, the chart alone leaves a dedicated controller unable to list IngressClasses', () => {
+  const releases = objectsUnder(path.join(ROOT, 'dist', 'prod')).map((o) => o.object).filter((o): o is HelmReleaseObject => o.kind === 'HelmRelease');
+  const hr = releases.find((o) => o.spec.releaseName === 'ingress-nginx-acme')!;
+  const chart = helmTemplate({ ...hr, spec: { ...hr.spec, releaseName: 'ingress-nginx-lonely' } });
+  server.kubectlOk(['create', 'namespace', 'lonely']);
+  const relocated = chart
+    .filter((o) => !OUTBOUND_KINDS.has(o.kind))
+    .map((o) => (o.metadata.namespace ? { ...o, metadata: { ...o.metadata, namespace: 'lonely' } } : o));
+  expect(failure(apply(relocated.map((o) => JSON.stringify(o)).join('\n---\n'), undefined, false))).toBe('');
+  const can = server.kubectl(['auth', 'can-i', 'list', 'ingressclasses.networking.k8s.io', '--as=system:serviceaccount:lonely:ingress-nginx-lonely']);
+  expect(can.stdout.trim()).toBe('no');
+});
+
+test('the server refuses what the schemas would let through, so these checks can fail', () => {
+  const bad = [
+    'apiVersion: networking.k8s.io/v1',
+    'kind: Ingress',
+    'metadata: { name: bad, namespace: flux-system }',
+    'spec:',
+    '  rules:',
+    '    - host: "-bad-.example.com"',
+    '      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: 1web, port: { number: 80 } } } }] }',
+  ].join('\n');
+  const r = apply(bad, undefined, true);
+  expect(r.status).not.toBe(0);
+  expect(r.output).toMatch(/spec\.rules\[0\]\.host: Invalid value/);
+  expect(r.output).toMatch(/spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service\.name: Invalid value/);
+});

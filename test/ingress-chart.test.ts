@@ -1,0 +1,125 @@
+/**
+ * The vendored ingress-nginx chart (helm-chart-4.15.1), rendered by helm with exactly the values of
+ * every HelmRelease in dist/, and what the controller does with the result. The controller
+ * behaviour cited here was read in kubernetes/ingress-nginx at controller-v1.15.1 (the chart's
+ * appVersion, same commit as helm-chart-4.15.1).
+ */
+import * as path from 'path';
+import { helmTemplate, HelmReleaseObject, K8sObject, objectsUnder, releaseNamespace, vendoredChartVersion } from './support/helm';
+import { ROOT } from './support/tree';
+
+// Real processes on a 2-core machine: generous per-test limits (each process is bounded on its own too).
+jest.setTimeout(120_000);
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'ValidatingWebhookConfiguration']);
+
+interface Controller {
+  readonly env: string;
+  readonly hr: HelmReleaseObject;
+  /** What helm renders for it. */
+  readonly chart: K8sObject[];
+  /** What tenant-edge renders next to it (same file). */
+  readonly siblings: K8sObject[];
+}
+
+const controllers: Controller[] = [];
+for (const env of ['dev', 'prod']) {
+  const objects = objectsUnder(path.join(ROOT, 'dist', env));
+  for (const { file, object } of objects) {
+    if (object.kind !== 'HelmRelease') continue;
+    const hr = object as HelmReleaseObject;
+    controllers.push({ env, hr, chart: helmTemplate(hr), siblings: objects.filter((o) => o.file === file && o.object !== object).map((o) => o.object) });
+  }
+}
+const dedicated = controllers.filter((c) => c.hr.spec.values.rbac !== undefined);
+const id = (c: Controller): string => `${c.env}/${c.hr.metadata.name}`;
+
+function args(chart: K8sObject[]): string[] {
+  const deployment = chart.find((o) => o.kind === 'Deployment')!;
+  const containers = (deployment.spec as { template: { spec: { containers: { name: string; args: string[] }[] } } }).template.spec.containers;
+  return containers.find((c) => c.name === 'controller')!.args;
+}
+
+test('the example has a shared controller per environment and two dedicated ones in prod', () => {
+  expect(controllers.map(id).sort()).toEqual(['dev/ingress-nginx', 'prod/ingress-nginx', 'prod/ingress-nginx-acme', 'prod/ingress-nginx-orbit']);
+  expect(dedicated.map(id).sort()).toEqual(['prod/ingress-nginx-acme', 'prod/ingress-nginx-orbit']);
+});
+
+test.each(controllers.map((c) => [id(c), c] as const))('%s pins the vendored chart version', (_id, c) => {
+  expect(c.hr.spec.chart.spec.chart).toBe('ingress-nginx');
+  expect(c.hr.spec.chart.spec.version).toBe(vendoredChartVersion());
+});
+
+describe.each(dedicated.map((c) => [id(c), c] as const))('dedicated controller %s', (_id, c) => {
+  const ns = releaseNamespace(c.hr);
+  const release = c.hr.spec.releaseName;
+
+  test('watches only its namespace, under its own class, controller value and election id', () => {
+    const a = args(c.chart);
+    const v = c.hr.spec.values.controller as { ingressClassResource: { name: string; controllerValue: string } };
+    expect(a).toEqual(expect.arrayContaining([
+      `--watch-namespace=${ns}`,
+      `--ingress-class=${v.ingressClassResource.name}`,
+      `--controller-class=${v.ingressClassResource.controllerValue}`,
+      '--ingress-class-by-name=true',
+      `--election-id=${release}-leader`,
+    ]));
+    const cls = c.chart.filter((o) => o.kind === 'IngressClass');
+    expect(cls.map((o) => [o.metadata.name, (o.spec as { controller: string }).controller])).toEqual([[v.ingressClassResource.name, v.ingressClassResource.controllerValue]]);
+  });
+
+  test('the chart grants no cluster-wide read of its own (rbac.scope), so tenant-edge binds exactly the IngressClass read', () => {
+    // charts/ingress-nginx/templates/clusterrole.yaml renders only `if not .Values.rbac.scope`: the
+    // only ClusterRole left is the admission hook's. Without list/watch on IngressClasses,
+    // cmd/nginx/main.go sets IgnoreIngressClass (on Forbidden), and GetIngressClass in
+    // internal/ingress/controller/store/store.go then ignores spec.ingressClassName: every Ingress
+    // of the tenant would be dropped.
+    const chartRoles = c.chart.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name);
+    expect(chartRoles).toEqual([`${release}-admission`]);
+
+    const sa = c.chart.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === release);
+    expect(sa).toBeDefined();
+    const bindings = c.siblings.filter((o) => o.kind === 'ClusterRoleBinding');
+    expect(bindings).toHaveLength(1);
+    const binding = bindings[0] as K8sObject & { subjects: { kind: string; name: string; namespace: string }[]; roleRef: { kind: string; name: string } };
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa!.metadata.name, namespace: ns }]);
+    const role = c.siblings.find((o) => o.kind === 'ClusterRole' && o.metadata.name === binding.roleRef.name) as K8sObject & { rules: unknown[] };
+    expect(role.rules).toEqual([{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  test('the admission webhook only sees Ingresses of its own namespace', () => {
+    const hooks = c.chart.filter((o) => o.kind === 'ValidatingWebhookConfiguration');
+    expect(hooks).toHaveLength(1);
+    const webhooks = (hooks[0] as K8sObject & { webhooks: { namespaceSelector?: unknown; failurePolicy: string }[] }).webhooks;
+    for (const w of webhooks) {
+      expect(w.namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
+    }
+  });
+
+  test('the Ingresses of its tenant name the class this controller serves', () => {
+    const v = c.hr.spec.values.controller as { ingressClassResource: { name: string } };
+    const ingresses = objectsUnder(path.join(ROOT, 'dist', c.env, 'tenants'))
+      .map((o) => o.object)
+      .filter((o) => o.kind === 'Ingress' && o.metadata.namespace === ns);
+    expect(ingresses.length).toBeGreaterThan(0);
+    for (const ing of ingresses) expect((ing.spec as { ingressClassName: string }).ingressClassName).toBe(v.ingressClassResource.name);
+  });
+});
+
+test('no two controllers of an environment share a cluster-scoped object, a class, a controller value or an election id', () => {
+  for (const env of ['dev', 'prod']) {
+    const inEnv = controllers.filter((c) => c.env === env);
+    const owner = new Map<string, string>();
+    for (const c of inEnv) {
+      const keys = [
+        ...[...c.chart, ...c.siblings].filter((o) => CLUSTER_SCOPED.has(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`),
+        ...args(c.chart).filter((a) => /^--(ingress-class|controller-class|election-id)=/.test(a)),
+      ];
+      for (const key of keys) {
+        expect([key, owner.get(key)]).toEqual([key, undefined]);
+        owner.set(key, id(c));
+      }
+    }
+    expect(owner.size).toBeGreaterThan(inEnv.length * 4);
+  }
+});
