@@ -2,10 +2,12 @@ import { Testing } from 'cdk8s';
 import { AcmeIssuer, AcmeIssuerProps } from '../lib/acme-issuer';
 import { CertificateAlerts } from '../lib/certificate-alerts';
 import { ChartRepository } from '../lib/chart-repository';
+import { ClusterRole } from '../lib/cluster-role';
 import { ControllerFlavour, nginxFlavour } from '../lib/controllers';
 import { FluxKustomization, FluxKustomizationProps } from '../lib/flux-kustomization';
 import { IngressController, IngressControllerProps } from '../lib/ingress-controller';
 import { IngressRoute, IngressRouteProps } from '../lib/ingress-route';
+import { NamespaceAccess } from '../lib/namespace-access';
 import { AcmeSolver } from '../lib/model/model';
 import { placeIn } from '../lib/output/placement';
 import { synthObjects } from '../lib/output/render';
@@ -368,6 +370,50 @@ describe('IngressController', () => {
   });
 });
 
+// ------------------------------------------------------------------------- RBAC constructs
+
+describe('ClusterRole', () => {
+  test('renders the rules as given', () => {
+    const role = new ClusterRole(freshChart(), 'Role', { name: 'reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }], labels: { a: 'b' } });
+    const o = rendered(role);
+    expect(o.kind).toBe('ClusterRole');
+    expect(o.metadata).toEqual({ name: 'reader', labels: { a: 'b', [MANAGED]: 'tenant-edge' } });
+    expect(o.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
+    expect(schemaProblems([o])).toEqual([]);
+  });
+
+  test.each([
+    ['a wildcard group', { apiGroups: ['*'], resources: ['pods'], verbs: ['get'] }],
+    ['a wildcard resource', { apiGroups: [''], resources: ['*'], verbs: ['get'] }],
+    ['a wildcard verb', { apiGroups: [''], resources: ['pods'], verbs: ['*'] }],
+  ])('refuses %s', (_what, rule) => {
+    expect(() => new ClusterRole(freshChart(), 'Role', { name: 'wide', rules: [rule] })).toThrow('ClusterRole wide: rules must name their groups, resources and verbs; "*" is not allowed');
+  });
+});
+
+describe('NamespaceAccess', () => {
+  const access = new NamespaceAccess(freshChart(), 'Access', {
+    serviceAccount: { name: 'applier', namespace: 'flux-system' },
+    namespace: 'team-a',
+    clusterRole: 'edit-some',
+  });
+
+  test('a service account without a token, elsewhere than the namespace it gets rights in', () => {
+    const sa = access.serviceAccount.toJson() as Manifest;
+    expect(sa.metadata).toEqual({ name: 'applier', namespace: 'flux-system', labels: { [MANAGED]: 'tenant-edge' } });
+    expect(sa.automountServiceAccountToken).toBe(false);
+  });
+
+  test('a RoleBinding, so the ClusterRole\'s rules hold in that one namespace', () => {
+    const rb = access.roleBinding.toJson() as Manifest;
+    expect(rb.kind).toBe('RoleBinding');
+    expect(rb.metadata).toMatchObject({ name: 'applier', namespace: 'team-a' });
+    expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit-some' });
+    expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'applier', namespace: 'flux-system' }]);
+    expect(schemaProblems([rb, access.serviceAccount.toJson() as Manifest])).toEqual([]);
+  });
+});
+
 // ------------------------------------------------------------------------------ RouteCertificate
 
 describe('RouteCertificate', () => {
@@ -621,6 +667,14 @@ describe('FluxKustomization', () => {
     expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
     const bucket = build({ sourceRef: { kind: 'Bucket', name: 'manifests' } });
     expect(bucket.spec.sourceRef).toEqual({ kind: 'Bucket', name: 'manifests' });
+  });
+
+  test('applies with kustomize-controller\'s identity and the paths as written unless told otherwise', () => {
+    expect(build().spec).not.toHaveProperty('serviceAccountName');
+    expect(build().spec).not.toHaveProperty('targetNamespace');
+    const scoped = build({ serviceAccountName: 'edge-tenant-acme', targetNamespace: 'acme' }).spec;
+    expect(scoped.serviceAccountName).toBe('edge-tenant-acme');
+    expect(scoped.targetNamespace).toBe('acme');
   });
 
   test('prunes and waits by default', () => {
