@@ -1100,8 +1100,8 @@ describe('TenantChart', () => {
     });
 
     test('the cluster Kustomization applies the cluster folder after the platform, with the platform\'s rights', () => {
-      const [, cluster] = fileObjects(files, 'flux/tenant-alpha.yaml');
-      expect(cluster.metadata).toMatchObject({ name: 'edge-tenant-alpha-cluster', namespace: 'flux-system' });
+      const [cluster] = fileObjects(files, 'flux/tenant-alpha.yaml').filter((k) => k.metadata.name === 'edge-cluster-alpha');
+      expect(cluster.metadata).toMatchObject({ name: 'edge-cluster-alpha', namespace: 'flux-system' });
       expect(cluster.spec.path).toBe('./deploy/prod/tenants/alpha/cluster');
       expect(cluster.spec.dependsOn).toEqual([{ name: 'edge-platform' }]);
       expect(cluster.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
@@ -1111,10 +1111,10 @@ describe('TenantChart', () => {
     });
 
     test('the namespace Kustomization applies the namespace folder after the cluster part, as the tenant, into its namespace', () => {
-      const [sync] = fileObjects(files, 'flux/tenant-alpha.yaml');
+      const [sync] = fileObjects(files, 'flux/tenant-alpha.yaml').filter((k) => k.metadata.name === 'edge-tenant-alpha');
       expect(sync.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system' });
       expect(sync.spec.path).toBe('./deploy/prod/tenants/alpha/namespace');
-      expect(sync.spec.dependsOn).toEqual([{ name: 'edge-tenant-alpha-cluster' }]);
+      expect(sync.spec.dependsOn).toEqual([{ name: 'edge-cluster-alpha' }]);
       expect(sync.spec.serviceAccountName).toBe('edge-tenant-alpha');
       expect(sync.spec.targetNamespace).toBe('alpha');
       expect(sync.spec.prune).toBe(true);
@@ -1144,7 +1144,7 @@ describe('TenantChart', () => {
     });
 
     test('applies the dev folder', () => {
-      expect(fileObjects(files, 'flux/tenant-alpha.yaml').map((k) => k.spec.path)).toEqual(['./deploy/dev/tenants/alpha/namespace', './deploy/dev/tenants/alpha/cluster']);
+      expect(fileObjects(files, 'flux/tenant-alpha.yaml').map((k) => k.spec.path).sort()).toEqual(['./deploy/dev/tenants/alpha/cluster', './deploy/dev/tenants/alpha/namespace']);
     });
 
     test('every rendered object passes schema validation', () => {
@@ -1200,7 +1200,7 @@ describe('TenantChart', () => {
         if (!file.startsWith('tenants/charlie/namespace/')) continue;
         for (const o of objects) expect(o.metadata.namespace).toBe('charlie-web');
       }
-      expect(fileObjects(files, 'flux/tenant-charlie.yaml')[0].spec.targetNamespace).toBe('charlie-web');
+      expect(fileObjects(files, 'flux/tenant-charlie.yaml').map((k) => k.spec.targetNamespace)).toEqual([undefined, 'charlie-web']);
     });
 
     test('renders a namespaced Issuer whose solver uses the tenant\'s class', () => {
@@ -1339,7 +1339,7 @@ ${Array.from({ length: 40 }, (_, i) => `    - name: r${i}
     test('a tenant without routes gets only its cluster part', () => {
       const files = renderTenant(environmentsFor(platformYaml(), { india: tenant('india', '  ingress:\n    dedicated: false\n') }).get('prod')!, 'india');
       expect([...files.keys()]).toEqual(['flux/tenant-india.yaml', 'tenants/india/cluster/access.yaml', 'tenants/india/cluster/namespace.yaml']);
-      expect(fileObjects(files, 'flux/tenant-india.yaml').map((k) => k.metadata.name)).toEqual(['edge-tenant-india-cluster']);
+      expect(fileObjects(files, 'flux/tenant-india.yaml').map((k) => k.metadata.name)).toEqual(['edge-cluster-india']);
     });
   });
 });

@@ -43,7 +43,7 @@ export interface FluxModel {
   /** Namespace of every Kustomization, HelmRelease and HelmRepository tenant-edge renders. */
   readonly namespace: string;
   /**
-   * Service account the platform's Kustomizations (edge-platform, edge-tenant-<t>-cluster)
+   * Service account the platform's Kustomizations (edge-platform, edge-cluster-<t>)
    * impersonate: kustomize-controller's own, which Flux binds to cluster-admin.
    */
   readonly kustomizeServiceAccount: string;

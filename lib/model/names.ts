@@ -12,9 +12,11 @@ export const names = {
   tenantKustomization: (tenant: string) => `edge-tenant-${tenant}`,
   /**
    * Flux Kustomization that applies a tenant's cluster-level objects (tenants/<t>/cluster/): its
-   * namespace, access and ingress controller, with the platform's rights.
+   * namespace, access and ingress controller, with the platform's rights. Its prefix differs from
+   * tenantKustomization's, so no tenant name can produce another tenant's Kustomization name
+   * (edge-tenant-<t>-cluster would: tenant "a"'s would be tenant "a-cluster"'s).
    */
-  tenantClusterKustomization: (tenant: string) => `edge-tenant-${tenant}-cluster`,
+  tenantClusterKustomization: (tenant: string) => `edge-cluster-${tenant}`,
   /** Service account (in the Flux namespace) the tenant's namespace Kustomization impersonates. */
   tenantServiceAccount: (tenant: string) => `edge-tenant-${tenant}`,
   /** RoleBinding, in the tenant namespace, that gives the tenant's service account its rights. */
@@ -46,9 +48,10 @@ export const LIMITS = {
   helmRelease: 53,
 } as const;
 
-/** The longest object name tenant-edge derives from a tenant name (the tenant's cluster Kustomization). */
+/** The longest object name tenant-edge derives from a tenant name (one of its Flux Kustomizations). */
 export function longestTenantDerivedName(tenant: string): string {
-  return names.tenantClusterKustomization(tenant);
+  const candidates = [names.tenantClusterKustomization(tenant), names.tenantKustomization(tenant)];
+  return candidates.reduce((a, b) => (b.length > a.length ? b : a));
 }
 
 /** Labels carried by every rendered object. */

@@ -240,7 +240,7 @@ export interface SourceRef {
  */
 export interface FluxServiceAccounts {
   /**
-   * For edge-platform and each edge-tenant-<name>-cluster Kustomization. Flux binds kustomize-controller's own account to cluster-admin.
+   * For edge-platform and each edge-cluster-<name> Kustomization. Flux binds kustomize-controller's own account to cluster-admin.
    */
   kustomize: string
   /**
