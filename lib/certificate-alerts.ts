@@ -13,6 +13,12 @@ export interface CertificateAlertsProps {
   readonly labels?: Record<string, string>;
   /** PrometheusRule name. @default edge-certificates */
   readonly name?: string;
+  /**
+   * Namespace cert-manager runs in: with honorLabels: false, cert-manager's series carry it as
+   * `namespace`, which tells them from another target's series that merely claim the tenant's
+   * namespace in `exported_namespace`. @default cert-manager
+   */
+  readonly certManagerNamespace?: string;
 }
 
 /**
@@ -22,13 +28,14 @@ export interface CertificateAlertsProps {
  * cert-manager exports each certificate's namespace as the label `namespace`. Its chart's
  * ServiceMonitor leaves honorLabels at false (deploy/charts/cert-manager/values.yaml,
  * prometheus.servicemonitor.honorLabels, v1.21.1), so Prometheus renames that label to
- * `exported_namespace` and sets `namespace` to cert-manager's own namespace; with honorLabels: true
- * (or a scrape config that keeps labels) the label stays `namespace`. The first branch matches the
- * renamed form and moves the value back into `namespace`; the second matches the kept form, which
- * has no `exported_namespace`.
+ * `exported_namespace` and sets `namespace` to the scraped pod's namespace, cert-manager's own;
+ * with honorLabels: true (or a scrape config that keeps labels) the label stays `namespace`. The
+ * first branch matches the renamed form, only from cert-manager's namespace (a tenant's own
+ * exporter could claim any exported_namespace), and moves the value back into `namespace`; the
+ * second matches the kept form, which has no `exported_namespace`.
  */
-export function namespaceSeries(metric: string, namespace: string, matchers = ''): string {
-  const exported = `label_replace(${metric}{exported_namespace="${namespace}"${matchers}}, "namespace", "$1", "exported_namespace", "(.+)")`;
+export function namespaceSeries(metric: string, namespace: string, certManagerNamespace: string, matchers = ''): string {
+  const exported = `label_replace(${metric}{namespace="${certManagerNamespace}", exported_namespace="${namespace}"${matchers}}, "namespace", "$1", "exported_namespace", "(.+)")`;
   const kept = `${metric}{namespace="${namespace}", exported_namespace=""${matchers}}`;
   return `(${exported} or ${kept})`;
 }
@@ -43,7 +50,8 @@ export class CertificateAlerts extends Construct {
   constructor(scope: Construct, id: string, props: CertificateAlertsProps) {
     super(scope, id);
     const days = props.expiryWarningDays ?? 21;
-    const series = (metric: string, matchers = ''): string => namespaceSeries(metric, props.namespace, matchers);
+    const certManager = props.certManagerNamespace ?? 'cert-manager';
+    const series = (metric: string, matchers = ''): string => namespaceSeries(metric, props.namespace, certManager, matchers);
     const alertLabels = { tenant: props.tenant };
     this.apiObject = new PrometheusRule(this, 'Resource', {
       metadata: {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { OutputDirError } from './output/write';
+import { OutputDirError, README } from './output/write';
 import { projectRoot } from './project-root';
 import { validateManifest } from './schemas/validator';
 import { InputError } from './spec/problems';
@@ -163,12 +163,14 @@ function describe(summary: SynthSummary): string {
 }
 
 /**
- * Renders in memory and compares with the output folder: every file synth would write must be there
- * with the same bytes, and no other file may be in the rendered environments' folders.
+ * Renders in memory and compares with the output folder: every file synth would write must be
+ * there with the same bytes, and nothing else may be. With --env only that environment's folder
+ * is compared, as synth --env leaves the rest alone.
  */
 function check(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }, io: Io): number {
   const expected = new Map<string, string>();
   const summary = renderAll(opts, (f) => expected.set(f.path, f.content));
+  if (opts.env === undefined) expected.set('README.md', README);
   for (const notice of summary.notices) io.err(notice);
   const outDir = path.resolve(opts.outDir);
   const differences: { file: string; what: 'missing' | 'differs' | 'extra' }[] = [];
@@ -182,11 +184,9 @@ function check(opts: { platformFile: string; tenantsDir: string; outDir: string;
     if (actual === undefined) differences.push({ file, what: 'missing' });
     else if (actual !== content) differences.push({ file, what: 'differs' });
   }
-  for (const env of summary.environments) {
-    for (const file of listFiles(path.join(outDir, env))) {
-      const rel = `${env}/${file}`;
-      if (!expected.has(rel)) differences.push({ file: rel, what: 'extra' });
-    }
+  const present = opts.env === undefined ? listFiles(outDir) : listFiles(path.join(outDir, opts.env)).map((f) => `${opts.env}/${f}`);
+  for (const file of present) {
+    if (!expected.has(file)) differences.push({ file, what: 'extra' });
   }
   if (differences.length === 0) {
     io.out(`up to date: ${opts.outDir} matches ${describe(summary)}`);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
-import { MANAGED_BY } from './model/names';
+import { MANAGED_BY, PRUNE_ANNOTATION } from './model/names';
 
 export interface NamespaceAccessProps {
   /** The service account to create; a Flux Kustomization in its namespace impersonates it. */
@@ -11,6 +11,13 @@ export interface NamespaceAccessProps {
   readonly clusterRole: string;
   /** RoleBinding name. @default the service account's name */
   readonly bindingName?: string;
+  /**
+   * Keep the account and its binding when Flux prunes them. A Kustomization that impersonates the
+   * account needs it to clean up after itself; when both are removed in one go (a tenant leaves,
+   * or moves namespace), the account must outlive that cleanup.
+   * @default true
+   */
+  readonly keepOnPrune?: boolean;
   /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
 }
@@ -27,12 +34,13 @@ export class NamespaceAccess extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
     super(scope, id);
     const labels = { ...props.labels, ...MANAGED_BY };
+    const annotations = props.keepOnPrune ?? true ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace, labels },
+      metadata: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace, labels, annotations },
       automountServiceAccountToken: false,
     });
     this.roleBinding = new KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: props.bindingName ?? props.serviceAccount.name, namespace: props.namespace, labels },
+      metadata: { name: props.bindingName ?? props.serviceAccount.name, namespace: props.namespace, labels, annotations },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.clusterRole },
       subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount.name, namespace: props.serviceAccount.namespace }],
     });

@@ -92,6 +92,7 @@ export class TenantChart extends Chart {
         namespace: ns,
         tenant: t.name,
         expiryWarningDays: env.monitoring.expiryWarningDays,
+        certManagerNamespace: env.monitoring.certManagerNamespace,
         labels: env.monitoring.ruleLabels,
       });
       placeIn(alerts, `${nsDir}/alerts.yaml`);

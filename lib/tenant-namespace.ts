@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
-import { MANAGED_BY, TENANT_LABEL } from './model/names';
+import { MANAGED_BY, PRUNE_ANNOTATION, TENANT_LABEL } from './model/names';
 
 export interface TenantNamespaceProps {
   /** Namespace name. */
@@ -28,7 +28,7 @@ export class TenantNamespace extends Construct {
       metadata: {
         name: props.name,
         labels: { ...props.labels, ...MANAGED_BY, [TENANT_LABEL]: props.tenant },
-        annotations: keep ? { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } : undefined,
+        annotations: keep ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined,
       },
     });
   }

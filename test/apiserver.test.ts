@@ -198,6 +198,31 @@ describe.each(cases)('%s', (_name, envDir) => {
   });
 });
 
+test('when a tenant leaves, its namespace Kustomization can still remove its objects after the cluster part is pruned', () => {
+  // The root Kustomization deletes edge-cluster-<t> and edge-namespace-<t> together. The cluster
+  // one's garbage collection skips objects marked kustomize.toolkit.fluxcd.io/prune: disabled; the
+  // namespace one then cleans up impersonating the tenant's account (kustomize-controller v1.9.4
+  // finalize), which must still exist and still hold its rights.
+  const envDir = path.join(ROOT, 'dist', 'prod');
+  const as = '--as=system:serviceaccount:flux-system:edge-tenant-beta';
+  // Self-contained: apply what the tenant depends on, then the tenant, as Flux would.
+  for (const [folder, identity] of [['platform', KUSTOMIZE_CONTROLLER], ['tenants/beta/cluster', KUSTOMIZE_CONTROLLER], ['tenants/beta/namespace', as.slice(5)]]) {
+    for (const stage of stages(build(path.join(envDir, folder)))) expect([folder, failure(apply(stage, identity, false))]).toEqual([folder, '']);
+  }
+  const cluster = parseObjects(build(path.join(envDir, 'tenants', 'beta', 'cluster')));
+  const pruned = cluster.filter((o) => o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled');
+  for (const o of pruned) {
+    const ns = o.metadata.namespace ? ['-n', o.metadata.namespace] : [];
+    server.kubectlOk(['delete', `${o.kind}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''), o.metadata.name, ...ns, '--ignore-not-found']);
+  }
+  expect(server.kubectlOk(['-n', 'beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toMatch(/^ingress\.networking\.k8s\.io\//);
+  for (const resource of ['ingresses.networking.k8s.io', 'certificates.cert-manager.io', 'prometheusrules.monitoring.coreos.com']) {
+    expect([resource, server.kubectl(['auth', 'can-i', 'delete', resource, '-n', 'beta', as]).stdout.trim()]).toEqual([resource, 'yes']);
+  }
+  expect(server.kubectl(['-n', 'beta', 'delete', 'ingresses.networking.k8s.io', '--all', as]).status).toBe(0);
+  expect(server.kubectlOk(['-n', 'beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toBe('');
+});
+
 test('without the binding tenant-edge renders, the chart alone leaves a dedicated controller unable to list IngressClasses', () => {
   const releases = objectsUnder(path.join(ROOT, 'dist', 'prod')).map((o) => o.object).filter((o): o is HelmReleaseObject => o.kind === 'HelmRelease');
   const hr = releases.find((o) => o.spec.releaseName === 'ingress-nginx-acme')!;

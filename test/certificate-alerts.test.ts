@@ -113,6 +113,24 @@ describe.each(Object.entries(scraped))('scraped with %s', (mode, labelsOf) => {
   });
 });
 
+test('another target cannot raise the tenant\'s alerts by claiming its namespace in exported_namespace', () => {
+  // With honorLabels: false, a tenant's own exporter in namespace "beta" that publishes
+  // namespace="acme" arrives as {namespace="beta", exported_namespace="acme"}.
+  const spoofed = { ...ISSUER, name: 'edge-certificate', namespace: 'beta', exported_namespace: 'acme', job: 'beta-metrics' };
+  const r = promtoolTest(
+    [
+      { series: series('certmanager_certificate_ready_status', { ...spoofed, condition: 'False' }), values: '1x60' },
+      { series: series('certmanager_certificate_expiration_timestamp_seconds', spoofed), values: `${10 * DAY}x180` },
+    ],
+    [
+      { eval_time: '30m', alertname: 'TenantCertificateNotReady', exp_alerts: [] },
+      { eval_time: '2h', alertname: 'TenantCertificateExpiringSoon', exp_alerts: [] },
+    ],
+  );
+  expect(r.output).toMatch(/SUCCESS/);
+  expect(r.status).toBe(0);
+});
+
 test('promtool fails a test whose expected alert does not fire, so these tests can fail', () => {
   const r = promtoolTest(
     [{ series: series('certmanager_certificate_expiration_timestamp_seconds', scraped.honorLabels('acme', 'x')), values: `${80 * DAY}x180` }],

@@ -301,6 +301,20 @@ describe('check', () => {
     expect(snapshotTree(fixture.path('dist'))).toEqual(before);
   });
 
+  test('without --env, everything else in the output folder counts too: a dropped environment, stray files, the README', () => {
+    expect(cli('synth').code).toBe(0);
+    fixture.write('dist/qa/kustomization.yaml', 'resources: []\n').write('dist/stray.yaml', 'kind: ConfigMap\n');
+    fs.appendFileSync(fixture.path('dist/README.md'), 'edited\n');
+    const r = cli('check');
+    expect(r.code).toBe(4);
+    expect(r.err.slice(1)).toEqual([
+      'dist/README.md: differs',
+      'dist/qa/kustomization.yaml: extra',
+      'dist/stray.yaml: extra',
+      'dist is out of date (3 files); run `npx tenant-edge synth` and commit the result',
+    ]);
+  });
+
   test('--env checks only that environment', () => {
     expect(cli('synth').code).toBe(0);
     fs.rmSync(fixture.path('dist/dev/kustomization.yaml'));

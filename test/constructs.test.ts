@@ -400,17 +400,23 @@ describe('NamespaceAccess', () => {
 
   test('a service account without a token, elsewhere than the namespace it gets rights in', () => {
     const sa = access.serviceAccount.toJson() as Manifest;
-    expect(sa.metadata).toEqual({ name: 'applier', namespace: 'flux-system', labels: { [MANAGED]: 'tenant-edge' } });
+    expect(sa.metadata).toEqual({ name: 'applier', namespace: 'flux-system', labels: { [MANAGED]: 'tenant-edge' }, annotations: { [PRUNE]: 'disabled' } });
     expect(sa.automountServiceAccountToken).toBe(false);
   });
 
   test('a RoleBinding, so the ClusterRole\'s rules hold in that one namespace', () => {
     const rb = access.roleBinding.toJson() as Manifest;
     expect(rb.kind).toBe('RoleBinding');
-    expect(rb.metadata).toMatchObject({ name: 'applier', namespace: 'team-a' });
+    expect(rb.metadata).toMatchObject({ name: 'applier', namespace: 'team-a', annotations: { [PRUNE]: 'disabled' } });
     expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit-some' });
     expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'applier', namespace: 'flux-system' }]);
     expect(schemaProblems([rb, access.serviceAccount.toJson() as Manifest])).toEqual([]);
+  });
+
+  test('both outlive a prune by default, so a Kustomization impersonating the account can still clean up; keepOnPrune: false lets them go', () => {
+    const loose = new NamespaceAccess(freshChart(), 'Access', { serviceAccount: { name: 'a', namespace: 'f' }, namespace: 'n', clusterRole: 'r', keepOnPrune: false });
+    expect((loose.serviceAccount.toJson() as Manifest).metadata).not.toHaveProperty('annotations');
+    expect((loose.roleBinding.toJson() as Manifest).metadata).not.toHaveProperty('annotations');
   });
 });
 
@@ -599,7 +605,7 @@ describe('CertificateAlerts', () => {
   test('warns 21 days before expiry by default', () => {
     const r = rule(build(), 'TenantCertificateExpiringSoon');
     expect(r.expr).toBe(
-      '((label_replace(certmanager_certificate_expiration_timestamp_seconds{exported_namespace="team-a"}, "namespace", "$1", "exported_namespace", "(.+)")' +
+      '((label_replace(certmanager_certificate_expiration_timestamp_seconds{namespace="cert-manager", exported_namespace="team-a"}, "namespace", "$1", "exported_namespace", "(.+)")' +
         ' or certmanager_certificate_expiration_timestamp_seconds{namespace="team-a", exported_namespace=""}) > 0) - time() < 21 * 24 * 3600',
     );
   });
@@ -613,9 +619,16 @@ describe('CertificateAlerts', () => {
 
   test('not-ready alert looks at certificates whose Ready condition is not True', () => {
     expect(rule(build(), 'TenantCertificateNotReady').expr).toBe(
-      'max by (namespace, name) ((label_replace(certmanager_certificate_ready_status{exported_namespace="team-a", condition!="True"}, "namespace", "$1", "exported_namespace", "(.+)")' +
+      'max by (namespace, name) ((label_replace(certmanager_certificate_ready_status{namespace="cert-manager", exported_namespace="team-a", condition!="True"}, "namespace", "$1", "exported_namespace", "(.+)")' +
         ' or certmanager_certificate_ready_status{namespace="team-a", exported_namespace="", condition!="True"})) == 1',
     );
+  });
+
+  test('trusts renamed series only from the given cert-manager namespace', () => {
+    for (const r of rules(build({ certManagerNamespace: 'certs' }))) {
+      expect(r.expr).toContain('{namespace="certs", exported_namespace="team-a"');
+      expect(r.expr).not.toContain('cert-manager"');
+    }
   });
 
   test('alert labels carry the tenant and a severity', () => {
@@ -1111,8 +1124,8 @@ describe('TenantChart', () => {
     });
 
     test('the namespace Kustomization applies the namespace folder after the cluster part, as the tenant, into its namespace', () => {
-      const [sync] = fileObjects(files, 'flux/tenant-alpha.yaml').filter((k) => k.metadata.name === 'edge-tenant-alpha');
-      expect(sync.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system' });
+      const [sync] = fileObjects(files, 'flux/tenant-alpha.yaml').filter((k) => k.metadata.name === 'edge-namespace-alpha');
+      expect(sync.metadata).toMatchObject({ name: 'edge-namespace-alpha', namespace: 'flux-system' });
       expect(sync.spec.path).toBe('./deploy/prod/tenants/alpha/namespace');
       expect(sync.spec.dependsOn).toEqual([{ name: 'edge-cluster-alpha' }]);
       expect(sync.spec.serviceAccountName).toBe('edge-tenant-alpha');
@@ -1122,7 +1135,7 @@ describe('TenantChart', () => {
 
     test('the tenant\'s service account lives beside its Kustomization and gets the applier role in the tenant namespace only', () => {
       const [binding, sa] = fileObjects(files, 'tenants/alpha/cluster/access.yaml');
-      expect(sa.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system' });
+      expect(sa.metadata).toMatchObject({ name: 'edge-tenant-alpha', namespace: 'flux-system', annotations: { [PRUNE]: 'disabled' } });
       expect(sa.automountServiceAccountToken).toBe(false);
       expect(binding.kind).toBe('RoleBinding');
       expect(binding.metadata).toMatchObject({ name: 'edge-tenant-applier', namespace: 'alpha' });
@@ -1319,6 +1332,24 @@ ${routes(() => 'certManager')}`);
         ['edge-certificate', ['a.golf.prod.example.com', 'c.golf.prod.example.com', 'golf.prod.example.com']],
       ]);
       expect(secrets('golf')).toEqual({ a: 'edge-certificate', b: 'b-tls', c: 'edge-certificate' });
+    });
+
+    test('a name a wildcard of the same certificate covers is left out: Let\'s Encrypt refuses orders with both', () => {
+      const wild = tenant('juliet', `  environments: [prod]
+  ingress:
+    dedicated: false
+  routes:
+    - name: web
+      hosts: ["@", "*"]
+      paths: [{ path: /, service: web, port: 80 }]
+    - name: api
+      hosts: [api, v2.api.juliet.prod.example.com]
+      paths: [{ path: /, service: api, port: 80 }]
+`);
+      const files = renderTenant(environmentsFor(platformYaml(), { juliet: wild }).get('prod')!, 'juliet');
+      expect(ofKind(files, 'Certificate')[0].spec.dnsNames).toEqual(['*.juliet.prod.example.com', 'juliet.prod.example.com', 'v2.api.juliet.prod.example.com']);
+      const api = ofKind(files, 'Ingress').find((i) => i.metadata.name === 'api')!;
+      expect(api.spec.tls).toEqual([{ hosts: ['api.juliet.prod.example.com', 'v2.api.juliet.prod.example.com'], secretName: 'edge-certificate' }]);
     });
 
     test('the certificate count does not grow with the routes', () => {

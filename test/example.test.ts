@@ -60,7 +60,7 @@ describe('the bundled example', () => {
     const names = objects.map(({ object }) => (object.metadata as { name: string }).name);
     for (const n of names) expect(n).not.toMatch(/-[a-f0-9]{8}$|-c8[a-z0-9]{6}/);
     expect(names).toEqual(
-      expect.arrayContaining(['edge-platform', 'edge-tenant-acme', 'edge-cluster-acme', 'services', 'edge-certificate', 'ingress-nginx', 'ingress-nginx-acme']),
+      expect.arrayContaining(['edge-platform', 'edge-namespace-acme', 'edge-cluster-acme', 'edge-tenant-acme', 'services', 'edge-certificate', 'ingress-nginx', 'ingress-nginx-acme']),
     );
   });
 

@@ -637,14 +637,14 @@ const crossCases: Case[] = [
   },
   {
     name: 'fails if a tenant name is too long for its Flux Kustomization',
-    modify: (f) => f.write(`tenants/${'k'.repeat(51)}.yaml`, tenant('k'.repeat(51), '  ingress:\n    dedicated: false\n')),
+    modify: (f) => f.write(`tenants/${'k'.repeat(49)}.yaml`, tenant('k'.repeat(49), '  ingress:\n    dedicated: false\n')),
     expected: [
-      `tenants/${'k'.repeat(51)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-cluster-${'k'.repeat(51)}" would have 64 characters, over the 63 Kubernetes allows in labels; use at most 50 characters`,
+      `tenants/${'k'.repeat(49)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-namespace-${'k'.repeat(49)}" would have 64 characters, over the 63 Kubernetes allows in labels; use at most 48 characters`,
     ],
   },
   {
     name: 'accepts a tenant name of exactly the longest length for its Flux Kustomizations',
-    modify: (f) => f.write(`tenants/${'k'.repeat(50)}.yaml`, tenant('k'.repeat(50), '  ingress:\n    dedicated: false\n')),
+    modify: (f) => f.write(`tenants/${'k'.repeat(48)}.yaml`, tenant('k'.repeat(48), '  ingress:\n    dedicated: false\n')),
     expected: [],
   },
   // cert-manager v1.21.1, pkg/issuer/acme/dns/azuredns/azuredns.go: getHostedZoneName returns

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { renderEnvironment } from '../lib/output/render';
+import { plan } from '../lib/synth';
 import { renderTree, tempDir } from './support/tree';
 
 /**
@@ -47,4 +49,15 @@ test('no two tenants, nor a tenant and the platform, render an object with the s
     seen.set(key, file);
   }
   expect(seen.size).toBeGreaterThan(TENANTS.length * 9);
+});
+
+test('rendering refuses two objects with the same identity in one environment', () => {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'platform.yaml'), PLATFORM);
+  fs.mkdirSync(path.join(dir, 'tenants'));
+  fs.writeFileSync(path.join(dir, 'tenants', 'a.yaml'), 'apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: a\nspec: {}\n');
+  const [env] = plan({ platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') }).environments;
+  // A second tenant model under another name but the same namespace, as a naming bug would make.
+  const twin = { ...env, tenants: [...env.tenants, { ...env.tenants[0], name: 'b' }] };
+  expect(() => renderEnvironment(twin, { file: () => undefined })).toThrow('rbac.authorization.k8s.io/RoleBinding a/edge-tenant-applier is rendered twice in environment "prod": in prod/tenants/a/cluster/access.yaml and prod/tenants/b/cluster/access.yaml');
 });

@@ -61,6 +61,8 @@ export interface MonitoringModel {
   readonly enabled: boolean;
   readonly ruleLabels: Record<string, string>;
   readonly expiryWarningDays: number;
+  /** Namespace cert-manager runs in (its metrics' scrape namespace). */
+  readonly certManagerNamespace: string;
 }
 
 /** One ingress controller (shared or a tenant's dedicated one). */

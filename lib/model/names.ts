@@ -6,15 +6,18 @@ export const names = {
   /** Flux Kustomization that applies an environment's platform part. */
   platformKustomization: 'edge-platform',
   /**
-   * Flux Kustomization that applies the objects inside a tenant's namespace (tenants/<t>/namespace/),
-   * impersonating the tenant's service account.
+   * Flux Kustomization that applies the objects inside a tenant's namespace
+   * (tenants/<t>/namespace/), impersonating the tenant's service account.
    */
-  tenantKustomization: (tenant: string) => `edge-tenant-${tenant}`,
+  tenantKustomization: (tenant: string) => `edge-namespace-${tenant}`,
   /**
    * Flux Kustomization that applies a tenant's cluster-level objects (tenants/<t>/cluster/): its
-   * namespace, access and ingress controller, with the platform's rights. Its prefix differs from
-   * tenantKustomization's, so no tenant name can produce another tenant's Kustomization name
-   * (edge-tenant-<t>-cluster would: tenant "a"'s would be tenant "a-cluster"'s).
+   * namespace, access and ingress controller, with the platform's rights.
+   *
+   * Each kind of Kustomization has a prefix of its own, so no tenant name can produce another
+   * tenant's Kustomization (with edge-tenant-<t> and edge-tenant-<t>-cluster, tenant "a"'s cluster
+   * Kustomization would be tenant "a-cluster"'s namespace one). Neither reuses tenant-edge 0.1's
+   * edge-tenant-<t>, whose inventory holds objects the tenant's account may not touch.
    */
   tenantClusterKustomization: (tenant: string) => `edge-cluster-${tenant}`,
   /** Service account (in the Flux namespace) the tenant's namespace Kustomization impersonates. */
@@ -56,6 +59,9 @@ export function longestTenantDerivedName(tenant: string): string {
 
 /** Labels carried by every rendered object. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'tenant-edge' } as const;
+
+/** Flux's annotation that keeps an object when it leaves its Kustomization (value "disabled"). */
+export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 
 /** The Flux multi-tenancy label. */
 export const TENANT_LABEL = 'toolkit.fluxcd.io/tenant';

@@ -88,6 +88,7 @@ class Resolver {
     this.reserved = new Set<string>([
       ...BUILTIN_RESERVED_NAMESPACES,
       ...this.spec.reservedNamespaces,
+      this.spec.monitoring.certManagerNamespace,
       this.spec.flux.namespace,
       this.spec.flux.sourceRef.namespace ?? this.spec.flux.namespace,
       this.sharedNamespace,
@@ -644,20 +645,37 @@ class CertificateCollector {
       this.byName.set(name, cert);
     }
     for (const h of hosts) cert.hosts.add(h);
-    if (cert.hosts.size > MAX_CERTIFICATE_NAMES && !cert.reported) {
+    if (cert.reported) return;
+    const count = withoutCovered(cert.hosts).length;
+    if (count > MAX_CERTIFICATE_NAMES) {
       cert.reported = true;
       const remedy = name === names.tenantCertificate
         ? 'give some routes a certificate of their own (tls: {ownCertificate: true}) or cover subdomains with the wildcard host "*"'
         : 'split the route, or cover subdomains with the wildcard host "*"';
-      this.report(at, `certificate "${name}" would hold ${cert.hosts.size} names, over the ${MAX_CERTIFICATE_NAMES} a certificate may have; ${remedy}`);
+      this.report(at, `certificate "${name}" would hold ${count} names, over the ${MAX_CERTIFICATE_NAMES} a certificate may have; ${remedy}`);
     }
   }
 
   models(): CertificateModel[] {
     return [...this.byName.entries()]
-      .map(([name, c]) => ({ name, secretName: name, dnsNames: [...c.hosts].sort(), issuer: c.issuer }))
+      .map(([name, c]) => ({ name, secretName: name, dnsNames: withoutCovered(c.hosts), issuer: c.issuer }))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
+}
+
+/**
+ * The names a certificate must list, sorted: a name that a wildcard of the same certificate covers
+ * is left out, because Let's Encrypt refuses an order that lists both ("Domain name ... is
+ * redundant with a wildcard domain in the same request", boulder's ra.go). The Ingress still lists
+ * the host, and the certificate still covers it.
+ */
+function withoutCovered(hosts: ReadonlySet<string>): string[] {
+  return [...hosts]
+    .filter((h) => {
+      const parent = parentDomain(h);
+      return h.startsWith('*.') || parent === undefined || !hosts.has(`*.${parent}`);
+    })
+    .sort();
 }
 
 /**

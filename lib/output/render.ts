@@ -32,12 +32,22 @@ export interface RenderSink {
 export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { objects: number } {
   let objects = 0;
   const flux: string[] = [];
+  // Every object of an environment lands in one cluster: two with the same identity would
+  // overwrite each other there, so that is a bug in the names tenant-edge derives.
+  const identities = new Map<string, string>();
   const emitUnit = (root: IConstruct, sources: readonly string[]): void => {
     const byFile = synthObjects(root);
     const folders = new Map<string, string[]>();
     for (const [file, docs] of byFile) {
       const rel = `${env.name}/${file}`;
-      for (const object of docs) sink.object?.({ file: rel, object });
+      for (const object of docs) {
+        const meta = (object.metadata ?? {}) as { name?: string; namespace?: string };
+        const id = `${String(object.apiVersion).split('/').slice(0, -1).join('/')}/${String(object.kind)} ${meta.namespace ?? ''}/${meta.name ?? ''}`;
+        const first = identities.get(id);
+        if (first !== undefined) throw new Error(`${id} is rendered twice in environment "${env.name}": in ${first} and ${rel}`);
+        identities.set(id, rel);
+        sink.object?.({ file: rel, object });
+      }
       objects += docs.length;
       sink.file({ path: rel, content: header(sources) + docs.map(emitYaml).join('---\n') });
       const slash = file.lastIndexOf('/');

@@ -261,6 +261,10 @@ export interface Monitoring {
    * Alert when a certificate expires within this many days.
    */
   expiryWarningDays: number
+  /**
+   * Namespace cert-manager runs in. The certificate alerts trust cert-manager's series only from there when Prometheus renames their namespace label (honorLabels: false), and no tenant may use it.
+   */
+  certManagerNamespace: string
 }
 /**
  * Labels your Prometheus selects rules and ServiceMonitors by, e.g. release: kube-prometheus-stack.
