@@ -403,6 +403,11 @@ const crossCases: Case[] = [
     }),
   ),
   {
+    name: 'fails if a tenant namespace is where the platform runs cert-manager (monitoring.certManagerNamespace)',
+    modify: (f) => f.replace(P, '  flux:\n', '  monitoring:\n    certManagerNamespace: certs\n  flux:\n').replace(C, 'namespace: team-charlie', 'namespace: certs'),
+    expected: [`${C}:6:14: spec.namespace: namespace "certs" is reserved for the platform; set spec.namespace to another name`],
+  },
+  {
     name: 'fails if a tenant without spec.namespace is named like a reserved namespace',
     modify: (f) => f.write('tenants/monitoring.yaml', tenant('monitoring', '  ingress:\n    dedicated: false\n')),
     expected: ['tenants/monitoring.yaml:4:9: metadata.name: namespace "monitoring" is reserved for the platform; set spec.namespace to another name'],
