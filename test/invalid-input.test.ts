@@ -473,28 +473,88 @@ const crossCases: Case[] = [
     name: "fails if an extra domain lies inside another tenant's default domain",
     modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [x.alpha.prod.example.com]\n'),
     expected: [
-      `${A}:4:9: metadata.name: domain "alpha.prod.example.com" contains "x.alpha.prod.example.com", claimed by tenant "charlie" in environment "prod" (tenants/charlie.yaml)`,
-      `${C}:6:18: spec.extraDomains[0]: domain "x.alpha.prod.example.com" lies inside "alpha.prod.example.com", claimed by tenant "alpha" in environment "prod" (tenants/alpha.yaml)`,
+      `${C}:6:18: spec.extraDomains[0]: extra domain "x.alpha.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, charlie.prod.example.com`,
     ],
   },
   {
     name: 'fails if an extra domain contains the environment domain',
     modify: (f) => f.replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, example.com]'),
-    expected: [`${B}:7:37: spec.extraDomains[1]: "example.com" contains the domain of environment "prod" (prod.example.com); a tenant may claim only its own part`],
+    expected: [`${B}:7:37: spec.extraDomains[1]: extra domain "example.com" contains the domain of environment "dev" (dev.example.com); a tenant may claim only its own part, bravo.dev.example.com`],
   },
   {
     name: "fails at the override if a domain override takes another tenant's default domain",
     modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: charlie.prod.example.com\n'),
     expected: [
-      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" is already claimed by tenant "charlie" in environment "prod" (tenants/charlie.yaml)`,
+      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, alpha.prod.example.com`,
     ],
   },
   {
     name: 'fails if two routes serve the same host and path',
-    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [www]'),
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [www]').replace(A, '      tls: none\n', '      tls: none\n      options: { sslRedirect: false }\n'),
     expected: [
-      `${A}:23:17: spec.routes[1].paths[0].path: "/" on host "www.alpha.dev.example.com" is already routed by route "web"`,
-      `${A}:23:17: spec.routes[1].paths[0].path: "/" on host "www.alpha.prod.example.com" is already routed by route "web"`,
+      `${A}:24:17: spec.routes[1].paths[0].path: "/" on host "www.alpha.dev.example.com" is already routed by route "web"`,
+      `${A}:24:17: spec.routes[1].paths[0].path: "/" on host "www.alpha.prod.example.com" is already routed by route "web"`,
+    ],
+  },
+  {
+    name: 'fails if a plain-HTTP route shares a host with a TLS route without turning the redirect off',
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [www]').replace(A, '- path: /\n', '- path: /status\n'),
+    expected: [
+      `${A}:21:12: spec.routes[1].tls: tls: none on "www.alpha.dev.example.com", which another route serves with TLS in environment "dev": ingress-nginx redirects every plain-HTTP request for a TLS host to HTTPS, so this route would only be reached over HTTPS; set options.sslRedirect: false to serve it over plain HTTP, or give it TLS`,
+      `${A}:21:12: spec.routes[1].tls: tls: none on "www.alpha.prod.example.com", which another route serves with TLS in environment "prod": ingress-nginx redirects every plain-HTTP request for a TLS host to HTTPS, so this route would only be reached over HTTPS; set options.sslRedirect: false to serve it over plain HTTP, or give it TLS`,
+    ],
+  },
+  {
+    name: 'accepts a plain-HTTP route on a TLS host that turns the redirect off',
+    modify: (f) => f.replace(A, 'hosts: [status]', 'hosts: [www]').replace(A, '- path: /\n', '- path: /status\n').replace(A, '      tls: none\n', '      tls: none\n      options: { sslRedirect: false }\n'),
+    expected: [],
+  },
+  {
+    name: 'fails if a host is an IP address',
+    modify: (f) => f.replace(B, 'hosts: [shop.bravo.example.org, "@"]', 'hosts: [1.2.3.4, "@"]'),
+    expected: [`${B}:14:15: spec.routes[0].hosts[0]: "1.2.3.4" is an IP address; an Ingress host must be a DNS name`],
+  },
+  {
+    name: 'fails if a host qualified with the tenant domain is longer than 253 characters',
+    modify: (f) =>
+      f
+        .replace(A, '    prod:\n', `    prod:\n      domain: ${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.com\n`)
+        .replace(A, 'hosts: [status]', `hosts: [${'s'.repeat(60)}]`),
+    expected: [
+      `${A}:21:15: spec.routes[1].hosts[0]: "${'s'.repeat(60)}.${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.com" has 264 characters, over the 253 a host name may have`,
+    ],
+  },
+  {
+    name: 'fails if a static address is not an address, or two spellings of one address are used twice',
+    modify: (f) =>
+      f
+        .replace(P, 'loadBalancerIP: 10.0.0.1', 'loadBalancerIP: "2001:DB8::1"')
+        .replace(A, 'loadBalancerIP: 10.0.0.2', 'loadBalancerIP: "2001:db8:0:0::1"')
+        .write('tenants/delta.yaml', tenant('delta', '  environments: [prod]\n  ingress:\n    loadBalancerIP: ":::::"\n')),
+    expected: [
+      `${A}:9:25: spec.overrides.prod.ingress.loadBalancerIP: address 2001:db8:0:0::1 is already used by the shared controller in environment "prod" (both are 2001:db8::1)`,
+      `tenants/delta.yaml:8:21: spec.ingress.loadBalancerIP: ":::::" is not an IPv4 or IPv6 address`,
+    ],
+  },
+  {
+    name: 'fails if a backend Service name is not a DNS-1035 label',
+    modify: (f) => f.replace(B, 'service: shop', 'service: 1shop'),
+    expected: [`${B}:16:31: spec.routes[0].paths[0].service: "1shop" is not a Service name: lower-case letters, digits and '-', at most 63 characters, starting with a letter and ending with a letter or digit`],
+  },
+  {
+    name: 'fails if a host label is longer than 63 characters',
+    modify: (f) => f.replace(A, 'hosts: [status]', `hosts: [${'s'.repeat(64)}]`),
+    expected: [`${A}:20:15: spec.routes[1].hosts[0]: "${'s'.repeat(56)}... is not "@", a lower-case label such as "api", "*" or a host name such as api.example.com`],
+  },
+  {
+    name: 'fails if an extra domain or a domain override claims the apex or a sibling under an environment domain',
+    modify: (f) =>
+      f
+        .replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, www.prod.example.com]')
+        .replace(A, '    prod:\n', '    prod:\n      domain: prod.example.com\n'),
+    expected: [
+      `${A}:8:15: spec.overrides.prod.domain: domain "prod.example.com" contains the domain of environment "prod" (prod.example.com); a tenant may claim only its own part, alpha.prod.example.com`,
+      `${B}:7:37: spec.extraDomains[1]: extra domain "www.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, bravo.prod.example.com`,
     ],
   },
   {

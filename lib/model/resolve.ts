@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { ChartRef, ControllerFlavour, flavourFor } from '../controllers';
 import { Loaded } from '../spec/load';
 import { inputSchema } from '../spec/schema';
@@ -149,10 +150,18 @@ class Resolver {
         const why = this.issuerProblem(env.issuer, env.name);
         if (why) this.report(this.psrc, ['spec', 'environments', i, 'issuer'], why);
       }
+      this.checkAddress(this.psrc, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], env.sharedIngress.loadBalancerIP);
       if (env.sharedIngress.loadBalancerIP && !env.sharedIngress.enabled) {
         this.report(this.psrc, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], 'the shared controller is disabled (enabled: false), so it has no address to set');
       }
     });
+  }
+
+  /** A static address must be an IPv4 or IPv6 address (the schema's pattern only shapes it). */
+  private checkAddress(source: YamlSource, at: PathSegment[], ip: string | undefined): void {
+    if (ip !== undefined && canonicalAddress(ip) === undefined) {
+      this.report(source, at, `"${ip}" is not an IPv4 or IPv6 address`);
+    }
   }
 
   /** Why `name` cannot be used in environment `env`, or undefined when it can. */
@@ -197,6 +206,10 @@ class Resolver {
       this.report(source, nsPath, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
     }
 
+    this.checkAddress(source, ['spec', 'ingress', 'loadBalancerIP'], spec.ingress.loadBalancerIP);
+    for (const [env, ov] of Object.entries(spec.overrides)) {
+      this.checkAddress(source, ['spec', 'overrides', env, 'ingress', 'loadBalancerIP'], ov.ingress?.loadBalancerIP);
+    }
     this.checkRoutes(loaded, environments);
     this.checkDeadIngressSettings(loaded, environments);
     return { loaded, name, namespace, environments };
@@ -286,6 +299,15 @@ class Resolver {
       const at: PathSegment[] = ['spec', 'routes', i];
       const hosts = route.hosts.map((ref, j) => {
         const host = qualify(ref, domain);
+        const bare = host.startsWith('*.') ? host.slice(2) : host;
+        if (isIP(bare) !== 0) {
+          this.report(source, [...at, 'hosts', j], `"${host}" is an IP address; an Ingress host must be a DNS name`);
+          return host;
+        }
+        if (host.length > 253) {
+          this.report(source, [...at, 'hosts', j], `"${host}" has ${host.length} characters, over the 253 a host name may have`);
+          return host;
+        }
         if (!domains.some((d) => inDomain(host, d))) {
           const owner = ownerOf(host, owners);
           const why = owner && owner.name !== f.name ? `it belongs to tenant "${owner.name}" (${owner.loaded.file})` : 'add its domain to spec.extraDomains if the tenant owns it';
@@ -313,6 +335,7 @@ class Resolver {
         annotations: route.annotations,
       });
     });
+    this.checkPlainHttpOnTlsHosts(source, env, spec.routes, routes);
     if (this.problems.length > before) return undefined;
 
     return {
@@ -328,6 +351,27 @@ class Resolver {
     };
   }
 
+  /**
+   * ingress-nginx serves every Ingress of a host from one server block, and once any of them gives
+   * the host TLS, plain-HTTP requests for every path of that host are redirected to HTTPS unless
+   * the path's own Ingress says ssl-redirect: "false". A tls: none route on such a host would
+   * never be served over HTTP, so it must say so with options.sslRedirect: false.
+   */
+  private checkPlainHttpOnTlsHosts(source: YamlSource, env: Environment, specs: readonly Route[], routes: readonly RouteModel[]): void {
+    const tlsHosts = new Set(routes.filter((r) => r.tls.mode !== 'none').flatMap((r) => r.hosts));
+    for (const r of routes) {
+      if (r.tls.mode !== 'none' || r.options.sslRedirect === false) continue;
+      const shared = r.hosts.filter((h) => tlsHosts.has(h));
+      if (shared.length === 0) continue;
+      const i = specs.findIndex((spec) => spec.name === r.name);
+      this.report(
+        source,
+        ['spec', 'routes', i, 'tls'],
+        `tls: none on ${shared.map((h) => `"${h}"`).join(', ')}, which another route serves with TLS in environment "${env.name}": ingress-nginx redirects every plain-HTTP request for a TLS host to HTTPS, so this route would only be reached over HTTPS; set options.sslRedirect: false to serve it over plain HTTP, or give it TLS`,
+      );
+    }
+  }
+
   private dedicatedController(f: TenantFacts, env: Environment): ControllerModel {
     const spec = f.loaded.value.spec;
     const ov = spec.overrides[env.name]?.ingress ?? {};
@@ -339,7 +383,7 @@ class Resolver {
       controllerValue: this.flavour.dedicatedControllerValue(f.name),
       replicas: ov.replicas ?? spec.ingress.replicas ?? DEFAULT_DEDICATED_REPLICAS,
       namespaced: true,
-      loadBalancerIP: ov.loadBalancerIP ?? spec.ingress.loadBalancerIP,
+      loadBalancerIP: canonicalAddress(ov.loadBalancerIP ?? spec.ingress.loadBalancerIP),
     };
   }
 
@@ -443,13 +487,12 @@ class Resolver {
     for (const f of present) {
       const { domain, origin } = this.tenantDomain(f, env);
       const isDefault = f.loaded.value.spec.overrides[env.name]?.domain === undefined;
-      (isDefault ? defaults : explicit).push({ domain, claim: { tenant: f, origin } });
+      if (isDefault || this.platformClaimProblem(f, domain, origin, 'domain') === undefined) {
+        (isDefault ? defaults : explicit).push({ domain, claim: { tenant: f, origin } });
+      }
       f.loaded.value.spec.extraDomains.forEach((d, i) => {
         const claim = { tenant: f, origin: { source: f.loaded.source, path: ['spec', 'extraDomains', i] } };
-        if (inDomain(env.domain, d)) {
-          this.report(claim.origin.source, claim.origin.path, `"${d}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part`);
-          return;
-        }
+        if (this.platformClaimProblem(f, d, claim.origin, 'extra domain') !== undefined) return;
         explicit.push({ domain: d, claim });
       });
     }
@@ -477,19 +520,47 @@ class Resolver {
     return new Map([...owner].map(([d, c]) => [d, c.tenant]));
   }
 
+  /**
+   * Names under an environment domain belong to the platform, except each tenant's own part,
+   * <tenant>.<environment domain>: a tenant may not claim the apex, a sibling such as
+   * www.<environment domain>, or a parent of an environment domain, in any environment.
+   * Reports and returns the problem, or returns undefined when the claim is the tenant's to make.
+   */
+  private platformClaimProblem(f: TenantFacts, claim: string, origin: Origin, what: string): string | undefined {
+    for (const env of this.envByName.values()) {
+      const own = `${f.name}.${env.domain}`;
+      let why: string | undefined;
+      if (inDomain(env.domain, claim)) {
+        why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
+      } else if (inDomain(claim, env.domain) && !inDomain(claim, own)) {
+        why = `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain}), whose names belong to the platform; a tenant may claim only its own part, ${own}`;
+      } else if (what === 'extra domain' && inDomain(claim, own)) {
+        why = `${what} "${claim}" lies inside the tenant's own domain in environment "${env.name}" (${own}), which it has already; remove it`;
+      }
+      if (why) {
+        this.report(origin.source, origin.path, why);
+        return why;
+      }
+    }
+    return undefined;
+  }
+
   private checkStaticAddresses(env: Environment, present: TenantFacts[]): void {
+    // Compared in canonical form: 2001:DB8::1 and 2001:db8:0::1 are one address.
     const owner = new Map<string, string>();
-    if (env.sharedIngress.enabled && env.sharedIngress.loadBalancerIP) owner.set(env.sharedIngress.loadBalancerIP, 'the shared controller');
+    const shared = env.sharedIngress.enabled ? canonicalAddress(env.sharedIngress.loadBalancerIP) : undefined;
+    if (shared) owner.set(shared, 'the shared controller');
     for (const f of present) {
       const spec = f.loaded.value.spec;
       if (!this.isDedicated(f.loaded.value, env.name)) continue;
       const fromOverride = spec.overrides[env.name]?.ingress?.loadBalancerIP;
-      const ip = fromOverride ?? spec.ingress.loadBalancerIP;
+      const written = fromOverride ?? spec.ingress.loadBalancerIP;
+      const ip = canonicalAddress(written);
       if (!ip) continue;
       const other = owner.get(ip);
       if (other) {
         const at: PathSegment[] = fromOverride ? ['spec', 'overrides', env.name, 'ingress', 'loadBalancerIP'] : ['spec', 'ingress', 'loadBalancerIP'];
-        this.report(f.loaded.source, at, `address ${ip} is already used by ${other} in environment "${env.name}"`);
+        this.report(f.loaded.source, at, `address ${written} is already used by ${other} in environment "${env.name}"${written === ip ? '' : ` (both are ${ip})`}`);
       } else {
         owner.set(ip, `tenant "${f.name}"`);
       }
@@ -542,7 +613,7 @@ class Resolver {
           controllerValue: this.flavour.sharedControllerValue,
           replicas: env.sharedIngress.replicas,
           namespaced: false,
-          loadBalancerIP: env.sharedIngress.loadBalancerIP,
+          loadBalancerIP: canonicalAddress(env.sharedIngress.loadBalancerIP),
         }
       : undefined;
     return {
@@ -627,6 +698,22 @@ export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[]): Problem[]
     checkRoutes(t, flavour, undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
   }
   return uniqueProblems(problems);
+}
+
+/**
+ * The canonical text of an IP address (IPv6 lower-case and zero-compressed as RFC 5952 writes it),
+ * or undefined when `ip` is not an address.
+ */
+export function canonicalAddress(ip: string | undefined): string | undefined {
+  if (ip === undefined) return undefined;
+  const family = isIP(ip);
+  if (family === 4) return ip;
+  if (family !== 6) return undefined;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined; // a zone index (fe80::1%eth0) is no address for a Service
+  }
 }
 
 /** A Certificate may hold at most this many names: Let's Encrypt refuses orders with more. */
