@@ -143,7 +143,7 @@ export function run(argv: readonly string[], io: Io = stdio): number {
   } catch (err) {
     if (err instanceof InputError) {
       for (const p of err.message.split('\n')) io.err(p);
-      io.err(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} found; nothing was written`);
+      io.err(`${err.total} problem${err.total === 1 ? '' : 's'} found; nothing was written`);
       return EXIT.invalid;
     }
     if (err instanceof UsageError || err instanceof OutputDirError) {

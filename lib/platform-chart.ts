@@ -9,6 +9,7 @@ import { IngressController } from './ingress-controller';
 import { EnvironmentModel } from './model/model';
 import { MANAGED_BY, names } from './model/names';
 import { placeIn } from './output/placement';
+import { podSecurityLabels } from './tenant-namespace';
 
 export interface PlatformChartProps {
   readonly environment: EnvironmentModel;
@@ -53,7 +54,8 @@ export class PlatformChart extends Chart {
     if (shared) {
       const scope = new Construct(this, 'SharedIngress');
       placeIn(scope, 'platform/shared-ingress.yaml');
-      new KubeNamespace(scope, 'Namespace', { metadata: { name: shared.namespace, labels: { ...MANAGED_BY } } });
+      // Nothing but the controller runs there, and its pods satisfy the restricted standard.
+      new KubeNamespace(scope, 'Namespace', { metadata: { name: shared.namespace, labels: { ...podSecurityLabels('restricted'), ...MANAGED_BY } } });
       new IngressController(scope, 'Controller', {
         ...shared,
         repository: { name: shared.repositoryName, namespace: flux.namespace },

@@ -13,8 +13,27 @@ export interface TenantNamespaceProps {
    * @default true
    */
   readonly keepOnPrune?: boolean;
+  /**
+   * Pod Security Standard enforced in the namespace (pod-security.kubernetes.io/enforce); the
+   * restricted standard is always warned and audited, so its violations show before anyone
+   * tightens enforcement. The ingress-nginx controller pods satisfy restricted.
+   * @default baseline
+   */
+  readonly podSecurity?: PodSecurityLevel;
   /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
+}
+
+/** A Pod Security Standard. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** The Pod Security admission labels for a namespace that enforces `level` and warns and audits restricted. */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/audit': 'restricted',
+  };
 }
 
 /** A tenant's namespace, labelled for Flux multi-tenancy. */
@@ -27,7 +46,7 @@ export class TenantNamespace extends Construct {
     this.apiObject = new KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
-        labels: { ...props.labels, ...MANAGED_BY, [TENANT_LABEL]: props.tenant },
+        labels: { ...podSecurityLabels(props.podSecurity ?? 'baseline'), ...props.labels, ...MANAGED_BY, [TENANT_LABEL]: props.tenant },
         annotations: keep ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined,
       },
     });

@@ -198,6 +198,35 @@ describe.each(cases)('%s', (_name, envDir) => {
   });
 });
 
+test('every pod the controller charts create satisfies the restricted Pod Security Standard', () => {
+  // Pod Security admission is built into kube-apiserver: it judges Pods, not their templates, so
+  // each template becomes a Pod, dry-run in a namespace that enforces restricted.
+  server.kubectlOk(['create', 'namespace', 'psa-restricted']);
+  server.kubectlOk(['label', 'namespace', 'psa-restricted', 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/enforce-version=v1.33']);
+  // No controller manager runs here to create the namespace's default account.
+  server.kubectlOk(['-n', 'psa-restricted', 'create', 'serviceaccount', 'default']);
+  const releases = ['dev', 'prod'].flatMap((env) => objectsUnder(path.join(ROOT, 'dist', env)).map((o) => o.object).filter((o): o is HelmReleaseObject => o.kind === 'HelmRelease'));
+  let pods = 0;
+  for (const hr of releases) {
+    for (const o of helmTemplate(hr)) {
+      const spec = o.spec as { template?: { metadata?: Record<string, unknown>; spec: Record<string, unknown> }; jobTemplate?: unknown } | undefined;
+      const template = spec?.template;
+      if (!template) continue;
+      pods++;
+      // The service account lives in the release namespace; Pod Security does not look at it.
+      const { serviceAccountName: _sa, ...podSpec } = template.spec;
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${o.metadata.name}-probe`.slice(0, 63), namespace: 'psa-restricted' }, spec: podSpec };
+      const r = server.kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], JSON.stringify(pod));
+      expect([`${hr.metadata.name} ${o.kind}/${o.metadata.name}`, r.status, r.stderr]).toEqual([`${hr.metadata.name} ${o.kind}/${o.metadata.name}`, 0, '']);
+    }
+  }
+  expect(pods).toBeGreaterThanOrEqual(releases.length * 3);
+  const rootPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root', namespace: 'psa-restricted' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+  const refused = server.kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], JSON.stringify(rootPod));
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
+});
+
 test('when a tenant leaves, its namespace Kustomization can still remove its objects after the cluster part is pruned', () => {
   // The root Kustomization deletes edge-cluster-<t> and edge-namespace-<t> together. The cluster
   // one's garbage collection skips objects marked kustomize.toolkit.fluxcd.io/prune: disabled; the

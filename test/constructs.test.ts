@@ -29,6 +29,11 @@ import {
 const MANAGED = 'app.kubernetes.io/managed-by';
 const TENANT = 'toolkit.fluxcd.io/tenant';
 const PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+const PSA_BASELINE = {
+  'pod-security.kubernetes.io/enforce': 'baseline',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+};
 
 const HTTP01: AcmeSolver = { http01: { ingressClassName: 'nginx-acme' } };
 const DNS01: AcmeSolver = {
@@ -159,9 +164,16 @@ describe('TenantNamespace', () => {
     expect(pruned.metadata).not.toHaveProperty('annotations');
   });
 
+  test('enforces the baseline Pod Security Standard by default, warns and audits restricted, and takes another level', () => {
+    expect(rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' })).metadata.labels).toMatchObject(PSA_BASELINE);
+    expect(rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme', podSecurity: 'restricted' })).metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+  });
+
   test('labels: managed-by and the tenant label always win over extra labels, which are merged', () => {
     const plain = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' }));
-    expect(plain.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
+    expect(plain.metadata.labels).toEqual({ ...PSA_BASELINE, [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
     const o = rendered(
       new TenantNamespace(freshChart(), 'Ns', {
         name: 'team-a',
@@ -170,6 +182,7 @@ describe('TenantNamespace', () => {
       }),
     );
     expect(o.metadata.labels).toEqual({
+      ...PSA_BASELINE,
       'pod-security.kubernetes.io/enforce': 'restricted',
       [MANAGED]: 'tenant-edge',
       [TENANT]: 'acme',
@@ -924,7 +937,12 @@ describe('PlatformChart', () => {
   test('renders the shared controller cluster-wide in its own namespace', () => {
     const [ns, release] = fileObjects(prod, 'platform/shared-ingress.yaml');
     expect(ns.metadata.name).toBe('ingress-nginx');
-    expect(ns.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(ns.metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      [MANAGED]: 'tenant-edge',
+    });
     expect(release.metadata.name).toBe('ingress-nginx');
     // Beside the HelmRepository, so that Flux's --no-cross-namespace-refs allows the reference.
     expect(release.metadata.namespace).toBe('flux-system');

@@ -106,6 +106,32 @@ describe.each(dedicated.map((c) => [id(c), c] as const))('dedicated controller %
   });
 });
 
+describe.each(controllers.map((c) => [id(c), c] as const))('%s, as the chart renders it', (_id, c) => {
+  test('the controller ConfigMap carries the pinned settings, and ExternalName backends are off', () => {
+    const cm = c.chart.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${c.hr.spec.releaseName}-controller`) as K8sObject & { data: Record<string, string> };
+    expect(cm.data).toMatchObject({
+      'allow-cross-namespace-resources': 'false',
+      'annotations-risk-level': 'Medium',
+      'strict-validate-path-type': 'true',
+      'annotation-value-word-blocklist': 'load_module,lua_package,_by_lua,location,root,proxy_pass,serviceaccount',
+    });
+    expect(cm.data).not.toHaveProperty('allow-snippet-annotations');
+    // The controller reads these flags: pkg/flags/flags.go at controller-v1.15.1.
+    expect(args(c.chart)).toEqual(expect.arrayContaining(['--disable-svc-external-name=true', `--configmap=$(POD_NAMESPACE)/${c.hr.spec.releaseName}-controller`]));
+  });
+
+  test('the admission webhook is scoped', () => {
+    const [hook] = c.chart.filter((o) => o.kind === 'ValidatingWebhookConfiguration') as (K8sObject & { webhooks: Record<string, unknown>[] })[];
+    const selectors = hook.webhooks.map((w) => [w.namespaceSelector, w.objectSelector]);
+    const ns = releaseNamespace(c.hr);
+    expect(selectors).toEqual(
+      c.hr.spec.values.rbac !== undefined
+        ? [[{ matchLabels: { 'kubernetes.io/metadata.name': ns } }, undefined]]
+        : [[undefined, { matchLabels: { 'app.kubernetes.io/managed-by': 'tenant-edge' } }]],
+    );
+  });
+});
+
 test('no two controllers of an environment share a cluster-scoped object, a class, a controller value or an election id', () => {
   for (const env of ['dev', 'prod']) {
     const inEnv = controllers.filter((c) => c.env === env);

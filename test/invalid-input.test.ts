@@ -1,8 +1,11 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { run } from '../lib/cli';
 import { formatProblem, InputError } from '../lib/spec/problems';
 import { plan } from '../lib/synth';
-import { captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
+import { ALPHA_YAML, captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
+
+const ALPHA_BYTES = Buffer.byteLength(ALPHA_YAML);
 
 /**
  * Every case starts from the valid fixture of test/support/spec-fixtures.ts (its line numbers are
@@ -83,6 +86,57 @@ const fileCases: Case[] = [
     name: 'fails with one problem if a line is indented with a tab',
     modify: (f) => f.replace(A, '    - name: status', '\t- name: status'),
     expected: [`${A}:19:1: YAML syntax: tabs are not allowed as indentation`],
+  },
+  {
+    name: 'fails, without reading it, if a tenant spec is a symbolic link to a file outside the folder',
+    modify: (f) => {
+      f.write('secret.txt', 'TOKEN=hunter2\n');
+      fs.symlinkSync(f.path('secret.txt'), f.path('tenants/delta.yaml'));
+    },
+    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
+  },
+  {
+    name: 'fails if a tenant spec is a symbolic link to a file inside the folder',
+    modify: (f) => fs.symlinkSync('alpha.yaml', f.path('tenants/delta.yaml')),
+    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
+  },
+  {
+    name: 'fails without blocking if a tenant spec is a FIFO',
+    modify: (f) => execFileSync('mkfifo', [f.path('tenants/delta.yaml')]),
+    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is not a regular file'],
+  },
+  {
+    name: 'fails if the tenants folder holds a folder (its specs would be dropped without a word)',
+    modify: (f) => f.write('tenants/team-x/echo.yaml', tenant('echo', '  ingress:\n    dedicated: false\n')),
+    expected: ['tenants/team-x: tenant specs are read only from the tenants folder itself, not from folders inside it; move its files up or remove it'],
+  },
+  {
+    name: 'fails at the first byte that is not UTF-8, instead of replacing it',
+    modify: (f) => {
+      const [head, tail] = f.read(A).split('bodySize: 10m');
+      fs.writeFileSync(f.path(A), Buffer.concat([Buffer.from(`${head}bodySize: 10m # caf`), Buffer.from([0xe9]), Buffer.from(tail)]));
+    },
+    expected: [`${A}:17:28: cannot read the tenant spec: byte 0xe9 is not UTF-8; save the file as UTF-8`],
+  },
+  {
+    name: 'fails, before parsing, if a tenant spec is larger than 256 KiB',
+    modify: (f) => f.write(A, `${f.read(A)}${'#'.repeat(256 * 1024)}\n`),
+    expected: [`${A}: cannot read the tenant spec: it has ${ALPHA_BYTES + 256 * 1024 + 1} bytes, over the 262144 a tenant spec may have`],
+  },
+  {
+    name: 'fails at the first alias if aliases expand a small spec far beyond its size',
+    modify: (f) =>
+      f.write(
+        'tenants/delta.yaml',
+        `${tenant('delta', `  ingress:\n    dedicated: false\n  routes:\n    - name: a\n      hosts: [a]\n      paths: [{ path: /, service: a, port: 80 }]\n      annotations: &big\n${Array.from({ length: 40 }, (_, i) => `        k${i}/x: "${'v'.repeat(1000)}"`).join('\n')}\n`)}${Array.from({ length: 60 }, (_, i) => `    - { name: r${i}, hosts: [r${i}], paths: [{ path: /, service: a, port: 80 }], annotations: *big }`).join('\n')}\n`,
+      ),
+    expected: ['tenants/delta.yaml:53:89: YAML: the aliases expand the spec to 2472075 characters, over the 1048576 allowed; write the values out'],
+  },
+  {
+    name: 'fails at the first alias if a spec uses more than 100 aliases',
+    modify: (f) =>
+      f.write('tenants/delta.yaml', `${tenant('delta', `  environments: &e [prod]\n  ingress:\n    dedicated: false\n`)}  x: [${Array.from({ length: 101 }, () => '*e').join(', ')}]\n`),
+    expected: ['tenants/delta.yaml:9:7: YAML: 101 aliases, over the 100 a spec may use; write the values out'],
   },
   {
     name: 'fails (and does not crash) if an alias names no anchor',
@@ -594,7 +648,7 @@ const crossCases: Case[] = [
     name: 'fails if a route sets a snippet annotation',
     modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'nginx.ingress.kubernetes.io/configuration-snippet: "return 200;"'),
     expected: [
-      `${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: snippet annotations are refused: they inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
+      `${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: nginx.ingress.kubernetes.io/configuration-snippet is never allowed: snippet annotations inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
     ],
   },
   {
@@ -609,14 +663,14 @@ const crossCases: Case[] = [
     name: 'fails if an annotation sets the ingress class',
     modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'kubernetes.io/ingress.class: nginx'),
     expected: [
-      `${C}:15:9: spec.routes[0].annotations["kubernetes.io/ingress.class"]: the ingress class is chosen by tenant-edge (dedicated or shared controller)`,
+      `${C}:15:9: spec.routes[0].annotations["kubernetes.io/ingress.class"]: kubernetes.io/ingress.class is never allowed: the ingress class is chosen by tenant-edge (dedicated or shared controller)`,
     ],
   },
   {
     name: 'fails if an annotation sets the cert-manager issuer',
     modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'cert-manager.io/cluster-issuer: le-dns'),
     expected: [
-      `${C}:15:9: spec.routes[0].annotations["cert-manager.io/cluster-issuer"]: certificates are rendered as Certificate objects; use the route's tls setting`,
+      `${C}:15:9: spec.routes[0].annotations["cert-manager.io/cluster-issuer"]: cert-manager.io/cluster-issuer is never allowed: certificates are rendered as Certificate objects; use the route's tls setting`,
     ],
   },
   {
@@ -790,7 +844,7 @@ describe('many mistakes at once', () => {
       expect(problemsOf(f)).toEqual([
         `${P}:9:15: spec.environments[0].issuer: issuer "le-nope" is not defined; platform issuers: le-dns, le-http`,
         `${P}:28:28: spec.issuers[1].environments[1]: unknown environment "staging"; environments: dev, prod`,
-        `${A}:20:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/server-snippet"]: snippet annotations are refused: they inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
+        `${A}:20:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/server-snippet"]: nginx.ingress.kubernetes.io/server-snippet is never allowed: snippet annotations inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
         `${A}:21:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`,
         `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides`,
         `${C}:6:14: spec.namespace: namespace "kube-system" is reserved for the platform; set spec.namespace to another name`,

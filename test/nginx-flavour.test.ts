@@ -147,8 +147,24 @@ describe('nginx flavour: routeAnnotations', () => {
   });
 });
 
-describe('nginx flavour: refuseAnnotation', () => {
+describe('nginx flavour: refuseAnnotation (keys no platform may give tenants)', () => {
   test.each([
+    [`${P}server-alias`, /other hosts/],
+    [`${P}auth-url`, /Secrets and services/],
+    [`${P}auth-tls-secret`, /Secrets and services/],
+    [`${P}auth-secret`, /Secrets and services/],
+    [`${P}proxy-ssl-secret`, /Secrets/],
+    [`${P}mirror-target`, /traffic elsewhere/],
+    [`${P}modsecurity-transaction-id`, /raw configuration/],
+    [`${P}permanent-redirect`, /unquoted/],
+    [`${P}default-backend`, /another service/],
+    [`${P}upstream-vhost`, /another service/],
+    [`${P}canary-by-header`, /canary/],
+    ['kustomize.toolkit.fluxcd.io/prune', /Flux/],
+    ['kustomize.toolkit.fluxcd.io/reconcile', /Flux/],
+    ['external-dns.alpha.kubernetes.io/hostname', /another controller/],
+    ['meta.helm.sh/release-name', /another controller/],
+    ['service.beta.kubernetes.io/azure-load-balancer-ipv4', /another controller/],
     [`${P}configuration-snippet`, /snippet/],
     [`${P}server-snippet`, /snippet/],
     [`${P}auth-snippet`, /snippet/],
@@ -169,12 +185,11 @@ describe('nginx flavour: refuseAnnotation', () => {
 
   test.each([
     `${P}proxy-buffering`,
-    `${P}auth-url`,
     `${P}whitelist-source-range`,
     `${P}use-regex`,
     'prometheus.io/scrape',
     'my-cert-manager.io/thing',
-  ])('accepts %s', (key) => {
+  ])('leaves %s to the platform\'s allow-list', (key) => {
     expect(nginxFlavour.refuseAnnotation(key)).toBeUndefined();
   });
 });
@@ -197,6 +212,15 @@ describe('nginx flavour: refusePath', () => {
     ['a wildcard in a Prefix path', '/api/*', 'Prefix', {}, /not a plain path/],
     ['rewriteTarget with a plain Prefix path', '/api', 'Prefix', { rewriteTarget: '/' }, /rewriteTarget/],
     ['rewriteTarget with an Exact path', '/api', 'Exact', { rewriteTarget: '/' }, /pathType: ImplementationSpecific \(got Exact\)/],
+    ['a regex path closes the location block', '/x;\n}\nlocation /y {', 'ImplementationSpecific', {}, /no quotes, braces, semicolons/],
+    ['a regex path carries a quote', '/a"b', 'ImplementationSpecific', {}, /no quotes/],
+    ['a regex path carries a backslash', '/a\\d', 'ImplementationSpecific', {}, /backslashes/],
+    ['a regex path uses a brace quantifier', '/v[0-9]{2}', 'ImplementationSpecific', {}, /braces/],
+    ['a regex path carries a space', '/a b', 'ImplementationSpecific', {}, /spaces/],
+    ['a regex path carries a control character', '/a\u007f', 'ImplementationSpecific', {}, /control characters/],
+    ['a path names a secret file', '/etc/passwd', 'Prefix', {}, /inspector/],
+    ['a regex path names the service account token', '/var/run/secrets(.*)', 'ImplementationSpecific', {}, /inspector/],
+    ['a path mentions lua', '/x_by_lua', 'Prefix', {}, /inspector/],
   ])('fails if %s', (_name, path, pathType, options, reason) => {
     const why = nginxFlavour.refusePath(path, pathType, options);
     expect(why).toEqual(expect.any(String));
@@ -236,6 +260,24 @@ describe('nginx flavour: values', () => {
     });
     expect(c.electionID).toBe('ingress-nginx-acme-leader');
     expect(c.allowSnippetAnnotations).toBe(false);
+  });
+
+  test('both pin the settings that keep annotations in their namespace and risk level, and refuse ExternalName backends', () => {
+    for (const c of [values(dedicated).controller, values(shared).controller]) {
+      expect(c.config).toEqual({
+        'allow-cross-namespace-resources': 'false',
+        'annotations-risk-level': 'Medium',
+        'strict-validate-path-type': 'true',
+        'annotation-value-word-blocklist': 'load_module,lua_package,_by_lua,location,root,proxy_pass,serviceaccount',
+      });
+      expect(c.extraArgs).toEqual({ 'disable-svc-external-name': 'true' });
+      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } });
+    }
+  });
+
+  test('each admission webhook sees only its own Ingresses: a dedicated one its namespace, the shared one tenant-edge\'s', () => {
+    expect(values(dedicated).controller.admissionWebhooks).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } } });
+    expect(values(shared).controller.admissionWebhooks).toEqual({ objectSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'tenant-edge' } } });
   });
 
   test('a shared controller watches the whole cluster: no scope and no rbac key', () => {

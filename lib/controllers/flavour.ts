@@ -1,4 +1,5 @@
 import { RoleRule } from '../cluster-role';
+import { AnnotationRule } from './annotation-policy';
 import { RouteOptions } from '../spec/types';
 
 /** A Helm chart pinned to one version. */
@@ -72,8 +73,19 @@ export interface ControllerFlavour {
   readonly scopedClusterRules: readonly RoleRule[];
   /** Annotations that express the typed route options. */
   routeAnnotations(options: RouteOptions): Record<string, string>;
-  /** Why a user-supplied annotation key is refused, or undefined when it is acceptable. */
+  /**
+   * The raw annotations tenants may set when the platform names none
+   * (platform.spec.ingress.tenantAnnotations): low-risk settings the typed options do not cover.
+   */
+  readonly defaultTenantAnnotations: readonly AnnotationRule[];
+  /**
+   * Why no platform may let tenants set an annotation key (it could reach another namespace,
+   * host, Secret or service, inject configuration, or steer Flux or another controller), or
+   * undefined.
+   */
   refuseAnnotation(key: string): string | undefined;
+  /** Words the controller refuses in any annotation value (its annotation-value-word-blocklist). */
+  readonly valueBlocklist: readonly string[];
   /** Why a path cannot be served as written, or undefined. */
   refusePath(path: string, pathType: string, options: RouteOptions): string | undefined;
 }

@@ -1,4 +1,7 @@
 import { RouteOptions } from '../spec/types';
+import { isIP } from 'net';
+import { AnnotationRule, oneOf } from './annotation-policy';
+import { MANAGED_BY } from '../model/names';
 import { ControllerFlavour, ControllerSettings } from './flavour';
 
 const P = 'nginx.ingress.kubernetes.io/';
@@ -11,6 +14,132 @@ const SNIPPET = /snippet/i;
  * anything else needs pathType ImplementationSpecific.
  */
 const PLAIN_PATH = /^\/[A-Za-z0-9/_.~%-]*$/;
+
+/**
+ * Characters a regular-expression (ImplementationSpecific) path may use. ingress-nginx writes the
+ * path into a quoted `location ~* "^..."` and a `rewrite "(?i)..."` directive, escaping only \\ and
+ * " (sanitizeQuotedRegex, controller-v1.15.1), so quotes, backslashes, braces, semicolons, spaces
+ * and control characters are kept out. A quantifier such as {2} is written out instead.
+ */
+const REGEX_PATH = /^\/[A-Za-z0-9/_.~%^$[\]()*+?|&=:,@!-]*$/;
+
+/** Paths internal/ingress/inspector/rules.go (controller-v1.15.1) refuses; the Ingress is dropped. */
+const INSPECTOR_DENIED = [/\/etc\/(passwd|shadow|group|nginx|ingress-controller)/, /\/var\/run\/secrets/, /_by_lua/];
+
+/**
+ * ingress-nginx annotation suffixes no tenant may set, with the reason: each names another
+ * namespace, host, Secret or service, sends traffic elsewhere, or carries configuration the
+ * controller writes unchecked. Their risk is High or Critical in controller-v1.15.1 (parser.AnnotationRisk),
+ * or they name objects by namespace/name.
+ */
+const REACHING_ANNOTATIONS: readonly (readonly [RegExp, string])[] = [
+  [/^server-alias$/, 'server-alias would let the route answer for other hosts, including other tenants\''],
+  [/^auth-/, 'authentication annotations name Secrets and services (possibly in other namespaces) and external URLs the controller calls'],
+  [/^proxy-ssl-/, 'proxy-ssl annotations name Secrets, possibly in other namespaces'],
+  [/^(mirror-|modsecurity-)/, 'mirror and modsecurity annotations send traffic elsewhere or carry raw configuration'],
+  [/^(default-backend|upstream-vhost|custom-headers|global-auth-)/, 'this annotation names another service, host or ConfigMap'],
+  [/^(permanent-redirect|temporal-redirect)/, 'redirect targets are written unquoted into the configuration'],
+  [/^(canary|canary-)/, 'canary annotations take traffic of other Ingresses of the same host'],
+  [/^(stream-snippet|configuration-snippet|server-snippet)$/, 'snippets inject raw NGINX configuration'],
+];
+
+/** Annotation domains that belong to other controllers or to Flux. */
+const FOREIGN_PREFIXES = [
+  'kustomize.toolkit.fluxcd.io/',
+  'fluxcd.io/',
+  'toolkit.fluxcd.io/',
+  'external-dns.alpha.kubernetes.io/',
+  'meta.helm.sh/',
+  'kubectl.kubernetes.io/',
+  'kubernetes.io/',
+  'k8s.io/',
+  'service.beta.kubernetes.io/',
+  'traefik.ingress.kubernetes.io/',
+  'haproxy.org/',
+];
+
+/**
+ * The controller's annotation-value-word-blocklist, pinned in its values: the ones upstream's
+ * ConfigMap documentation recommends (docs/user-guide/nginx-configuration/configmap.md), minus
+ * the characters, which every value is checked for anyway.
+ */
+const VALUE_BLOCKLIST = ['load_module', 'lua_package', '_by_lua', 'location', 'root', 'proxy_pass', 'serviceaccount'];
+
+const SIZE = { pattern: /^[0-9]{1,6}[kKmM]?$/, expected: 'a size such as 8k or 1m' };
+const PATH_VALUE = { pattern: /^\/[A-Za-z0-9/_.~-]*$/, expected: 'a plain path such as /app' };
+const BOOL = (key: string): AnnotationRule => oneOf(`${P}${key}`, ['true', 'false']);
+const CIDRS = {
+  pattern: /^[0-9a-fA-F.:/]+(, ?[0-9a-fA-F.:/]+)*$/,
+  expected: 'comma-separated addresses or CIDR ranges such as 10.0.0.0/8, 192.168.1.7',
+  // ingress-nginx parses every entry (net.ParseCIDRs) and answers 503 on every path when one fails.
+  check: (value: string): string | undefined => {
+    for (const entry of value.split(',').map((e) => e.trim())) {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address);
+      const max = family === 4 ? 32 : 128;
+      if (family === 0 || extra !== undefined || (bits !== undefined && !(/^[0-9]{1,3}$/.test(bits) && Number(bits) <= max))) {
+        return `"${entry}" is not an address or CIDR range`;
+      }
+    }
+    return undefined;
+  },
+};
+
+/**
+ * What tenants may set by default: low- and medium-risk settings of their own routes that the
+ * typed options do not cover, each with a value pattern no stricter than ingress-nginx's own
+ * validator (controller-v1.15.1) and never looser than safeValueProblem.
+ */
+const DEFAULT_TENANT_ANNOTATIONS: readonly AnnotationRule[] = [
+  oneOf(`${P}proxy-buffering`, ['on', 'off']),
+  oneOf(`${P}proxy-request-buffering`, ['on', 'off']),
+  { key: `${P}proxy-buffer-size`, ...SIZE },
+  { key: `${P}proxy-buffers-number`, pattern: /^[1-9][0-9]?$/, expected: 'a number from 1 to 99' },
+  { key: `${P}client-body-buffer-size`, ...SIZE },
+  { key: `${P}proxy-next-upstream`, pattern: /^(error|timeout|invalid_header|http_50[0234]|http_40[34]|http_429|non_idempotent|off)( (error|timeout|invalid_header|http_50[0234]|http_40[34]|http_429|non_idempotent))*$/, expected: 'space-separated conditions such as "error timeout http_502"' },
+  { key: `${P}proxy-next-upstream-tries`, pattern: /^[0-9]{1,2}$/, expected: 'a number from 0 to 99' },
+  { key: `${P}proxy-next-upstream-timeout`, pattern: /^[0-9]{1,4}$/, expected: 'seconds, 0 to 9999' },
+  oneOf(`${P}load-balance`, ['round_robin', 'ewma']),
+  BOOL('enable-access-log'),
+  BOOL('force-ssl-redirect'),
+  BOOL('service-upstream'),
+  { key: `${P}custom-http-errors`, pattern: /^[45][0-9]{2}(,[45][0-9]{2})*$/, expected: 'status codes such as 404,503' },
+  { key: `${P}x-forwarded-prefix`, ...PATH_VALUE },
+  { key: `${P}app-root`, ...PATH_VALUE },
+  { key: `${P}allowlist-source-range`, ...CIDRS },
+  { key: `${P}denylist-source-range`, ...CIDRS },
+];
+
+/**
+ * Controller settings tenant-edge pins rather than leaving to the chart's and controller's
+ * defaults, which a new release could change (controller ConfigMap keys, read by
+ * internal/ingress/controller/config/config.go at controller-v1.15.1):
+ *  - allow-cross-namespace-resources "false": annotations may not name Secrets or services of
+ *    other namespaces (read in store.go and the auth, authtls, proxyssl and fastcgi parsers);
+ *  - annotations-risk-level "Medium": an Ingress with a High or Critical annotation (server-alias,
+ *    auth-url, mirror-target, snippets, ...) is refused by the webhook and skipped at sync
+ *    (parser.CheckAnnotationRisk); every typed option and default tenant annotation is Low or
+ *    Medium. The default is "High", which lets High-risk annotations through;
+ *  - strict-validate-path-type "true": Exact and Prefix paths must be plain paths (default true);
+ *  - annotation-value-word-blocklist: annotation values containing these words are refused
+ *    (default empty; controller.go and store.go).
+ */
+const PINNED_CONFIG = {
+  'allow-cross-namespace-resources': 'false',
+  'annotations-risk-level': 'Medium',
+  'strict-validate-path-type': 'true',
+  'annotation-value-word-blocklist': VALUE_BLOCKLIST.join(','),
+};
+
+/**
+ * Controller flags: --disable-svc-external-name (pkg/flags/flags.go, controller-v1.15.1) stops an
+ * Ingress backend from being an ExternalName Service, which could point at any Service in the
+ * cluster or any host outside it.
+ */
+const PINNED_ARGS = { 'disable-svc-external-name': 'true' };
+
+/** Requests so the scheduler reserves room, and a memory limit; no CPU limit, which would throttle bursts. */
+const RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
 /** ingress-nginx, the controller the seeds use. Retired upstream: fixes ended in March 2026. */
 export const nginxFlavour: ControllerFlavour = {
@@ -70,15 +199,19 @@ export const nginxFlavour: ControllerFlavour = {
       },
       electionID: `${s.releaseName}-leader`,
       allowSnippetAnnotations: false,
+      config: PINNED_CONFIG,
+      extraArgs: PINNED_ARGS,
+      resources: RESOURCES,
       service,
     };
+    // The chart's admission webhook otherwise sees every Ingress in the cluster with
+    // failurePolicy Fail: a controller being down would block everyone's changes. A dedicated
+    // controller's sees its namespace; the shared one's, the Ingresses tenant-edge renders.
+    controller.admissionWebhooks = s.namespaced
+      ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } } }
+      : { objectSelector: { matchLabels: { ...MANAGED_BY } } };
     if (s.namespaced) {
       controller.scope = { enabled: true, namespace: s.namespace };
-      // The chart's admission webhook otherwise sees every Ingress in the cluster with
-      // failurePolicy Fail: one tenant's controller being down would block everyone's changes.
-      controller.admissionWebhooks = {
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } },
-      };
     }
     if (s.serviceMonitorLabels) {
       controller.metrics = {
@@ -134,20 +267,39 @@ export const nginxFlavour: ControllerFlavour = {
     return a;
   },
 
+  defaultTenantAnnotations: DEFAULT_TENANT_ANNOTATIONS,
+  valueBlocklist: VALUE_BLOCKLIST,
+
   refuseAnnotation(key: string): string | undefined {
     if (SNIPPET.test(key)) {
-      return 'snippet annotations are refused: they inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)';
+      return 'snippet annotations inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)';
     }
     if (key === `${P}ssl-passthrough`) return 'TLS passthrough is not a route option; it bypasses every other setting of the route';
+    if (key.startsWith(P)) {
+      const reach = REACHING_ANNOTATIONS.find(([pattern]) => pattern.test(key.slice(P.length)));
+      if (reach) return reach[1];
+      return undefined;
+    }
     if (key === 'kubernetes.io/ingress.class') return 'the ingress class is chosen by tenant-edge (dedicated or shared controller)';
     if (key.startsWith('cert-manager.io/') || key.startsWith('acme.cert-manager.io/')) {
       return 'certificates are rendered as Certificate objects; use the route\'s tls setting';
     }
+    const owner = FOREIGN_PREFIXES.find((prefix) => key.startsWith(prefix) || key.split('/')[0].endsWith(`.${prefix.replace(/\/$/, '')}`));
+    if (owner) return `annotations under ${owner} steer ${owner.startsWith('kustomize') || owner.startsWith('fluxcd') ? 'Flux' : 'another controller'}, not the route`;
     return undefined;
   },
 
   refusePath(path: string, pathType: string, options: RouteOptions): string | undefined {
-    if (pathType === 'ImplementationSpecific') return undefined;
+    // ingress-nginx's deep inspection (internal/ingress/inspector, on by default) drops the whole
+    // Ingress when a path matches one of these.
+    const denied = INSPECTOR_DENIED.find((re) => re.test(path));
+    if (denied) return `${JSON.stringify(path)} matches ${denied.source}, which ingress-nginx's inspector refuses in any path`;
+    if (pathType === 'ImplementationSpecific') {
+      if (!REGEX_PATH.test(path)) {
+        return `${JSON.stringify(path)} may hold only letters, digits and / _ . ~ % - ^ $ [ ] ( ) * + ? | & = : , @ ! (no quotes, braces, semicolons, backslashes, spaces or control characters: the path is written into NGINX's configuration)`;
+      }
+      return undefined;
+    }
     if (options.rewriteTarget !== undefined) {
       return `rewriteTarget turns paths into regular expressions; set pathType: ImplementationSpecific (got ${pathType})`;
     }

@@ -1,5 +1,6 @@
 import { isIP } from 'net';
 import { ChartRef, ControllerFlavour, flavourFor } from '../controllers';
+import { AnnotationRule, oneOf, safeValueProblem, wholeValue } from '../controllers/annotation-policy';
 import { Loaded } from '../spec/load';
 import { inputSchema } from '../spec/schema';
 import { PathSegment, Problem, uniqueProblems } from '../spec/problems';
@@ -76,6 +77,7 @@ class Resolver {
   private readonly issuerEnvs = new Map<string, Set<string>>();
   private readonly sharedNamespace: string;
   private readonly reserved: Set<string>;
+  private readonly allowed: AllowedAnnotations;
 
   constructor(
     private readonly platform: Loaded<Platform>,
@@ -86,6 +88,7 @@ class Resolver {
     this.flavour = flavourFor(this.spec.ingress.controller);
     this.chart = { ...this.flavour.defaultChart, ...this.spec.ingress.chart };
     this.sharedNamespace = this.spec.ingress.sharedNamespace ?? this.flavour.defaultSharedNamespace;
+    this.allowed = allowedAnnotations(this.flavour, this.spec, (path, message) => this.report(this.psrc, path, message));
     this.reserved = new Set<string>([
       ...BUILTIN_RESERVED_NAMESPACES,
       ...this.spec.reservedNamespaces,
@@ -216,7 +219,7 @@ class Resolver {
   }
 
   private checkRoutes(loaded: Loaded<Tenant>, environments: string[]): void {
-    checkRoutes(loaded, this.flavour, environments, (path, message, atKey) => this.report(loaded.source, path, message, atKey));
+    checkRoutes(loaded, this.flavour, this.allowed, environments, (path, message, atKey) => this.report(loaded.source, path, message, atKey));
   }
 
   /** Ingress settings that apply in no environment are mistakes, not preferences. */
@@ -641,7 +644,7 @@ type Report = (path: PathSegment[], message: string, atKey?: boolean) => void;
  * Rules that concern one tenant's routes alone. `environments` is undefined when the platform
  * could not be read; the environment references are then left unchecked.
  */
-function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, environments: string[] | undefined, report: Report): void {
+function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, allowed: AllowedAnnotations, environments: string[] | undefined, report: Report): void {
   const { value } = loaded;
   const name = value.metadata.name;
   const kustomization = longestTenantDerivedName(name);
@@ -663,11 +666,14 @@ function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, environ
         if (!environments.includes(e)) report([...at, 'environments', j], `"${e}" is not one of the tenant's environments (${environments.join(', ')})`);
       });
     }
-    checkRouteOptions(route, at, flavour, report);
+    checkRouteOptions(route, at, flavour, allowed, report);
   });
 }
 
-function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerFlavour, report: Report): void {
+/** The raw annotations tenants may set, by key. */
+type AllowedAnnotations = ReadonlyMap<string, AnnotationRule>;
+
+function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerFlavour, allowed: AllowedAnnotations, report: Report): void {
   const options = route.options;
   route.paths.forEach((p, j) => {
     const why = flavour.refusePath(p.path, p.pathType, options);
@@ -680,11 +686,72 @@ function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerF
   if (cors?.allowCredentials && cors.allowOrigins.includes('*')) {
     report([...at, 'options', 'cors', 'allowCredentials'], 'browsers refuse credentials with origin "*"; list the allowed origins instead');
   }
-  const managed = flavour.routeAnnotations(options);
-  for (const key of Object.keys(route.annotations)) {
-    const why = flavour.refuseAnnotation(key) ?? (key in managed ? 'also set by the route\'s options; keep only the option' : undefined);
-    if (why) report([...at, 'annotations', key], why, true);
+  const managed = new Map(Object.entries(flavour.routeAnnotations(options)));
+  // The options' values are typed, but they reach the proxy too: the same rules apply.
+  for (const [key, value] of managed) {
+    const why = safeValueProblem(value, flavour.valueBlocklist);
+    if (why) report([...at, 'options'], `renders ${key}: ${JSON.stringify(value)}, which ${why}`);
   }
+  for (const [key, value] of Object.entries(route.annotations)) {
+    const floor = flavour.refuseAnnotation(key);
+    if (floor) {
+      report([...at, 'annotations', key], `${key} is never allowed: ${floor}`, true);
+    } else if (managed.has(key)) {
+      report([...at, 'annotations', key], 'also set by the route\'s options; keep only the option', true);
+    } else {
+      const rule = allowed.get(key);
+      if (!rule) {
+        const keys = [...allowed.keys()].sort();
+        report([...at, 'annotations', key], `${key} is not allowed on routes; the platform allows ${keys.length === 0 ? 'none' : keys.join(', ')} (platform.yaml spec.ingress.tenantAnnotations)`, true);
+        continue;
+      }
+      const why = safeValueProblem(value, flavour.valueBlocklist) ?? (rule.pattern.test(value) ? rule.check?.(value) : `must be ${rule.expected}`);
+      if (why) report([...at, 'annotations', key], `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)} ${why.startsWith('"') ? `is wrong: ${why}` : why}`);
+    }
+  }
+}
+
+/**
+ * The raw annotations tenants may set: the platform's list, or the flavour's default. Entries
+ * the flavour refuses whatever the platform says, and patterns that do not compile, are reported
+ * (through `report`, when given) and left out.
+ */
+function allowedAnnotations(flavour: ControllerFlavour, spec: Platform['spec'] | undefined, report?: (path: PathSegment[], message: string) => void): AllowedAnnotations {
+  const builtin = new Map(flavour.defaultTenantAnnotations.map((r) => [r.key, r]));
+  const given = spec?.ingress.tenantAnnotations;
+  if (given === undefined) return builtin;
+  const allowed = new Map<string, AnnotationRule>();
+  given.forEach((entry, i) => {
+    const at: PathSegment[] = ['spec', 'ingress', 'tenantAnnotations', i];
+    const floor = flavour.refuseAnnotation(entry.key);
+    if (floor) {
+      report?.([...at, 'key'], `${entry.key} cannot be given to tenants: ${floor}`);
+      return;
+    }
+    if (entry.values && entry.pattern !== undefined) {
+      report?.(at, 'set values or pattern, not both');
+      return;
+    }
+    if (entry.values) {
+      const unsafe = entry.values.find((v) => safeValueProblem(v, flavour.valueBlocklist) !== undefined);
+      if (unsafe !== undefined) {
+        report?.([...at, 'values', entry.values.indexOf(unsafe)], `${JSON.stringify(unsafe)} ${safeValueProblem(unsafe, flavour.valueBlocklist)}`);
+        return;
+      }
+      allowed.set(entry.key, oneOf(entry.key, entry.values));
+    } else if (entry.pattern !== undefined) {
+      try {
+        allowed.set(entry.key, { key: entry.key, pattern: wholeValue(entry.pattern), expected: `a value matching ${entry.pattern}` });
+      } catch (err) {
+        report?.([...at, 'pattern'], `not a regular expression: ${(err as Error).message}`);
+      }
+    } else {
+      const rule = builtin.get(entry.key);
+      if (rule) allowed.set(entry.key, rule);
+      else report?.(at, `tenant-edge has no built-in rule for ${entry.key}; give its values or a pattern`);
+    }
+  });
+  return allowed;
 }
 
 /**
@@ -695,7 +762,7 @@ export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[]): Problem[]
   const problems: Problem[] = [];
   const flavour = flavourFor(inputSchema.definitions.PlatformIngress.properties.controller.default);
   for (const t of tenants) {
-    checkRoutes(t, flavour, undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
+    checkRoutes(t, flavour, allowedAnnotations(flavour, undefined), undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
   }
   return uniqueProblems(problems);
 }

@@ -69,6 +69,76 @@ function display(file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
+/** Largest spec file read, in bytes: far above any real spec, far below what could hurt a CI job. */
+export const MAX_SPEC_BYTES = { platform: 1024 * 1024, tenant: 256 * 1024 } as const;
+
+/**
+ * Reads a spec file as text, or says why it cannot be used. Only regular files are opened: a
+ * FIFO would block, a device could be endless. Tenant specs must be files in the folder itself
+ * (no symbolic links), so a link can neither pull in a file from elsewhere nor echo it into a CI
+ * log. The size is checked before reading, and bytes that are not UTF-8 are refused rather than
+ * replaced.
+ */
+function readSpecText(file: string, kind: 'platform' | 'tenant'): { text: string } | { why: string; line?: number; col?: number } {
+  let stat: fs.Stats;
+  try {
+    stat = kind === 'tenant' ? fs.lstatSync(file) : fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { why: code === 'ENOENT' ? 'no such file' : (err as Error).message };
+  }
+  if (stat.isSymbolicLink()) return { why: 'it is a symbolic link; tenant specs must be files in the tenants folder itself' };
+  if (stat.isDirectory()) return { why: 'it is a directory' };
+  if (!stat.isFile()) return { why: 'it is not a regular file' };
+  const limit = MAX_SPEC_BYTES[kind];
+  if (stat.size > limit) return { why: `it has ${stat.size} bytes, over the ${limit} a ${kind} spec may have` };
+  let bytes: Buffer;
+  try {
+    // O_NOFOLLOW: the file may not be swapped for a link between the check and the read.
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | (kind === 'tenant' ? fs.constants.O_NOFOLLOW : 0));
+    try {
+      const buffer = Buffer.alloc(limit + 1);
+      const length = fs.readSync(fd, buffer, 0, limit + 1, 0);
+      if (length > limit) return { why: `it has more than the ${limit} bytes a ${kind} spec may have` };
+      bytes = buffer.subarray(0, length);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    return { why: (err as Error).message };
+  }
+  try {
+    let text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, at).toString('utf8');
+    const line = before.split('\n').length;
+    const col = at - (before.lastIndexOf('\n') + 1) + 1;
+    return { why: `byte 0x${bytes[at].toString(16).padStart(2, '0')} is not UTF-8; save the file as UTF-8`, line, col };
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, by bisection on whole-prefix validity (a cut sequence at the end is fine).
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid), { stream: true });
+      decoder.decode();
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 function readDocument<K extends 'platform' | 'tenant'>(
   file: string,
   kind: K,
@@ -76,28 +146,24 @@ function readDocument<K extends 'platform' | 'tenant'>(
   base: string,
 ): Loaded<K extends 'platform' ? Platform : Tenant> | undefined {
   const shown = display(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String((err as Error).message);
-    problems.push({ file: shown, line: 0, col: 0, path: '', message: `cannot read ${kind === 'platform' ? 'the platform spec' : 'the tenant spec'}: ${why}` });
+  const read = readSpecText(file, kind);
+  if (!('text' in read)) {
+    const what = kind === 'platform' ? 'the platform spec' : 'the tenant spec';
+    problems.push({ file: shown, line: read.line ?? 0, col: read.col ?? 0, path: '', message: `cannot read ${what}: ${read.why}` });
     return undefined;
   }
+  const text = read.text;
   const { source, problems: syntax } = YamlSource.parse(shown, text);
   if (syntax.length > 0) {
     problems.push(...syntax);
     return undefined;
   }
-  let data: unknown;
-  try {
-    data = source.toJS();
-  } catch (err) {
-    problems.push({ file: shown, line: 0, col: 0, path: '', message: `YAML: ${(err as Error).message.split('\n')[0]}` });
+  const expanded = source.expand(4 * MAX_SPEC_BYTES[kind]);
+  if ('problem' in expanded) {
+    problems.push(expanded.problem);
     return undefined;
   }
-  const { value, problems: invalid } = validateDocument(kind, source, data);
+  const { value, problems: invalid } = validateDocument(kind, source, expanded.data);
   if (!value) {
     problems.push(...invalid);
     return undefined;
@@ -119,13 +185,15 @@ function listTenantFiles(dir: string, problems: Problem[]): string[] {
     }
     return [];
   }
-  const files = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.')).map((e) => e.name);
+  const visible = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A folder would otherwise be skipped without a word, and its tenants silently dropped (pruned).
+  for (const e of visible.filter((e) => e.isDirectory())) {
+    problems.push({ file: display(path.join(dir, e.name)), line: 0, col: 0, path: '', message: 'tenant specs are read only from the tenants folder itself, not from folders inside it; move its files up or remove it' });
+  }
+  const files = visible.filter((e) => !e.isDirectory()).map((e) => e.name);
   // A spec saved as .YAML or .json would otherwise be skipped without a word.
-  for (const name of files.filter((n) => !/\.ya?ml$/.test(n) && /\.(ya?ml|json)$/i.test(n)).sort()) {
+  for (const name of files.filter((n) => !/\.ya?ml$/.test(n) && /\.(ya?ml|json)$/i.test(n))) {
     problems.push({ file: display(path.join(dir, name)), line: 0, col: 0, path: '', message: 'tenant specs are read only from files ending in .yaml or .yml; rename this file' });
   }
-  return files
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort()
-    .map((name) => path.join(dir, name));
+  return files.filter((n) => /\.ya?ml$/.test(n)).map((name) => path.join(dir, name));
 }

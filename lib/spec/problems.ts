@@ -39,15 +39,44 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Thrown when the input is invalid; carries every problem found, never just the first. */
+/** Problems listed per file; past that, one line says how many more there are. */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
+/**
+ * Keeps the first MAX_PROBLEMS_PER_FILE problems of each file (in order) and adds a closing line
+ * per file that had more, so a hostile or broken file cannot flood the log.
+ */
+export function capProblems(sorted: readonly Problem[]): Problem[] {
+  const out: Problem[] = [];
+  const counts = new Map<string, number>();
+  for (const p of sorted) counts.set(p.file, (counts.get(p.file) ?? 0) + 1);
+  const shown = new Map<string, number>();
+  for (const p of sorted) {
+    const n = (shown.get(p.file) ?? 0) + 1;
+    shown.set(p.file, n);
+    if (n <= MAX_PROBLEMS_PER_FILE) out.push(p);
+    if (n === MAX_PROBLEMS_PER_FILE && counts.get(p.file)! > n) {
+      out.push({ file: p.file, line: p.line, col: p.col, path: '', message: `and ${counts.get(p.file)! - n} more problems in this file, not listed; fix these first` });
+    }
+  }
+  return out;
+}
+
+/**
+ * Thrown when the input is invalid; carries every problem found, never just the first (up to
+ * MAX_PROBLEMS_PER_FILE per file). `total` counts them all.
+ */
 export class InputError extends Error {
   readonly problems: Problem[];
+  readonly total: number;
 
   constructor(problems: readonly Problem[]) {
-    const sorted = sortProblems(problems);
+    const all = sortProblems(problems);
+    const sorted = capProblems(all);
     super(sorted.map(formatProblem).join('\n'));
     this.name = 'InputError';
     this.problems = sorted;
+    this.total = all.length;
   }
 }
 

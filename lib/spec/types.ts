@@ -166,6 +166,10 @@ export interface PlatformIngress {
    */
   sharedNamespace?: string
   loadBalancer: LoadBalancer
+  /**
+   * The raw controller annotations tenants may set on routes, each with the values it accepts. Replaces the built-in list (see the README's security section). An entry without values or pattern takes the built-in rule for that key. Keys that reach other namespaces, hosts, Secrets or services, snippets and other controllers' or Flux's annotations are refused whatever this says, and every value must be printable ASCII without ; { } quotes or backslashes.
+   */
+  tenantAnnotations?: TenantAnnotation[]
 }
 /**
  * Helm chart of the controllers. Each field defaults to the flavour's pinned chart (nginx: ingress-nginx 4.15.1 from https://kubernetes.github.io/ingress-nginx).
@@ -193,6 +197,22 @@ export interface LoadBalancer {
    * Azure: resource group holding static public IPs, when it is not the cluster's node resource group.
    */
   resourceGroup?: string
+}
+export interface TenantAnnotation {
+  /**
+   * Annotation key.
+   */
+  key: string
+  /**
+   * The values allowed, exactly.
+   *
+   * @minItems 1
+   */
+  values?: string[]
+  /**
+   * A regular expression (JavaScript syntax) every value must match as a whole.
+   */
+  pattern?: string
 }
 /**
  * How the rendered Flux Kustomizations find dist/.
@@ -369,7 +389,7 @@ export interface Route {
   paths: Path[]
   options: RouteOptions
   /**
-   * Extra controller annotations, an escape hatch for what options do not cover. Snippet annotations and annotations that options or tenant-edge set are refused.
+   * Extra controller annotations, for what options do not cover. Only the keys the platform allows (spec.ingress.tenantAnnotations, or the built-in list) are accepted, each value checked.
    */
   annotations: {
     [k: string]: string

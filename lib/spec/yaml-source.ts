@@ -1,5 +1,8 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Document, visit } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseAllDocuments, Document, visit, YAMLMap } from 'yaml';
 import { PathSegment, Problem, formatPath } from './problems';
+
+/** Most aliases a spec may use. */
+const MAX_ALIASES = 100;
 
 /** A parsed YAML file that can point back at the line and column of any value or key in it. */
 export class YamlSource {
@@ -45,11 +48,40 @@ export class YamlSource {
   ) {}
 
   /**
-   * The document as plain data (undefined when the file has no content). Throws only for
-   * documents the parser accepted but cannot expand (alias bombs); callers report the message.
+   * The document as plain data (undefined when the file has no content), or a problem located at
+   * the alias that makes it too large: at most 100 aliases, and at most `maxChars` characters of
+   * data once they are expanded (a few aliases to large nodes can otherwise multiply a small file).
    */
-  toJS(): unknown {
-    return this.doc ? this.doc.toJS({ maxAliasCount: 1000 }) : undefined;
+  expand(maxChars: number): { data: unknown } | { problem: Problem } {
+    if (!this.doc) return { data: undefined };
+    let aliases = 0;
+    let firstAlias: number | undefined;
+    visit(this.doc, {
+      Alias(_key, alias) {
+        aliases++;
+        firstAlias ??= alias.range?.[0];
+      },
+    });
+    const at = (): [number, number] => this.lineCol(firstAlias ?? 0);
+    if (aliases > MAX_ALIASES) {
+      const [line, col] = at();
+      return { problem: { file: this.file, line, col, path: '', message: `YAML: ${aliases} aliases, over the ${MAX_ALIASES} a spec may use; write the values out` } };
+    }
+    let data: unknown;
+    try {
+      data = this.doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (err) {
+      const [line, col] = at();
+      return { problem: { file: this.file, line, col, path: '', message: `YAML: ${(err as Error).message.split('\n')[0]}` } };
+    }
+    if (aliases > 0) {
+      const size = JSON.stringify(data)?.length ?? 0;
+      if (size > maxChars) {
+        const [line, col] = at();
+        return { problem: { file: this.file, line, col, path: '', message: `YAML: the aliases expand the spec to ${size} characters, over the ${maxChars} allowed; write the values out` } };
+      }
+    }
+    return { data };
   }
 
   /**
@@ -80,7 +112,7 @@ export class YamlSource {
       let next: Node | undefined;
       let nextKey: Node | undefined;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = this.pairsOf(node).get(String(seg));
         if (pair) {
           nextKey = pair.key as Node;
           next = (pair.value ?? pair.key) as Node;
@@ -94,6 +126,21 @@ export class YamlSource {
     }
     return { node, keyNode, found: true };
   }
+
+  /** The scalar-keyed pairs of a mapping by key, built once per mapping (problems look keys up often). */
+  private pairsOf(map: YAMLMap): Map<string, Pair> {
+    let index = this.pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+      }
+      this.pairIndex.set(map, index);
+    }
+    return index;
+  }
+
+  private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   private lineCol(offset: number): [number, number] {
     const pos = this.lineCounter.linePos(offset);
