@@ -1,11 +1,16 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { run } from '../lib/cli';
+import { nginxFlavour } from '../lib/controllers';
 import { formatProblem, InputError } from '../lib/spec/problems';
 import { plan } from '../lib/synth';
 import { ALPHA_YAML, captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
 
 const ALPHA_BYTES = Buffer.byteLength(ALPHA_YAML);
+/** The fixture's one raw annotation. */
+const KEEP = 'nginx.ingress.kubernetes.io/proxy-buffering: "on"';
+/** The keys of the nginx flavour's default allow-list, as messages list them. */
+const DEFAULT_KEYS = nginxFlavour.defaultTenantAnnotations.map((r) => r.key).sort().join(', ');
 
 /**
  * Every case starts from the valid fixture of test/support/spec-fixtures.ts (its line numbers are
@@ -657,6 +662,82 @@ const crossCases: Case[] = [
       f.replace(A, '        timeouts: { read: 300 }\n', '        timeouts: { read: 300 }\n      annotations:\n        nginx.ingress.kubernetes.io/proxy-body-size: 20m\n'),
     expected: [
       `${A}:20:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-body-size"]: also set by the route's options; keep only the option`,
+    ],
+  },
+  ...(
+    [
+      ['reaches another tenant\'s hosts', 'nginx.ingress.kubernetes.io/server-alias: "beta.matih.ai"', 'nginx.ingress.kubernetes.io/server-alias is never allowed: server-alias would let the route answer for other hosts, including other tenants\''],
+      ['calls a service of any namespace', 'nginx.ingress.kubernetes.io/auth-url: "http://admin.kube-system.svc/"', 'nginx.ingress.kubernetes.io/auth-url is never allowed: authentication annotations name Secrets and services (possibly in other namespaces) and external URLs the controller calls'],
+      ['reads another namespace\'s Secret', 'nginx.ingress.kubernetes.io/auth-tls-secret: "kube-system/ca"', 'nginx.ingress.kubernetes.io/auth-tls-secret is never allowed: authentication annotations name Secrets and services (possibly in other namespaces) and external URLs the controller calls'],
+      ['reads another namespace\'s Secret for the upstream', 'nginx.ingress.kubernetes.io/proxy-ssl-secret: "kube-system/x"', 'nginx.ingress.kubernetes.io/proxy-ssl-secret is never allowed: proxy-ssl annotations name Secrets, possibly in other namespaces'],
+      ['mirrors traffic elsewhere', 'nginx.ingress.kubernetes.io/mirror-target: "https://evil.example.com"', 'nginx.ingress.kubernetes.io/mirror-target is never allowed: mirror and modsecurity annotations send traffic elsewhere or carry raw configuration'],
+      ['keeps the Ingress alive when the tenant is removed', 'kustomize.toolkit.fluxcd.io/prune: disabled', 'kustomize.toolkit.fluxcd.io/prune is never allowed: annotations under kustomize.toolkit.fluxcd.io/ steer Flux, not the route'],
+      ['points another tenant\'s DNS at itself', 'external-dns.alpha.kubernetes.io/hostname: "beta.matih.ai"', 'external-dns.alpha.kubernetes.io/hostname is never allowed: annotations under external-dns.alpha.kubernetes.io/ steer another controller, not the route'],
+      ['redirects with an unchecked target', 'nginx.ingress.kubernetes.io/permanent-redirect: "https://x;}"', 'nginx.ingress.kubernetes.io/permanent-redirect is never allowed: redirect targets are written unquoted into the configuration'],
+    ] as const
+  ).map(
+    ([what, line, message]): Case => ({
+      name: `fails if an annotation ${what}`,
+      modify: (f) => f.replace(C, KEEP, line),
+      expected: [`${C}:15:9: spec.routes[0].annotations["${line.split(':')[0]}"]: ${message}`],
+    }),
+  ),
+  {
+    name: 'fails if an annotation is not on the allow-list, and lists what is',
+    modify: (f) => f.replace(C, KEEP, 'nginx.ingress.kubernetes.io/proxy-max-temp-file-size: "0"'),
+    expected: [`${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-max-temp-file-size"]: nginx.ingress.kubernetes.io/proxy-max-temp-file-size is not allowed on routes; the platform allows ${DEFAULT_KEYS} (platform.yaml spec.ingress.tenantAnnotations)`],
+  },
+  {
+    name: 'fails with the allow-list, not a false reason, for a key named like an object property',
+    modify: (f) => f.replace(C, KEEP, 'toString: x'),
+    expected: [`${C}:15:9: spec.routes[0].annotations.toString: toString is not allowed on routes; the platform allows ${DEFAULT_KEYS} (platform.yaml spec.ingress.tenantAnnotations)`],
+  },
+  ...(
+    [
+      ['ends a directive', '"on;"', '"on;" may not contain ";": it could end or open a directive in the proxy\'s configuration'],
+      ['opens a block', '"on {"', '"on {" may not contain "{": it could end or open a directive in the proxy\'s configuration'],
+      ['breaks the line', '"on\\n}"', '"on\\n}" may hold only printable ASCII characters (no control characters, line breaks or non-ASCII)'],
+      ['carries a control character', '"on\\u007f"', '"on\\u007f" may hold only printable ASCII characters (no control characters, line breaks or non-ASCII)'],
+      ['is not one of the values', '"maybe"', '"maybe" must be one of "on", "off"'],
+    ] as const
+  ).map(
+    ([what, value, message]): Case => ({
+      name: `fails if an allowed annotation's value ${what}`,
+      modify: (f) => f.replace(C, KEEP, `nginx.ingress.kubernetes.io/proxy-buffering: ${value}`),
+      expected: [`${C}:15:54: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-buffering"]: ${message}`],
+    }),
+  ),
+  {
+    name: 'fails if an allowed address list holds something that is no address',
+    modify: (f) => f.replace(C, KEEP, 'nginx.ingress.kubernetes.io/allowlist-source-range: "10.0.0.0/8, 10.0.0.0/33"'),
+    expected: [`${C}:15:61: spec.routes[0].annotations["nginx.ingress.kubernetes.io/allowlist-source-range"]: "10.0.0.0/8, 10.0.0.0/33" is wrong: "10.0.0.0/33" is not an address or CIDR range`],
+  },
+  {
+    name: 'fails if a typed option renders a value the controller would refuse (a blocklisted word)',
+    modify: (f) => f.replace(B, 'allowOrigins: [https://bravo.example.org]', 'allowOrigins: [https://location.example.org]'),
+    expected: [`${B}:18:9: spec.routes[0].options: renders nginx.ingress.kubernetes.io/cors-allow-origin: "https://location.example.org", which may not contain "location": the controller refuses every annotation value that does (annotation-value-word-blocklist)`],
+  },
+  {
+    name: 'fails if a rewrite target carries configuration syntax',
+    modify: (f) => f.replace(C, 'rewriteTarget: /$2', 'rewriteTarget: "/$1;\\n}\\n"'),
+    expected: [`${C}:23:24: spec.routes[1].options.rewriteTarget: "/$1;\\n}\\n" is not a path starting with / that may use $1, $2 ... for captured groups (letters, digits and - . _ ~ / : $ only)`],
+  },
+  {
+    name: 'fails if a CORS origin carries configuration syntax',
+    modify: (f) => f.replace(B, 'allowOrigins: [https://bravo.example.org]', 'allowOrigins: ["https://a;}{evil"]'),
+    expected: [`${B}:19:26: spec.routes[0].options.cors.allowOrigins[0]: "https://a;}{evil" is not "*" or an origin such as https://app.example.com (scheme, host and optional port; a leading *. is allowed)`],
+  },
+  {
+    name: 'the platform decides which annotations tenants may set, and may not give away what reaches elsewhere',
+    modify: (f) =>
+      f
+        .replace(P, '  ingress:\n', '  ingress:\n    tenantAnnotations:\n      - key: nginx.ingress.kubernetes.io/proxy-max-temp-file-size\n        pattern: "[0-9]+[km]?"\n      - key: nginx.ingress.kubernetes.io/auth-url\n        pattern: ".*"\n      - key: nginx.ingress.kubernetes.io/load-balance\n      - key: example.com/mode\n      - key: example.com/broken\n        pattern: "(["\n')
+        .replace(C, KEEP, 'nginx.ingress.kubernetes.io/proxy-max-temp-file-size: "1g"'),
+    expected: [
+      `${P}:37:14: spec.ingress.tenantAnnotations[1].key: nginx.ingress.kubernetes.io/auth-url cannot be given to tenants: authentication annotations name Secrets and services (possibly in other namespaces) and external URLs the controller calls`,
+      `${P}:40:9: spec.ingress.tenantAnnotations[3]: tenant-edge has no built-in rule for example.com/mode; give its values or a pattern`,
+      `${P}:42:18: spec.ingress.tenantAnnotations[4].pattern: not a regular expression: Invalid regular expression: /^(?:([)$/: Unterminated character class`,
+      `${C}:15:63: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-max-temp-file-size"]: "1g" must be a value matching [0-9]+[km]?`,
     ],
   },
   {

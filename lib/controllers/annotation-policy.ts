@@ -53,3 +53,9 @@ export function oneOf(key: string, values: readonly string[]): AnnotationRule {
   const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return { key, pattern: wholeValue(escaped.join('|')), expected: `one of ${values.map((v) => `"${v}"`).join(', ')}` };
 }
+
+/** A value quoted for a message, cut to 60 characters, with every non-printable character escaped. */
+export function quoted(value: string): string {
+  const cut = value.length > 60 ? `${value.slice(0, 60)}...` : value;
+  return JSON.stringify(cut).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

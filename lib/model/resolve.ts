@@ -1,6 +1,6 @@
 import { isIP } from 'net';
 import { ChartRef, ControllerFlavour, flavourFor } from '../controllers';
-import { AnnotationRule, oneOf, safeValueProblem, wholeValue } from '../controllers/annotation-policy';
+import { AnnotationRule, oneOf, quoted, safeValueProblem, wholeValue } from '../controllers/annotation-policy';
 import { Loaded } from '../spec/load';
 import { inputSchema } from '../spec/schema';
 import { PathSegment, Problem, uniqueProblems } from '../spec/problems';
@@ -690,7 +690,7 @@ function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerF
   // The options' values are typed, but they reach the proxy too: the same rules apply.
   for (const [key, value] of managed) {
     const why = safeValueProblem(value, flavour.valueBlocklist);
-    if (why) report([...at, 'options'], `renders ${key}: ${JSON.stringify(value)}, which ${why}`);
+    if (why) report([...at, 'options'], `renders ${key}: ${quoted(value)}, which ${why}`);
   }
   for (const [key, value] of Object.entries(route.annotations)) {
     const floor = flavour.refuseAnnotation(key);
@@ -706,7 +706,7 @@ function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerF
         continue;
       }
       const why = safeValueProblem(value, flavour.valueBlocklist) ?? (rule.pattern.test(value) ? rule.check?.(value) : `must be ${rule.expected}`);
-      if (why) report([...at, 'annotations', key], `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value)} ${why.startsWith('"') ? `is wrong: ${why}` : why}`);
+      if (why) report([...at, 'annotations', key], `${quoted(value)} ${why.startsWith('"') ? `is wrong: ${why}` : why}`);
     }
   }
 }
@@ -735,7 +735,7 @@ function allowedAnnotations(flavour: ControllerFlavour, spec: Platform['spec'] |
     if (entry.values) {
       const unsafe = entry.values.find((v) => safeValueProblem(v, flavour.valueBlocklist) !== undefined);
       if (unsafe !== undefined) {
-        report?.([...at, 'values', entry.values.indexOf(unsafe)], `${JSON.stringify(unsafe)} ${safeValueProblem(unsafe, flavour.valueBlocklist)}`);
+        report?.([...at, 'values', entry.values.indexOf(unsafe)], `${quoted(unsafe)} ${safeValueProblem(unsafe, flavour.valueBlocklist)}`);
         return;
       }
       allowed.set(entry.key, oneOf(entry.key, entry.values));
