@@ -143,6 +143,18 @@ const fileCases: Case[] = [
       f.write('tenants/delta.yaml', `${tenant('delta', `  environments: &e [prod]\n  ingress:\n    dedicated: false\n`)}  x: [${Array.from({ length: 101 }, () => '*e').join(', ')}]\n`),
     expected: ['tenants/delta.yaml:9:7: YAML: 101 aliases, over the 100 a spec may use; write the values out'],
   },
+  ...(['\\u007f', '\\u0085', '\\t', '\\u2028', '\\uffff'] as const).map(
+    (escape): Case => ({
+      name: `fails if a string holds a control character (${escape})`,
+      modify: (f) => f.replace(B, 'allowOrigins: [https://bravo.example.org]', `allowOrigins: ["https://bravo.example.org${escape}"]`),
+      expected: [`${B}:19:26: spec.routes[0].options.cors.allowOrigins[0]: contains the control character U+${JSON.parse(`"${escape}"`).charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}; specs may hold only printable characters`],
+    }),
+  ),
+  {
+    name: 'fails if a key holds a control character',
+    modify: (f) => f.replace(C, KEEP, '"nginx.ingress.kubernetes.io/proxy-buffering\\u007f": "on"'),
+    expected: [`${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-buffering\u007f"]: key contains the control character U+007F; specs may hold only printable characters`],
+  },
   {
     name: 'fails (and does not crash) if an alias names no anchor',
     modify: (f) => f.replace(A, 'bodySize: 10m', 'bodySize: *size'),
@@ -696,8 +708,8 @@ const crossCases: Case[] = [
     [
       ['ends a directive', '"on;"', '"on;" may not contain ";": it could end or open a directive in the proxy\'s configuration'],
       ['opens a block', '"on {"', '"on {" may not contain "{": it could end or open a directive in the proxy\'s configuration'],
-      ['breaks the line', '"on\\n}"', '"on\\n}" may hold only printable ASCII characters (no control characters, line breaks or non-ASCII)'],
-      ['carries a control character', '"on\\u007f"', '"on\\u007f" may hold only printable ASCII characters (no control characters, line breaks or non-ASCII)'],
+      ['breaks the line', '"on\\n}"', 'contains the control character U+000A; specs may hold only printable characters'],
+      ['carries a control character', '"on\\u007f"', 'contains the control character U+007F; specs may hold only printable characters'],
       ['is not one of the values', '"maybe"', '"maybe" must be one of "on", "off"'],
     ] as const
   ).map(
@@ -719,8 +731,8 @@ const crossCases: Case[] = [
   },
   {
     name: 'fails if a rewrite target carries configuration syntax',
-    modify: (f) => f.replace(C, 'rewriteTarget: /$2', 'rewriteTarget: "/$1;\\n}\\n"'),
-    expected: [`${C}:23:24: spec.routes[1].options.rewriteTarget: "/$1;\\n}\\n" is not a path starting with / that may use $1, $2 ... for captured groups (letters, digits and - . _ ~ / : $ only)`],
+    modify: (f) => f.replace(C, 'rewriteTarget: /$2', 'rewriteTarget: "/$1;} location /x {"'),
+    expected: [`${C}:23:24: spec.routes[1].options.rewriteTarget: "/$1;} location /x {" is not a path starting with / that may use $1, $2 ... for captured groups (letters, digits and - . _ ~ / : $ only)`],
   },
   {
     name: 'fails if a CORS origin carries configuration syntax',

@@ -1,7 +1,9 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { emitYaml } from '../lib/output/yaml-emit';
-import { renderTree, ROOT } from './support/tree';
+import { emitYaml, UNCARRIABLE } from '../lib/output/yaml-emit';
+import { kubectlPath, runTool } from './support/tools';
+import { renderTree, ROOT, tempDir } from './support/tree';
 
 /** Parses with both YAML 1.2 (core) and 1.1 rules: a bare string must stay a string in both. */
 function roundTrips(value: unknown): void {
@@ -123,4 +125,48 @@ describe('emitYaml', () => {
       for (const doc of parseAllDocuments(content)) expect([file, doc.errors, doc.warnings]).toEqual([file, [], []]);
     }
   });
+});
+
+describe('emitYaml output, read by go-yaml (kubectl kustomize)', () => {
+  /** Every code point 0-0x2ff, the boundaries of YAML's printable set, and characters beyond the BMP. */
+  const samples: string[] = [];
+  for (let c = 0; c <= 0x2ff; c++) samples.push(String.fromCharCode(c));
+  for (const c of [0xd7ff, 0xe000, 0xfeff, 0xfffd, 0xfffe, 0xffff, 0x2028, 0x2029]) samples.push(String.fromCharCode(c));
+  samples.push(String.fromCodePoint(0x10000), String.fromCodePoint(0x10ffff), '\ud800', '\udfff');
+  const carriable = samples.filter((ch) => !UNCARRIABLE.test(ch));
+
+  test('every other character class passes kustomize and comes back as written', () => {
+    expect(samples.length - carriable.length).toBe(37);
+    const dir = tempDir();
+    const data: Record<string, string> = {};
+    carriable.forEach((ch, i) => {
+      data[`k${i}`] = `a${ch}b`;
+      data[`bare${i}`] = ch;
+    });
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'chars', namespace: 'x' }, data };
+    fs.writeFileSync(path.join(dir, 'chars.yaml'), emitYaml(configMap));
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), emitYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['chars.yaml'] }));
+    const r = runTool(kubectlPath(), ['kustomize', dir]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const back = (parseAllDocuments(r.stdout)[0].toJS() as { data: Record<string, string> }).data;
+    for (const [key, value] of Object.entries(data)) {
+      // A lone surrogate cannot be held by UTF-8 at all: it comes back as U+FFFD, like any reader's.
+      const expected = value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+      expect([key, back[key]]).toEqual([key, expected]);
+    }
+  });
+
+  test.each(['\u007f', '\u0080', '\u0084', '\u0085', '\u0086', '\u009f', '\u2028', '\u2029', '\ufffe', '\uffff'].map((c) => [`U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`, c]))(
+    '%s, which kustomize refuses or changes even escaped, is refused instead of written',
+    (_name, ch) => {
+      expect(() => emitYaml({ a: `x${ch}y` })).toThrow(/cannot write U\+[0-9A-F]{4} to YAML that kustomize and Flux read/);
+      // kustomize's own verdict on the escaped form: an error, or another value.
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'c.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { a: "x\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}y" }\n`);
+      fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources: [c.yaml]\n');
+      const r = runTool(kubectlPath(), ['kustomize', dir]);
+      const back = r.status === 0 ? (parseAllDocuments(r.stdout)[0].toJS() as { data: { a: string } }).data.a : undefined;
+      expect(back).not.toBe(`x${ch}y`);
+    },
+  );
 });

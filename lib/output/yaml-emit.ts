@@ -53,8 +53,23 @@ function quoteIfNeeded(s: string): string {
   ) {
     return s;
   }
-  return JSON.stringify(s);
+  const bad = UNCARRIABLE.exec(s);
+  if (bad) throw new Error(`cannot write U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} to YAML that kustomize and Flux read: ${JSON.stringify(s)}`);
+  // A lone surrogate cannot be written in UTF-8 or escaped in YAML: it becomes U+FFFD, as a UTF-8
+  // encoder would write it anyway.
+  return JSON.stringify(s.replace(LONE_SURROGATE, '\ufffd')).replace(/\ufeff/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * Characters outside YAML's printable set that no escape gets through kustomize: go-yaml reads
+ * their escapes but refuses them when kustomize writes the built objects out ("control characters
+ * are not allowed"), so Flux could not apply the file. NEL (U+0085) and the line and paragraph separators
+ * (U+2028, U+2029) come back as other whitespace. Checked with kubectl kustomize over every
+ * code point up to U+02FF and the set's boundaries (test/yaml-emit.test.ts). Input validation keeps
+ * them out of every spec; meeting one here is a bug.
+ */
+export const UNCARRIABLE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function scalar(v: Json): string {
   if (v === null || v === undefined) return 'null';

@@ -40,8 +40,40 @@ export function validateDocument<K extends 'platform' | 'tenant'>(
   data: unknown,
 ): { value?: K extends 'platform' ? Platform : Tenant; problems: Problem[] } {
   const validate = compile()[kind];
+  // Control characters first, alone: the schema's messages would echo them.
+  const control = controlCharacterProblems(source, data);
+  if (control.length > 0) return { problems: control };
   if (validate(data)) return { value: data as K extends 'platform' ? Platform : Tenant, problems: [] };
   return { problems: translate(source, validate.errors ?? []) };
+}
+
+/**
+ * Every key and string of a spec must be free of control characters: the C0 set (tab included),
+ * DEL and the C1 set cannot reach a proxy's configuration safely, and some of them cannot pass
+ * through kustomize at all (go-yaml refuses them), so Flux could not apply the output.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+
+function controlCharacterProblems(source: YamlSource, data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const describe = (c: string): string => `U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`;
+  const walk = (value: unknown, at: PathSegment[]): void => {
+    if (problems.length >= 100) return;
+    if (typeof value === 'string') {
+      const bad = CONTROL.exec(value);
+      if (bad) problems.push(source.problem(at, `contains the control character ${describe(bad[0])}; specs may hold only printable characters`));
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...at, i]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const bad = CONTROL.exec(k);
+        if (bad) problems.push(source.problem([...at, k], `key contains the control character ${describe(bad[0])}; specs may hold only printable characters`, true));
+        walk(v, [...at, k]);
+      }
+    }
+  };
+  walk(data, []);
+  return problems;
 }
 
 function pointer(instancePath: string): PathSegment[] {
