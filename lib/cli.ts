@@ -10,20 +10,21 @@ import { renderAll, SynthSummary, synthToDir, UsageError } from './synth';
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, stale: 4 } as const;
 
 type Command = 'synth' | 'validate' | 'check';
-type OptionName = 'platform' | 'tenants' | 'out' | 'env';
+type OptionName = 'platform' | 'tenants' | 'out' | 'env' | 'allow-removal';
 
 const OPTION_HELP: Record<OptionName, string> = {
   platform: '  --platform FILE   platform spec (default: platform.yaml)',
   tenants: '  --tenants DIR     folder of tenant specs (default: tenants/)',
   out: '  --out DIR         output folder (default: dist/)',
   env: '  --env NAME        only this environment; other folders of the output are kept (synth) or ignored (check)',
+  'allow-removal': '  --allow-removal   let this run remove all tenants, or more than a tenth of an environment\'s',
 };
 
 const EXIT_HELP = 'exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 4 output folder out of date (check)';
 
 /** Each command with its one-line summary and the options it takes. */
 const COMMANDS: Record<Command, { readonly summary: string; readonly options: readonly OptionName[] }> = {
-  synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env'] },
+  synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env', 'allow-removal'] },
   validate: { summary: 'check the specs and the rendered manifests without writing anything', options: ['platform', 'tenants', 'env'] },
   check: { summary: 'fail when the output folder differs from what synth would write (for CI)', options: ['platform', 'tenants', 'out', 'env'] },
 };
@@ -45,7 +46,7 @@ const USAGE = [
 function commandUsage(command: Command): string {
   const c = COMMANDS[command];
   return [
-    `usage: tenant-edge ${command} ${c.options.map((o) => `[--${o} ${o === 'platform' ? 'FILE' : o === 'env' ? 'NAME' : 'DIR'}]`).join(' ')}`,
+    `usage: tenant-edge ${command} ${c.options.map((o) => (o === 'allow-removal' ? `[--${o}]` : `[--${o} ${o === 'platform' ? 'FILE' : o === 'env' ? 'NAME' : 'DIR'}]`)).join(' ')}`,
     '',
     c.summary,
     '',
@@ -90,6 +91,7 @@ export function run(argv: readonly string[], io: Io = stdio): number {
         tenants: { type: 'string' },
         out: { type: 'string' },
         env: { type: 'string' },
+        'allow-removal': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -131,6 +133,7 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     tenantsDir: values.tenants ?? 'tenants',
     outDir: values.out ?? 'dist',
     env: values.env,
+    allowRemoval: values['allow-removal'] ?? false,
   };
   const started = process.hrtime.bigint();
   try {
@@ -217,7 +220,7 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-function synth(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }): SynthSummary {
+function synth(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string; allowRemoval: boolean }): SynthSummary {
   // Under `cdk8s synth`, also leave one file per environment where cdk8s looks for manifests, so
   // its validation plugins see them. dist/ itself is written by tenant-edge, not by cdk8s-cli.
   const cdk8sOut = process.env.CDK8S_OUTDIR;

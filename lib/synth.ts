@@ -16,6 +16,9 @@ export interface SynthOptions {
   readonly env?: string;
 }
 
+/** Tenants one synth may remove from an environment's output without --allow-removal: one, or this share. */
+export const REMOVAL_SHARE = 0.1;
+
 export interface SynthSummary {
   readonly environments: string[];
   readonly tenants: number;
@@ -79,12 +82,22 @@ export function renderAll(
 
 /**
  * Checks the input and writes the output tree atomically; on any error the old tree stays.
- * `onFile` sees every file as it is written.
+ * `onFile` sees every file as it is written. Removing many tenants at once, or all of them (an
+ * empty tenants folder, a lost checkout), needs `allowRemoval`: Flux would prune every object of
+ * every removed tenant.
  */
-export function synthToDir(opts: SynthOptions & { readonly outDir: string }, onFile?: (file: OutputFile) => void): SynthSummary {
+export function synthToDir(
+  opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
+  onFile?: (file: OutputFile) => void,
+): SynthSummary {
+  checkOutputHoldsNoInput(opts);
   const p = plan(opts);
+  if (p.tenants === 0 && !opts.allowRemoval) {
+    throw new UsageError(`${opts.tenantsDir} holds no tenant specs: the output would have no tenants, and Flux would prune every tenant's objects; pass --allow-removal if that is what you want`);
+  }
   const tx = OutputTransaction.begin(opts.outDir);
   try {
+    if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments);
     const { objects, files } = renderPlan(p.environments, (f) => {
       tx.write(f);
       onFile?.(f);
@@ -95,6 +108,49 @@ export function synthToDir(opts: SynthOptions & { readonly outDir: string }, onF
     return { environments: [...rendered], tenants: p.tenants, objects, files, notices: p.notices };
   } finally {
     tx.abort();
+  }
+}
+
+/** The output folder must not hold the input: synth replaces it as a whole. */
+function checkOutputHoldsNoInput(opts: { platformFile: string; tenantsDir: string; outDir: string }): void {
+  const out = path.resolve(opts.outDir);
+  const inside = (p: string): boolean => {
+    const rel = path.relative(out, path.resolve(p));
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  for (const [what, p] of [['the platform spec', opts.platformFile], ['the tenants folder', opts.tenantsDir]] as const) {
+    if (inside(p)) throw new UsageError(`--out ${opts.outDir} holds ${what} (${p}); synth replaces the output folder as a whole, so choose another --out`);
+  }
+  const tenants = path.resolve(opts.tenantsDir);
+  const rel = path.relative(tenants, out);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+    throw new UsageError(`--out ${opts.outDir} lies inside the tenants folder ${opts.tenantsDir}; choose another --out`);
+  }
+}
+
+/** Tenants whose output an environment folder holds (from its flux/tenant-<name>.yaml files). */
+function tenantsIn(outDir: string, env: string): string[] {
+  try {
+    return fs
+      .readdirSync(path.join(path.resolve(outDir), env, 'flux'))
+      .map((f) => /^tenant-(.+)\.yaml$/.exec(f)?.[1])
+      .filter((t): t is string => t !== undefined);
+  } catch {
+    return [];
+  }
+}
+
+/** Refuses to remove more than REMOVAL_SHARE (at least one) of an environment's tenants in one run. */
+function checkRemovals(outDir: string, environments: readonly EnvironmentModel[]): void {
+  for (const env of environments) {
+    const before = tenantsIn(outDir, env.name);
+    const now = new Set(env.tenants.map((t) => t.name));
+    const removed = before.filter((t) => !now.has(t)).sort();
+    const allowed = Math.max(1, Math.floor(before.length * REMOVAL_SHARE));
+    if (removed.length > allowed) {
+      const list = removed.length > 10 ? `${removed.slice(0, 10).join(', ')} and ${removed.length - 10} more` : removed.join(', ');
+      throw new UsageError(`this run would remove ${removed.length} of the ${before.length} tenants of environment "${env.name}" (${list}), and Flux would prune their objects; more than ${allowed} at once needs --allow-removal`);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFile } from './render';
@@ -19,38 +20,97 @@ Flux Kustomization for the platform part and one per tenant.
 export class OutputDirError extends Error {}
 
 /**
- * Collects a complete output tree in a staging folder beside the target and swaps it in only
- * when everything was written: a run that fails for any reason leaves the previous tree as it was.
+ * Names of the work folders beside the output folder `dist`:
+ *  - `.dist.lock`: held by the run that writes (its pid inside);
+ *  - `.dist.staging-<id>`: the new tree being written;
+ *  - `.dist.staging-<id>.old`: the previous tree, between the two renames of a swap.
+ */
+function siblings(out: string): { lock: string; stagingPrefix: string } {
+  const parent = path.dirname(out);
+  const base = path.basename(out);
+  return { lock: path.join(parent, `.${base}.lock`), stagingPrefix: path.join(parent, `.${base}.staging-`) };
+}
+
+/** Why an operating-system error means the output location is unusable, for a usage error; undefined otherwise. */
+function locationProblem(err: unknown, shown: string): string | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return `cannot write beside ${shown}: permission denied; choose another --out or fix the folder's permissions`;
+  if (code === 'EROFS') return `cannot write beside ${shown}: the file system is read-only`;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `cannot write beside ${shown}: no space left`;
+  if (code === 'ENOTDIR') return `cannot write ${shown}: a part of the path is not a folder`;
+  return undefined;
+}
+
+/**
+ * Collects a complete output tree in a staging folder beside the target and swaps it in with two
+ * renames only when everything was written: a run that fails or is killed leaves the previous
+ * tree, or, if it was killed between the two renames, a complete old and new tree that the next
+ * run finishes swapping before it does anything else. Only one run writes at a time.
  */
 export class OutputTransaction {
   private readonly staging: string;
   private done = false;
 
-  /** Refuses a target that exists, is not empty and was not written by tenant-edge. */
+  /**
+   * Takes the lock, finishes or cleans up after an interrupted run, and refuses a target that
+   * exists, is not empty and was not written by tenant-edge, or that cannot be swapped.
+   */
   static begin(outDir: string): OutputTransaction {
     const out = path.resolve(outDir);
-    if (fs.existsSync(out)) {
-      if (!fs.statSync(out).isDirectory()) throw new OutputDirError(`${outDir} exists and is not a directory`);
-      const entries = fs.readdirSync(out);
-      const readme = path.join(out, 'README.md');
-      const ours = fs.existsSync(readme) && fs.readFileSync(readme, 'utf8').startsWith(MARKER);
-      if (entries.length > 0 && !ours) {
-        throw new OutputDirError(`refusing to replace ${outDir}: it is not empty and has no tenant-edge README.md; remove it or choose another --out`);
-      }
+    try {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+    } catch (err) {
+      throw new OutputDirError(locationProblem(err, outDir) ?? `cannot create the folder of ${outDir}: ${(err as Error).message}`);
     }
-    return new OutputTransaction(out);
+    const release = takeLock(out, outDir);
+    try {
+      recover(out);
+      if (fs.existsSync(out)) {
+        const stat = fs.lstatSync(out);
+        if (stat.isSymbolicLink()) throw new OutputDirError(`${outDir} is a symbolic link; point --out at the folder itself`);
+        if (!stat.isDirectory()) throw new OutputDirError(`${outDir} exists and is not a directory`);
+        // A mount point (a bind-mounted dist/ in a container) cannot be renamed away.
+        if (stat.dev !== fs.statSync(path.dirname(out)).dev) {
+          throw new OutputDirError(`${outDir} is a mount point, which cannot be replaced as a whole; mount its parent folder instead, or point --out at a folder inside the mount`);
+        }
+        const entries = fs.readdirSync(out);
+        const readme = path.join(out, 'README.md');
+        const ours = fs.existsSync(readme) && fs.readFileSync(readme, 'utf8').startsWith(MARKER);
+        if (entries.length > 0 && !ours) {
+          throw new OutputDirError(`refusing to replace ${outDir}: it is not empty and has no tenant-edge README.md; remove it or choose another --out`);
+        }
+      }
+      return new OutputTransaction(out, outDir, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
-  private constructor(private readonly out: string) {
-    const parent = path.dirname(out);
-    fs.mkdirSync(parent, { recursive: true });
-    this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.staging-`));
+  private constructor(
+    private readonly out: string,
+    private readonly shown: string,
+    private readonly release: () => void,
+  ) {
+    this.staging = `${siblings(out).stagingPrefix}${crypto.randomBytes(6).toString('hex')}`;
+    try {
+      // mkdirSync, unlike mkdtempSync, lets the umask decide the mode, like every other folder.
+      fs.mkdirSync(this.staging);
+    } catch (err) {
+      release();
+      throw new OutputDirError(locationProblem(err, shown) ?? `cannot create a staging folder beside ${shown}: ${(err as Error).message}`);
+    }
   }
 
   write(file: OutputFile): void {
     const target = path.join(this.staging, ...file.path.split('/'));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.content);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+    } catch (err) {
+      const why = locationProblem(err, this.shown);
+      throw why ? new OutputDirError(why) : err;
+    }
   }
 
   /**
@@ -63,6 +123,7 @@ export class OutputTransaction {
       const from = path.join(this.out, name);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(this.staging, name), { recursive: true });
     }
+    // From here on the staged tree is complete: recover() relies on that when it finds `.old`.
     const old = `${this.staging}.old`;
     const had = fs.existsSync(this.out);
     if (had) fs.renameSync(this.out, old);
@@ -74,11 +135,75 @@ export class OutputTransaction {
     }
     this.done = true;
     if (had) fs.rmSync(old, { recursive: true, force: true });
+    this.release();
   }
 
-  /** Discards the staged tree; safe to call after commit. */
+  /** Discards the staged tree and releases the lock; safe to call after commit. */
   abort(): void {
-    if (!this.done) fs.rmSync(this.staging, { recursive: true, force: true });
+    if (!this.done) {
+      fs.rmSync(this.staging, { recursive: true, force: true });
+      this.release();
+    }
     this.done = true;
+  }
+}
+
+/**
+ * Takes `.dist.lock` for this process, or refuses when another live run holds it; a lock left by
+ * a process that no longer exists is taken over. Returns the function that releases it.
+ */
+function takeLock(out: string, shown: string): () => void {
+  const { lock } = siblings(out);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new OutputDirError(locationProblem(err, shown) ?? `cannot lock ${shown}: ${(err as Error).message}`);
+      const holder = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+        throw new OutputDirError(`another tenant-edge run (pid ${holder}) is writing ${shown}; wait for it, or remove ${path.basename(lock)} if that process is not tenant-edge`);
+      }
+      fs.rmSync(lock, { force: true });
+    }
+  }
+  throw new OutputDirError(`cannot lock ${shown}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cleans up after runs that were killed (called with the lock held, so nothing else is writing):
+ *  - `staging-<id>.old` exists and the output folder does not: the run died between the two
+ *    renames of its swap, with a complete new tree staged; the swap is finished.
+ *  - `staging-<id>.old` beside an output folder: the run died after the swap; the old tree goes.
+ *  - a staging folder without `.old`: the run died before its swap; it goes.
+ */
+function recover(out: string): void {
+  const { stagingPrefix } = siblings(out);
+  const parent = path.dirname(out);
+  const prefix = path.basename(stagingPrefix);
+  const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(prefix)).sort();
+  for (const name of leftovers.filter((n) => n.endsWith('.old'))) {
+    const old = path.join(parent, name);
+    const staged = old.slice(0, -'.old'.length);
+    if (!fs.existsSync(out) && fs.existsSync(path.join(staged, 'README.md'))) {
+      fs.renameSync(staged, out);
+    } else if (!fs.existsSync(out)) {
+      fs.renameSync(old, out);
+      continue;
+    }
+    fs.rmSync(old, { recursive: true, force: true });
+  }
+  for (const name of fs.readdirSync(parent).filter((n) => n.startsWith(prefix) && !n.endsWith('.old'))) {
+    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
