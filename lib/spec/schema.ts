@@ -100,12 +100,44 @@ function show(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** Turns ajv's errors into one readable problem per mistake. */
+/** Turns ajv's errors into one readable problem per mistake (in time linear in the errors). */
 function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
-  const kept = errors.filter((e) => !coveredByAnyOf(e, errors) && !followsFromTypo(e, errors) && e.keyword !== 'if');
+  const context = errorContext(errors);
+  const kept = errors.filter((e) => !coveredByAnyOf(e, context) && !followsFromTypo(e, context) && e.keyword !== 'if');
   // A bad key inside propertyNames comes twice: as the inner keyword at the map, and as
   // `propertyNames` naming the key. Keep the latter, which can point at the key.
   return uniqueProblems(kept.filter((e) => !e.schemaPath.includes('/propertyNames/')).map((e) => translateOne(source, e)));
+}
+
+/** What the filters below need to know about all errors, indexed once. */
+interface ErrorContext {
+  /** anyOf errors whose schema carries an x-expected summary. */
+  readonly summaries: ReadonlySet<ErrorObject>;
+  /** Instance paths that have such a summary. */
+  readonly summaryPaths: ReadonlySet<string>;
+  /** Instance paths with an error at a deeper path. */
+  readonly hasDeeper: ReadonlySet<string>;
+  /** Unknown keys, by the instance path of their mapping. */
+  readonly unknownKeys: ReadonlyMap<string, ErrorObject[]>;
+}
+
+function errorContext(errors: readonly ErrorObject[]): ErrorContext {
+  const summaries = new Set(errors.filter((a) => a.keyword === 'anyOf' && (a.parentSchema as SchemaNode)?.['x-expected']));
+  const hasDeeper = new Set<string>();
+  const unknownKeys = new Map<string, ErrorObject[]>();
+  for (const o of errors) {
+    for (let p = o.instancePath; p.length > 0; ) {
+      p = p.slice(0, p.lastIndexOf('/'));
+      if (hasDeeper.has(p)) break;
+      hasDeeper.add(p);
+    }
+    if (o.keyword === 'additionalProperties') {
+      const list = unknownKeys.get(o.instancePath);
+      if (list) list.push(o);
+      else unknownKeys.set(o.instancePath, [o]);
+    }
+  }
+  return { summaries, summaryPaths: new Set([...summaries].map((a) => a.instancePath)), hasDeeper, unknownKeys };
 }
 
 /**
@@ -113,20 +145,16 @@ function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
  * it. When a branch got further and found a mistake deeper inside the value, that precise error
  * is reported instead and the summary is dropped.
  */
-function coveredByAnyOf(e: ErrorObject, all: ErrorObject[]): boolean {
-  const summaries = all.filter((a) => a.keyword === 'anyOf' && (a.parentSchema as SchemaNode)?.['x-expected']);
-  if (e.keyword === 'anyOf' && summaries.includes(e)) {
-    return all.some((o) => o.instancePath.startsWith(`${e.instancePath}/`));
-  }
-  return summaries.some((a) => a.instancePath === e.instancePath);
+function coveredByAnyOf(e: ErrorObject, c: ErrorContext): boolean {
+  if (c.summaries.has(e)) return c.hasDeeper.has(e.instancePath);
+  return c.summaryPaths.has(e.instancePath);
 }
 
 /** A misspelt required key shows up as "unknown key" with a hint; "missing key" would repeat it. */
-function followsFromTypo(e: ErrorObject, all: ErrorObject[]): boolean {
+function followsFromTypo(e: ErrorObject, c: ErrorContext): boolean {
   if (e.keyword !== 'required') return false;
   const missing = String(e.params.missingProperty);
-  return all.some((o) => {
-    if (o.keyword !== 'additionalProperties' || o.instancePath !== e.instancePath) return false;
+  return (c.unknownKeys.get(e.instancePath) ?? []).some((o) => {
     const allowed = Object.keys(((o.parentSchema ?? {}) as SchemaNode).properties ?? {});
     return closest(String(o.params.additionalProperty), allowed) === missing;
   });

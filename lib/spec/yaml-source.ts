@@ -9,7 +9,9 @@ export class YamlSource {
   /** Parses `text`; syntax problems are returned with the source rather than thrown. */
   static parse(file: string, text: string): { source: YamlSource; problems: Problem[] } {
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    // Duplicate keys are found below, in one pass: the library's own check compares every key with
+    // every earlier one, which is quadratic in a mapping's size.
+    const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
     const problems: Problem[] = [];
     const list = Array.isArray(docs) ? docs : [];
     const content = list.filter((d) => d.contents !== null);
@@ -23,6 +25,18 @@ export class YamlSource {
         continue;
       }
       visit(doc, {
+        Map(_key, map) {
+          const seen = new Set<string>();
+          for (const pair of map.items) {
+            if (!isScalar(pair.key)) continue;
+            const key = String(pair.key.value);
+            if (seen.has(key)) {
+              const [line, col] = source.lineCol(pair.key.range?.[0] ?? 0);
+              problems.push({ file, line, col, path: '', message: 'duplicate key; each key may appear once in a mapping' });
+            }
+            seen.add(key);
+          }
+        },
         Alias(_key, alias) {
           if (alias.resolve(doc) === undefined) {
             const [line, col] = source.lineCol(alias.range?.[0] ?? 0);
