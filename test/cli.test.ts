@@ -272,6 +272,17 @@ describe('validate', () => {
 });
 
 describe('output safety', () => {
+  test('an object larger than the API server stores is refused with its name, and nothing is written', () => {
+    const hosts = Array.from({ length: 100 }, (_, i) => `h${i}`).join(', ');
+    const paths = Array.from({ length: 100 }, (_, i) => `        - { path: /p${i}, service: s, port: 80 }`).join('\n');
+    fixture.write('tenants/delta.yaml', `apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: delta\nspec:\n  environments: [prod]\n  ingress: { dedicated: false }\n  routes:\n    - name: huge\n      hosts: [${hosts}]\n      tls: none\n      paths:\n${paths}\n`);
+    const r = cli('synth');
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(/^tenants\/delta\.yaml: renders Ingress delta\/huge in environment "prod" with \d{7} bytes, over the 1048576 an object may have; spread its hosts and paths over more routes$/);
+    expect(r.err[1]).toBe('1 problem found; nothing was written');
+    expect(extraEntries()).toEqual([]);
+  });
+
   test('an empty tenants folder is refused: Flux would prune every tenant', () => {
     expect(cli('synth').code).toBe(0);
     const before = snapshotTree(fixture.path('dist'));

@@ -995,6 +995,13 @@ describe('PlatformChart', () => {
     ]);
   });
 
+  test('a tenant namespace prefix names every tenant namespace', () => {
+    const prefixed = environmentsFor(platformYaml().replace('  flux:\n', '  tenantNamespacePrefix: team-\n  flux:\n'), { alpha: ALPHA, bravo: BRAVO, delta: DELTA }).get('prod')!;
+    expect(prefixed.tenants.map((t) => [t.name, t.namespace])).toEqual([['alpha', 'team-alpha'], ['bravo', 'team-bravo'], ['delta', 'team-delta']]);
+    const ns = ofKind(renderTenant(prefixed, 'alpha'), 'Namespace');
+    expect(ns.map((n) => n.metadata.name)).toEqual(['team-alpha']);
+  });
+
   test('the platform\'s service accounts can be renamed', () => {
     const named = environmentsFor(platformYaml().replace('  flux:\n', '  flux:\n    serviceAccounts: { kustomize: platform-applier, helm: platform-helm }\n'), TENANTS);
     const files = renderPlatform(named.get('prod')!);

@@ -242,7 +242,7 @@ const schemaCases: Case[] = [
     name: 'fails if the platform spec has an unknown key',
     modify: (f) => f.replace(P, '  reservedNamespaces:', '  reservedNamespace:'),
     expected: [
-      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, reservedNamespaces`,
+      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, reservedNamespaces, tenantNamespacePrefix`,
     ],
   },
   {
@@ -477,6 +477,11 @@ const crossCases: Case[] = [
     name: 'fails if a tenant namespace is where the platform runs cert-manager (monitoring.certManagerNamespace)',
     modify: (f) => f.replace(P, '  flux:\n', '  monitoring:\n    certManagerNamespace: certs\n  flux:\n').replace(C, 'namespace: team-charlie', 'namespace: certs'),
     expected: [`${C}:6:14: spec.namespace: namespace "certs" is reserved for the platform; set spec.namespace to another name`],
+  },
+  {
+    name: 'with a namespace prefix, a tenant namespace must start with it, and the default has it',
+    modify: (f) => f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  tenantNamespacePrefix: team-\n').replace(A, 'spec:\n', 'spec:\n  namespace: velero\n'),
+    expected: [`${A}:6:14: spec.namespace: namespace "velero" does not start with "team-", which the platform requires of tenant namespaces (spec.tenantNamespacePrefix in platform.yaml)`],
   },
   {
     name: 'fails if a tenant without spec.namespace is named like a reserved namespace',

@@ -203,9 +203,17 @@ class Resolver {
       }
     }
 
-    const namespace = spec.namespace ?? name;
+    // The platform's prefix is the allow-list: a tenant namespace always starts with it, so no
+    // tenant can adopt a namespace the platform or another team created. The reserved names
+    // stay as a second line, and the only one without a prefix.
+    const prefix = this.spec.tenantNamespacePrefix;
+    const namespace = spec.namespace ?? `${prefix}${name}`;
     const nsPath: PathSegment[] = spec.namespace !== undefined ? ['spec', 'namespace'] : ['metadata', 'name'];
-    if (this.reserved.has(namespace) || namespace.startsWith('kube-')) {
+    if (!namespace.startsWith(prefix)) {
+      this.report(source, nsPath, `namespace "${namespace}" does not start with "${prefix}", which the platform requires of tenant namespaces (spec.tenantNamespacePrefix in ${this.platform.file})`);
+    } else if (namespace.length > LIMITS.label) {
+      this.report(source, nsPath, `namespace "${namespace}" has ${namespace.length} characters, over the ${LIMITS.label} a namespace may have`);
+    } else if (this.reserved.has(namespace) || namespace.startsWith('kube-')) {
       this.report(source, nsPath, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
     }
 

@@ -4,7 +4,15 @@ import { EnvironmentModel } from '../model/model';
 import { PlatformChart } from '../platform-chart';
 import { TenantChart } from '../tenant-chart';
 import { fileOf } from './placement';
+import { InputError, Problem } from '../spec/problems';
 import { emitYaml } from './yaml-emit';
+
+/**
+ * Largest object rendered, in bytes of YAML. etcd stores at most 1.5 MiB per object by default
+ * (--max-request-bytes), and Flux keeps objects in memory and in its inventory: 1 MiB leaves
+ * room for the fields the API server adds.
+ */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
 
 /** One rendered file, its path relative to the output root (always with forward slashes). */
 export interface OutputFile {
@@ -35,6 +43,7 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
   // Every object of an environment lands in one cluster: two with the same identity would
   // overwrite each other there, so that is a bug in the names tenant-edge derives.
   const identities = new Map<string, string>();
+  const oversized: Problem[] = [];
   const emitUnit = (root: IConstruct, sources: readonly string[]): void => {
     const byFile = synthObjects(root);
     const folders = new Map<string, string[]>();
@@ -49,7 +58,20 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
         sink.object?.({ file: rel, object });
       }
       objects += docs.length;
-      sink.file({ path: rel, content: header(sources) + docs.map(emitYaml).join('---\n') });
+      const texts = docs.map(emitYaml);
+      texts.forEach((text, i) => {
+        if (text.length > MAX_OBJECT_BYTES) {
+          const meta = docs[i].metadata as { name?: string; namespace?: string };
+          oversized.push({
+            file: sources[sources.length - 1],
+            line: 0,
+            col: 0,
+            path: '',
+            message: `renders ${String(docs[i].kind)} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name} in environment "${env.name}" with ${text.length} bytes, over the ${MAX_OBJECT_BYTES} an object may have; spread its hosts and paths over more routes`,
+          });
+        }
+      });
+      sink.file({ path: rel, content: header(sources) + texts.join('---\n') });
       const slash = file.lastIndexOf('/');
       const folder = file.slice(0, slash);
       if (folder === 'flux') {
@@ -75,6 +97,7 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
     emitUnit(app, [env.platformFile, tenant.file]);
   }
 
+  if (oversized.length > 0) throw new InputError(oversized);
   sink.file({
     path: `${env.name}/kustomization.yaml`,
     content: kustomization(flux, [env.platformFile, 'the tenant specs'], 'Entry point for Flux: the Kustomizations below each apply one folder.'),

@@ -46,6 +46,10 @@ export interface PlatformSpec {
    * Namespaces no tenant may use, on top of the built-in list (default, kube-*, flux-system, cert-manager, the shared controller's namespace and the Flux namespace).
    */
   reservedNamespaces: DnsLabel[]
+  /**
+   * Every tenant namespace starts with this: the default namespace is <prefix><tenant>, and a spec.namespace must start with it. A prefix makes it impossible for a tenant to adopt a namespace someone else created; without one, only the reserved names protect the platform's namespaces. Changing it renames (recreates) tenant namespaces.
+   */
+  tenantNamespacePrefix: string
 }
 export interface Environment {
   /**
@@ -315,7 +319,7 @@ export interface TenantSpec {
    */
   environments?: string[]
   /**
-   * Namespace of the tenant. Default: the tenant name.
+   * Namespace of the tenant. Default: <platform's tenantNamespacePrefix><tenant name>; when set, it must start with that prefix.
    */
   namespace?: string
   /**
@@ -326,6 +330,8 @@ export interface TenantSpec {
   tls: TenantTls
   /**
    * HTTP routes, one Ingress each.
+   *
+   * @maxItems 1000
    */
   routes: Route[]
   /**
@@ -371,6 +377,7 @@ export interface Route {
    * "@" is the tenant domain, a single label such as "api" is api.<tenant domain>, "*" is the wildcard; a name with dots is taken as written and must lie in the tenant domain or an extra domain.
    *
    * @minItems 1
+   * @maxItems 100
    */
   hosts: string[]
   /**
@@ -385,6 +392,7 @@ export interface Route {
   tls: (("certManager" | "none") | OwnCertificate | ExistingSecret)
   /**
    * @minItems 1
+   * @maxItems 100
    */
   paths: Path[]
   options: RouteOptions
