@@ -367,6 +367,16 @@ describe('output safety', () => {
     expect(fs.statSync(fixture.path('dist/README.md')).mode & 0o777).toBe(0o666 & ~umask);
   });
 
+  test('--out in a read-only folder is a usage error, not an internal one', () => {
+    fixture.write('ro/.keep', '');
+    const ro = fixture.path('ro');
+    const script = `mount --bind ${ro} ${ro} && mount -o remount,ro,bind ${ro} && cd ${fixture.dir} && ${process.execPath} ${path.join(ROOT, 'bin', 'tenant-edge.js')} synth --out ro/dist`;
+    const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.error).toBeUndefined();
+    expect(r.stderr.trim().split('\n')).toEqual(['tenant-edge: cannot write beside ro/dist: the file system is read-only']);
+    expect(r.status).toBe(2);
+  });
+
   test('--out that is a mount point is a usage error that says what to do', () => {
     // In a private mount namespace (unshare, from util-linux), so nothing leaks out of the test.
     fixture.write('mnt/.keep', '');

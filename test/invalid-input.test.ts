@@ -740,6 +740,11 @@ const crossCases: Case[] = [
     expected: [`${C}:23:24: spec.routes[1].options.rewriteTarget: "/$1;} location /x {" is not a path starting with / that may use $1, $2 ... for captured groups (letters, digits and - . _ ~ / : $ only)`],
   },
   {
+    name: 'fails if a regular-expression path carries configuration syntax',
+    modify: (f) => f.replace(C, 'path: "/v1(/|$)(.*)"', 'path: "/x;} location /y {"'),
+    expected: [`${C}:21:19: spec.routes[1].paths[0].path: "/x;} location /y {" may hold only letters, digits and / _ . ~ % - ^ $ [ ] ( ) * + ? | & = : , @ ! (no quotes, braces, semicolons, backslashes, spaces or control characters: the path is written into NGINX's configuration)`],
+  },
+  {
     name: 'fails if a CORS origin carries configuration syntax',
     modify: (f) => f.replace(B, 'allowOrigins: [https://bravo.example.org]', 'allowOrigins: ["https://a;}{evil"]'),
     expected: [`${B}:19:26: spec.routes[0].options.cors.allowOrigins[0]: "https://a;}{evil" is not "*" or an origin such as https://app.example.com (scheme, host and optional port; a leading *. is allowed)`],
