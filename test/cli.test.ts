@@ -271,6 +271,17 @@ describe('validate', () => {
   });
 });
 
+/**
+ * Runs `synth --out <out>` in the fixture folder after `mounts`, in a private mount namespace
+ * (unshare, from util-linux), so that no mount leaks out of the test.
+ */
+function synthAfterMounting(mounts: string, out: string): { status: number | null; stderr: string } {
+  const script = `${mounts} && cd ${fixture.dir} && ${process.execPath} ${path.join(ROOT, 'bin', 'tenant-edge.js')} synth --out ${out}`;
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.error).toBeUndefined();
+  return { status: r.status, stderr: r.stderr };
+}
+
 describe('output safety', () => {
   test('an object larger than the API server stores is refused with its name, and nothing is written', () => {
     const hosts = Array.from({ length: 100 }, (_, i) => `h${i}`).join(', ');
@@ -370,19 +381,14 @@ describe('output safety', () => {
   test('--out in a read-only folder is a usage error, not an internal one', () => {
     fixture.write('ro/.keep', '');
     const ro = fixture.path('ro');
-    const script = `mount --bind ${ro} ${ro} && mount -o remount,ro,bind ${ro} && cd ${fixture.dir} && ${process.execPath} ${path.join(ROOT, 'bin', 'tenant-edge.js')} synth --out ro/dist`;
-    const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.error).toBeUndefined();
+    const r = synthAfterMounting(`mount --bind ${ro} ${ro} && mount -o remount,ro,bind ${ro}`, 'ro/dist');
     expect(r.stderr.trim().split('\n')).toEqual(['tenant-edge: cannot write beside ro/dist: the file system is read-only']);
     expect(r.status).toBe(2);
   });
 
   test('--out that is a mount point is a usage error that says what to do', () => {
-    // In a private mount namespace (unshare, from util-linux), so nothing leaks out of the test.
     fixture.write('mnt/.keep', '');
-    const script = `mount -t tmpfs none ${fixture.path('mnt')} && cd ${fixture.dir} && ${process.execPath} ${path.join(ROOT, 'bin', 'tenant-edge.js')} synth --out mnt`;
-    const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.error).toBeUndefined();
+    const r = synthAfterMounting(`mount -t tmpfs none ${fixture.path('mnt')}`, 'mnt');
     expect(r.stderr.trim().split('\n')).toEqual([
       'tenant-edge: mnt is a mount point, which cannot be replaced as a whole; mount its parent folder instead, or point --out at a folder inside the mount',
     ]);
