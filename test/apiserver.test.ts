@@ -244,12 +244,12 @@ test('when a tenant leaves, its namespace Kustomization can still remove its obj
     const ns = o.metadata.namespace ? ['-n', o.metadata.namespace] : [];
     server.kubectlOk(['delete', `${o.kind}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''), o.metadata.name, ...ns, '--ignore-not-found']);
   }
-  expect(server.kubectlOk(['-n', 'beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toMatch(/^ingress\.networking\.k8s\.io\//);
+  expect(server.kubectlOk(['-n', 'tenant-beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toMatch(/^ingress\.networking\.k8s\.io\//);
   for (const resource of ['ingresses.networking.k8s.io', 'certificates.cert-manager.io', 'prometheusrules.monitoring.coreos.com']) {
-    expect([resource, server.kubectl(['auth', 'can-i', 'delete', resource, '-n', 'beta', as]).stdout.trim()]).toEqual([resource, 'yes']);
+    expect([resource, server.kubectl(['auth', 'can-i', 'delete', resource, '-n', 'tenant-beta', as]).stdout.trim()]).toEqual([resource, 'yes']);
   }
-  expect(server.kubectl(['-n', 'beta', 'delete', 'ingresses.networking.k8s.io', '--all', as]).status).toBe(0);
-  expect(server.kubectlOk(['-n', 'beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toBe('');
+  expect(server.kubectl(['-n', 'tenant-beta', 'delete', 'ingresses.networking.k8s.io', '--all', as]).status).toBe(0);
+  expect(server.kubectlOk(['-n', 'tenant-beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toBe('');
 });
 
 test('without the binding tenant-edge renders, the chart alone leaves a dedicated controller unable to list IngressClasses', () => {

@@ -53,27 +53,27 @@ function expiringAlert(labels: Record<string, string>, name: string): unknown {
     exp_labels: { ...labels, severity: 'warning', tenant: 'acme' },
     exp_annotations: {
       summary: 'A certificate of tenant acme expires in less than 21 days',
-      description: `Certificate ${name} in namespace acme has not been renewed; check its CertificateRequest and the issuer.`,
+      description: `Certificate ${name} in namespace tenant-acme has not been renewed; check its CertificateRequest and the issuer.`,
     },
   };
 }
 
 describe.each(Object.entries(scraped))('scraped with %s', (mode, labelsOf) => {
   test('a certificate of the tenant close to expiry fires; another tenant\'s, a healthy one and an unissued one do not', () => {
-    const soon = labelsOf('acme', 'edge-certificate');
+    const soon = labelsOf('tenant-acme', 'edge-certificate');
     const r = promtoolTest(
       [
         // Expires 10 days after the epoch the test starts at.
         { series: series('certmanager_certificate_expiration_timestamp_seconds', soon), values: `${10 * DAY}x180` },
-        { series: series('certmanager_certificate_expiration_timestamp_seconds', labelsOf('acme', 'fresh-tls')), values: `${80 * DAY}x180` },
-        { series: series('certmanager_certificate_expiration_timestamp_seconds', labelsOf('acme', 'pending-tls')), values: '0x180' },
-        { series: series('certmanager_certificate_expiration_timestamp_seconds', labelsOf('beta', 'edge-certificate')), values: `${10 * DAY}x180` },
+        { series: series('certmanager_certificate_expiration_timestamp_seconds', labelsOf('tenant-acme', 'fresh-tls')), values: `${80 * DAY}x180` },
+        { series: series('certmanager_certificate_expiration_timestamp_seconds', labelsOf('tenant-acme', 'pending-tls')), values: '0x180' },
+        { series: series('certmanager_certificate_expiration_timestamp_seconds', labelsOf('tenant-beta', 'edge-certificate')), values: `${10 * DAY}x180` },
       ],
       [
         {
           eval_time: '2h',
           alertname: 'TenantCertificateExpiringSoon',
-          exp_alerts: [expiringAlert(mode === 'chartDefaults' ? { ...soon, namespace: 'acme' } : soon, 'edge-certificate')],
+          exp_alerts: [expiringAlert(mode === 'chartDefaults' ? { ...soon, namespace: 'tenant-acme' } : soon, 'edge-certificate')],
         },
       ],
     );
@@ -82,15 +82,15 @@ describe.each(Object.entries(scraped))('scraped with %s', (mode, labelsOf) => {
   });
 
   test('a certificate of the tenant that is not ready fires once per certificate, with the tenant\'s namespace', () => {
-    const failing = labelsOf('acme', 'edge-certificate');
-    const healthy = labelsOf('acme', 'api-tls');
+    const failing = labelsOf('tenant-acme', 'edge-certificate');
+    const healthy = labelsOf('tenant-acme', 'api-tls');
     const inputs = [
       { series: series('certmanager_certificate_ready_status', { ...failing, condition: 'False' }), values: '1x60' },
       { series: series('certmanager_certificate_ready_status', { ...failing, condition: 'True' }), values: '0x60' },
       { series: series('certmanager_certificate_ready_status', { ...failing, condition: 'Unknown' }), values: '0x60' },
       { series: series('certmanager_certificate_ready_status', { ...healthy, condition: 'True' }), values: '1x60' },
       { series: series('certmanager_certificate_ready_status', { ...healthy, condition: 'False' }), values: '0x60' },
-      { series: series('certmanager_certificate_ready_status', { ...labelsOf('beta', 'edge-certificate'), condition: 'False' }), values: '1x60' },
+      { series: series('certmanager_certificate_ready_status', { ...labelsOf('tenant-beta', 'edge-certificate'), condition: 'False' }), values: '1x60' },
     ];
     const r = promtoolTest(inputs, [
       {
@@ -98,10 +98,10 @@ describe.each(Object.entries(scraped))('scraped with %s', (mode, labelsOf) => {
         alertname: 'TenantCertificateNotReady',
         exp_alerts: [
           {
-            exp_labels: { name: 'edge-certificate', namespace: 'acme', severity: 'critical', tenant: 'acme' },
+            exp_labels: { name: 'edge-certificate', namespace: 'tenant-acme', severity: 'critical', tenant: 'acme' },
             exp_annotations: {
               summary: 'A certificate of tenant acme is not ready',
-              description: 'Certificate edge-certificate in namespace acme has not been Ready for 15 minutes; its route serves no valid certificate.',
+              description: 'Certificate edge-certificate in namespace tenant-acme has not been Ready for 15 minutes; its route serves no valid certificate.',
             },
           },
         ],
@@ -115,8 +115,8 @@ describe.each(Object.entries(scraped))('scraped with %s', (mode, labelsOf) => {
 
 test('another target cannot raise the tenant\'s alerts by claiming its namespace in exported_namespace', () => {
   // With honorLabels: false, a tenant's own exporter in namespace "beta" that publishes
-  // namespace="acme" arrives as {namespace="beta", exported_namespace="acme"}.
-  const spoofed = { ...ISSUER, name: 'edge-certificate', namespace: 'beta', exported_namespace: 'acme', job: 'beta-metrics' };
+  // namespace="tenant-acme" arrives as {namespace="tenant-beta", exported_namespace="tenant-acme"}.
+  const spoofed = { ...ISSUER, name: 'edge-certificate', namespace: 'tenant-beta', exported_namespace: 'tenant-acme', job: 'beta-metrics' };
   const r = promtoolTest(
     [
       { series: series('certmanager_certificate_ready_status', { ...spoofed, condition: 'False' }), values: '1x60' },
@@ -133,8 +133,8 @@ test('another target cannot raise the tenant\'s alerts by claiming its namespace
 
 test('promtool fails a test whose expected alert does not fire, so these tests can fail', () => {
   const r = promtoolTest(
-    [{ series: series('certmanager_certificate_expiration_timestamp_seconds', scraped.honorLabels('acme', 'x')), values: `${80 * DAY}x180` }],
-    [{ eval_time: '2h', alertname: 'TenantCertificateExpiringSoon', exp_alerts: [expiringAlert(scraped.honorLabels('acme', 'x'), 'x')] }],
+    [{ series: series('certmanager_certificate_expiration_timestamp_seconds', scraped.honorLabels('tenant-acme', 'x')), values: `${80 * DAY}x180` }],
+    [{ eval_time: '2h', alertname: 'TenantCertificateExpiringSoon', exp_alerts: [expiringAlert(scraped.honorLabels('tenant-acme', 'x'), 'x')] }],
   );
   expect(r.status).not.toBe(0);
   expect(r.output).toMatch(/FAILED/);

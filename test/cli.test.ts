@@ -6,6 +6,9 @@ import { captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
 const NOTICE = 'notice: ingress-nginx is retired upstream (no fixes since March 2026); plan a move to another controller flavour';
+/** The spec fixture sets no tenant namespace prefix, so synth says so. */
+const PREFIX_NOTICE =
+  "notice: platform.yaml sets no spec.tenantNamespacePrefix, so only the reserved names keep tenants out of other teams' namespaces; set one (a namespace rename for existing tenants)";
 const USAGE_FIRST_LINE = 'usage: tenant-edge <command> [options]';
 
 const A = 'tenants/alpha.yaml';
@@ -162,7 +165,7 @@ describe('synth', () => {
   test('writes every environment and prints a summary line', () => {
     const r = cli('synth');
     expect(r.code).toBe(0);
-    expect(r.err).toEqual([NOTICE]);
+    expect(r.err).toEqual([NOTICE, PREFIX_NOTICE]);
     expect(r.out).toHaveLength(1);
     const m = /^wrote dist: 3 tenants, 2 environments \(dev, prod\), (\d+) objects, (\d+) files in \d+ ms$/.exec(r.out[0]);
     expect(m).not.toBeNull();
@@ -205,7 +208,7 @@ describe('synth', () => {
     fixture.replace(A, 'bodySize: 10m', 'bodySize: 20m');
     const r = cli('synth', '--env', 'prod');
     expect(r.code).toBe(0);
-    expect(r.err).toEqual([NOTICE]);
+    expect(r.err).toEqual([NOTICE, PREFIX_NOTICE]);
     expect(r.out).toHaveLength(1);
     expect(r.out[0]).toMatch(/^wrote dist: 3 tenants, 1 environment \(prod\), \d+ objects, \d+ files in \d+ ms$/);
 
@@ -241,7 +244,7 @@ describe('validate', () => {
   test('checks the input and the rendered objects, exits 0 and writes nothing', () => {
     const r = cli('validate');
     expect(r.code).toBe(0);
-    expect(r.err).toEqual([NOTICE]);
+    expect(r.err).toEqual([NOTICE, PREFIX_NOTICE]);
     expect(r.out).toHaveLength(1);
     expect(r.out[0]).toMatch(/^valid: 3 tenants, 2 environments \(dev, prod\), \d+ objects$/);
     expect(extraEntries()).toEqual([]);
@@ -403,7 +406,7 @@ describe('check', () => {
     expect(r.code).toBe(0);
     expect(r.out).toHaveLength(1);
     expect(r.out[0]).toMatch(/^up to date: dist matches 3 tenants, 2 environments \(dev, prod\), \d+ objects$/);
-    expect(r.err).toEqual([NOTICE]);
+    expect(r.err).toEqual([NOTICE, PREFIX_NOTICE]);
   });
 
   test('exits 4 and lists every differing, missing and extra file when the output folder is stale', () => {
@@ -417,6 +420,7 @@ describe('check', () => {
     expect(r.out).toEqual([]);
     expect(r.err).toEqual([
       NOTICE,
+      PREFIX_NOTICE,
       'dist/dev/kustomization.yaml: missing',
       'dist/dev/tenants/alpha/namespace/ingresses.yaml: differs',
       'dist/prod/tenants/alpha/namespace/ingresses.yaml: differs',
@@ -432,7 +436,7 @@ describe('check', () => {
     fs.appendFileSync(fixture.path('dist/README.md'), 'edited\n');
     const r = cli('check');
     expect(r.code).toBe(4);
-    expect(r.err.slice(1)).toEqual([
+    expect(r.err.slice(2)).toEqual([
       'dist/README.md: differs',
       'dist/qa/kustomization.yaml: extra',
       'dist/stray.yaml: extra',

@@ -242,7 +242,7 @@ const schemaCases: Case[] = [
     name: 'fails if the platform spec has an unknown key',
     modify: (f) => f.replace(P, '  reservedNamespaces:', '  reservedNamespace:'),
     expected: [
-      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, reservedNamespaces, tenantNamespacePrefix`,
+      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, reservedNamespaces, tenantNamespacePrefix, reservedTenantNames`,
     ],
   },
   {
@@ -482,6 +482,31 @@ const crossCases: Case[] = [
     name: 'with a namespace prefix, a tenant namespace must start with it, and the default has it',
     modify: (f) => f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  tenantNamespacePrefix: team-\n').replace(A, 'spec:\n', 'spec:\n  namespace: velero\n'),
     expected: [`${A}:6:14: spec.namespace: namespace "velero" does not start with "team-", which the platform requires of tenant namespaces (spec.tenantNamespacePrefix in platform.yaml)`],
+  },
+  {
+    name: 'fails if a tenant is named like a host the platform keeps (www.<environment domain>)',
+    modify: (f) => f.write('tenants/www.yaml', tenant('www', '  ingress:\n    dedicated: false\n')),
+    expected: ['tenants/www.yaml:4:9: metadata.name: tenant name "www" is reserved for the platform: the tenant\'s domain would be www.<environment domain>; choose another name'],
+  },
+  {
+    name: 'fails if a tenant name is on the platform\'s own reserved list',
+    modify: (f) => f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  reservedTenantNames: [shop]\n').write('tenants/shop.yaml', tenant('shop', '  ingress:\n    dedicated: false\n')),
+    expected: ['tenants/shop.yaml:4:9: metadata.name: tenant name "shop" is reserved for the platform: the tenant\'s domain would be shop.<environment domain>; choose another name'],
+  },
+  {
+    name: 'fails if a tenant\'s domain would be another environment\'s domain',
+    modify: (f) => f.replace(P, 'domain: prod.example.com', 'domain: example.com').replace(P, 'domain: dev.example.com', 'domain: dev.example.com').write('tenants/dev.yaml', tenant('dev', '  ingress:\n    dedicated: false\n  environments: [prod]\n')),
+    expected: ['tenants/dev.yaml:4:9: metadata.name: the tenant\'s domain "dev.example.com" is (or contains) the domain of environment "dev" (dev.example.com); rename the tenant'],
+  },
+  {
+    name: 'fails if a key is given by an alias (a reviewer could not tell which key it is)',
+    modify: (f) => f.replace(C, '  namespace: team-charlie\n', '  &k namespace: team-charlie\n  *k : other\n'),
+    expected: [`${C}:7:3: a key must be written out, not given by an alias or as a list or mapping`],
+  },
+  {
+    name: 'fails if a route names an issuer\'s ACME account key as its Secret',
+    modify: (f) => f.replace(C, 'secretName: legacy-tls', 'secretName: le-http-account-key'),
+    expected: [`${C}:19:26: spec.routes[1].tls.secretName: "le-http-account-key" is the Secret that issuer "le-http" (its ACME account key) writes; name another Secret`],
   },
   {
     name: 'fails if a tenant without spec.namespace is named like a reserved namespace',

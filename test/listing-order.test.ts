@@ -37,7 +37,7 @@ test('the order in which the file system lists tenant files does not change whic
   const dir = copyExample();
   // beta takes acme's namespace: the report must name the same file whatever the listing order.
   const beta = path.join(dir, 'tenants', 'beta.yaml');
-  fs.writeFileSync(beta, fs.readFileSync(beta, 'utf8').replace('spec:\n', 'spec:\n  namespace: acme\n'));
+  fs.writeFileSync(beta, fs.readFileSync(beta, 'utf8').replace('spec:\n', 'spec:\n  namespace: tenant-acme\n'));
   const report = (): string[] => {
     try {
       plan({ platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') });
@@ -48,7 +48,7 @@ test('the order in which the file system lists tenant files does not change whic
     throw new Error('expected the conflict to be reported');
   };
   const expected = report();
-  expect(expected).toEqual([expect.stringMatching(/beta\.yaml:\d+:\d+: spec\.namespace: namespace "acme" is already used by tenant "acme"/)]);
+  expect(expected).toEqual([expect.stringMatching(/beta\.yaml:\d+:\d+: spec\.namespace: namespace "tenant-acme" is already used by tenant "acme"/)]);
   reverse = true;
   try {
     expect(report()).toEqual(expected);

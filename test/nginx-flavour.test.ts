@@ -198,7 +198,7 @@ describe('nginx flavour: refusePath', () => {
   test.each<[string, string, string, RouteOptions]>([
     ['a plain Prefix path', '/api/v1', 'Prefix', {}],
     ['the root Prefix path', '/', 'Prefix', {}],
-    ['a plain Exact path with dots, dashes, underscores and tildes', '/static/app-1_2~x.js', 'Exact', {}],
+    ['a plain Exact path with dots, dashes and underscores', '/static/app-1_2.x.js', 'Exact', {}],
     ['a regular expression with ImplementationSpecific', '/v1(/|$)(.*)', 'ImplementationSpecific', {}],
     ['rewriteTarget with ImplementationSpecific', '/v1(/|$)(.*)', 'ImplementationSpecific', { rewriteTarget: '/$2' }],
     ['a plain path with other options', '/api', 'Prefix', { sslRedirect: true, websocket: true }],
@@ -210,6 +210,8 @@ describe('nginx flavour: refusePath', () => {
     ['a regular expression in a Prefix path', '/v1(/|$)(.*)', 'Prefix', {}, /ImplementationSpecific/],
     ['a regular expression in an Exact path', '/users/[0-9]+', 'Exact', {}, /not a plain path/],
     ['a wildcard in a Prefix path', '/api/*', 'Prefix', {}, /not a plain path/],
+    ['a tilde in a Prefix path (ingress-nginx\'s validPathType has none)', '/~user', 'Prefix', {}, /not a plain path/],
+    ['a percent escape in an Exact path', '/a%20b', 'Exact', {}, /not a plain path/],
     ['rewriteTarget with a plain Prefix path', '/api', 'Prefix', { rewriteTarget: '/' }, /rewriteTarget/],
     ['rewriteTarget with an Exact path', '/api', 'Exact', { rewriteTarget: '/' }, /pathType: ImplementationSpecific \(got Exact\)/],
     ['a regex path closes the location block', '/x;\n}\nlocation /y {', 'ImplementationSpecific', {}, /no quotes, braces, semicolons/],

@@ -28,7 +28,7 @@ spec:
 `;
 
 /** Names chosen to collide with another tenant's derived names under plausible naming schemes. */
-const TENANTS = ['a', 'a-cluster', 'cluster-a', 'a-tenant', 'tenant-a', 'platform', 'a-cluster-reads', 'a-admission', 'nginx', 'setup-a', 'ingress-nginx-a'];
+const TENANTS = ['a', 'a-cluster', 'cluster-a', 'a-tenant', 'tenant-a', 'a-platform', 'a-cluster-reads', 'a-admission', 'nginx', 'setup-a', 'ingress-nginx-a'];
 
 test('no two tenants, nor a tenant and the platform, render an object with the same kind, namespace and name', () => {
   const dir = tempDir();

@@ -10,10 +10,11 @@ const P = 'nginx.ingress.kubernetes.io/';
 const SNIPPET = /snippet/i;
 
 /**
- * Characters ingress-nginx (v1.12+, strict-validate-path-type) accepts in Prefix and Exact paths;
- * anything else needs pathType ImplementationSpecific.
+ * What ingress-nginx accepts in Prefix and Exact paths with strict-validate-path-type:
+ * validPathType `(?i)^/[[:alnum:]._\-/]*$` (internal/ingress/inspector/rules.go,
+ * controller-v1.15.1); anything else needs pathType ImplementationSpecific.
  */
-const PLAIN_PATH = /^\/[A-Za-z0-9/_.~%-]*$/;
+const PLAIN_PATH = /^\/[A-Za-z0-9._\-/]*$/;
 
 /**
  * Characters a regular-expression (ImplementationSpecific) path may use. ingress-nginx writes the

@@ -66,6 +66,17 @@ export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 /** The Flux multi-tenancy label. */
 export const TENANT_LABEL = 'toolkit.fluxcd.io/tenant';
 
+/**
+ * Tenant names no tenant may take, whatever the platform says: a tenant's domain is
+ * <name>.<environment domain>, and these are names a platform keeps for itself there (web and
+ * mail hosts, name servers, and the control-plane names of passthrough routing).
+ */
+export const BUILTIN_RESERVED_TENANT_NAMES = [
+  'www', 'api', 'app', 'apps', 'mail', 'smtp', 'imap', 'pop', 'mx', 'ns', 'ns1', 'ns2', 'dns', 'ftp', 'vpn',
+  'autodiscover', 'autoconfig', 'admin', 'status', 'static', 'cdn', 'auth', 'login', 'sso', 'k8s', 'konnectivity',
+  'platform', 'ingress', 'edge', 'acme-challenge',
+] as const;
+
 /** Namespaces no tenant may take, whatever the platform says. */
 export const BUILTIN_RESERVED_NAMESPACES = [
   'default',
@@ -78,4 +89,27 @@ export const BUILTIN_RESERVED_NAMESPACES = [
   'gatekeeper-system',
   'tigera-operator',
   'calico-system',
+  // Namespaces of common cluster add-ons, on AKS and elsewhere. A platform sets
+  // tenantNamespacePrefix so that this list is not the only guard.
+  'calico-apiserver',
+  'istio-system',
+  'aks-istio-system',
+  'aks-istio-ingress',
+  'app-routing-system',
+  'azure-arc',
+  'kyverno',
+  'velero',
+  'external-dns',
+  'external-secrets',
+  'argocd',
+  'linkerd',
+  'cattle-system',
+  'ingress-nginx',
+  'traefik',
+  'haproxy-controller',
+  'kubernetes-dashboard',
+  'prometheus',
+  'grafana',
+  'logging',
+  'vault',
 ] as const;

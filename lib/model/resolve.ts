@@ -18,7 +18,7 @@ import {
   RouteTls,
   TenantModel,
 } from './model';
-import { BUILTIN_RESERVED_NAMESPACES, LIMITS, longestTenantDerivedName, names } from './names';
+import { BUILTIN_RESERVED_NAMESPACES, BUILTIN_RESERVED_TENANT_NAMES, LIMITS, longestTenantDerivedName, names } from './names';
 
 export const ACME_SERVERS: Record<string, string> = {
   production: 'https://acme-v02.api.letsencrypt.org/directory',
@@ -116,7 +116,12 @@ class Resolver {
     return {
       environments,
       problems: uniqueProblems(this.problems),
-      notices: this.flavour.notice ? [this.flavour.notice] : [],
+      notices: [
+        ...(this.flavour.notice ? [this.flavour.notice] : []),
+        ...(this.spec.tenantNamespacePrefix === ''
+          ? [`notice: ${this.platform.file} sets no spec.tenantNamespacePrefix, so only the reserved names keep tenants out of other teams' namespaces; set one (a namespace rename for existing tenants)`]
+          : []),
+      ],
     };
   }
 
@@ -203,6 +208,10 @@ class Resolver {
       }
     }
 
+    const reservedNames = new Set<string>([...BUILTIN_RESERVED_TENANT_NAMES, ...this.spec.reservedTenantNames]);
+    if (reservedNames.has(name)) {
+      this.report(source, ['metadata', 'name'], `tenant name "${name}" is reserved for the platform: the tenant's domain would be ${name}.<environment domain>; choose another name`);
+    }
     // The platform's prefix is the allow-list: a tenant namespace always starts with it, so no
     // tenant can adopt a namespace the platform or another team created. The reserved names
     // stay as a second line, and the only one without a prefix.
@@ -303,7 +312,7 @@ class Resolver {
     const issuer = this.tenantIssuer(f, env, controller);
     const routes: RouteModel[] = [];
     const certificates = new CertificateCollector((path, message) => this.report(source, path, message));
-    const derivedSecrets = derivedSecretNames(value);
+    const derivedSecrets = derivedSecretNames(value, this.spec.issuers.map((i) => i.name));
     const claimed = new Map<string, string>();
     spec.routes.forEach((route, i) => {
       if (route.environments && !route.environments.includes(env.name)) return;
@@ -498,7 +507,7 @@ class Resolver {
     for (const f of present) {
       const { domain, origin } = this.tenantDomain(f, env);
       const isDefault = f.loaded.value.spec.overrides[env.name]?.domain === undefined;
-      if (isDefault || this.platformClaimProblem(f, domain, origin, 'domain') === undefined) {
+      if (isDefault ? this.defaultDomainProblem(domain, origin) === undefined : this.platformClaimProblem(f, domain, origin, 'domain') === undefined) {
         (isDefault ? defaults : explicit).push({ domain, claim: { tenant: f, origin } });
       }
       f.loaded.value.spec.extraDomains.forEach((d, i) => {
@@ -549,6 +558,18 @@ class Resolver {
         why = `${what} "${claim}" lies inside the tenant's own domain in environment "${env.name}" (${own}), which it has already; remove it`;
       }
       if (why) {
+        this.report(origin.source, origin.path, why);
+        return why;
+      }
+    }
+    return undefined;
+  }
+
+  /** A tenant's default domain, <tenant>.<environment domain>, must not be or hold another environment's domain. */
+  private defaultDomainProblem(domain: string, origin: Origin): string | undefined {
+    for (const env of this.envByName.values()) {
+      if (inDomain(env.domain, domain)) {
+        const why = `the tenant's domain "${domain}" is (or contains) the domain of environment "${env.name}" (${env.domain}); rename the tenant`;
         this.report(origin.source, origin.path, why);
         return why;
       }
@@ -845,8 +866,10 @@ function withoutCovered(hosts: ReadonlySet<string>): string[] {
  * names one of them as its existing Secret would be overwritten, or serve a certificate that does
  * not cover its hosts.
  */
-function derivedSecretNames(tenant: Tenant): Map<string, string> {
+function derivedSecretNames(tenant: Tenant, issuers: readonly string[]): Map<string, string> {
   const derived = new Map<string, string>([[names.tenantCertificate, 'the tenant\'s shared Certificate']]);
+  // A namespaced Issuer keeps its ACME account key in the tenant's namespace.
+  for (const issuer of issuers) derived.set(names.acmeAccountKey(issuer), `issuer "${issuer}" (its ACME account key)`);
   for (const r of tenant.spec.routes) {
     if (ownsCertificate(tenant, r)) derived.set(names.tlsSecret(r.name), `the Certificate of route "${r.name}"`);
   }

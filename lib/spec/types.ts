@@ -50,6 +50,10 @@ export interface PlatformSpec {
    * Every tenant namespace starts with this: the default namespace is <prefix><tenant>, and a spec.namespace must start with it. A prefix makes it impossible for a tenant to adopt a namespace someone else created; without one, only the reserved names protect the platform's namespaces. Changing it renames (recreates) tenant namespaces.
    */
   tenantNamespacePrefix: string
+  /**
+   * Tenant names no tenant may take, on top of the built-in list (names a platform keeps for itself under an environment domain, such as www, api, mail and k8s): a tenant's domain is <name>.<environment domain>.
+   */
+  reservedTenantNames: DnsLabel[]
 }
 export interface Environment {
   /**

@@ -28,7 +28,13 @@ export class YamlSource {
         Map(_key, map) {
           const seen = new Set<string>();
           for (const pair of map.items) {
-            if (!isScalar(pair.key)) continue;
+            if (!isScalar(pair.key)) {
+              // An alias or a collection as a key hides which key it is from a reviewer (and from
+              // the duplicate check); specs spell their keys out.
+              const [line, col] = source.lineCol((pair.key as Node | null)?.range?.[0] ?? 0);
+              problems.push({ file, line, col, path: '', message: 'a key must be written out, not given by an alias or as a list or mapping' });
+              continue;
+            }
             const key = String(pair.key.value);
             if (seen.has(key)) {
               const [line, col] = source.lineCol(pair.key.range?.[0] ?? 0);
