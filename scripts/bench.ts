@@ -1,14 +1,19 @@
 /**
- * `npm run bench [-- --tenants N]`: generates N realistic tenants (default 1000) in a temporary
- * folder, synthesizes them to a temporary dist/ and prints wall time, time per tenant and peak
- * memory. It also runs half as many tenants first and prints how time grows, so a quadratic
- * regression shows up as a ratio well above 2.
+ * `npm run bench [-- --sizes 1000,10000 --runs 3]`: generates realistic tenants for each size and
+ * times whole, fresh processes (start-up and cold JIT included), reporting the median of the runs:
+ *  - `synth` with the output on tmpfs (/dev/shm) and on disk (the system's temporary folder);
+ *  - `validate`, for its memory;
+ *  - a naive cdk8s app (scripts/naive-cdk8s.ts: one App, one chart per tenant, app.synth()) as the
+ *    baseline, in the same run, for sizes up to --naive-max (default 1000; it does not finish at
+ *    10,000).
+ * Wall time, CPU time (user + system) and peak RSS come from GNU time. The ratios compare sizes and
+ * the baseline within this run only: absolute figures depend on the machine and its load.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { plan, renderAll, synthToDir } from '../lib/synth';
 
 const PLATFORM = `apiVersion: tenant-edge.dev/v1alpha1
 kind: Platform
@@ -94,65 +99,117 @@ function generate(dir: string, n: number): void {
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), tenant(i));
 }
 
-interface Figures {
-  tenants: number;
-  objects: number;
-  files: number;
-  /** Load, validate and resolve the specs. */
-  checkMs: number;
-  /** check + render every object to YAML in memory. */
-  renderMs: number;
-  /** The whole synth command: check + render + atomic write of dist/. */
-  synthMs: number;
+
+interface Sample {
+  readonly wallS: number;
+  readonly cpuS: number;
+  readonly rssMiB: number;
 }
 
-function measure(n: number): Figures {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-edge-bench-'));
-  try {
-    generate(dir, n);
-    const opts = { platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants'), outDir: path.join(dir, 'dist') };
-    const ms = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e6;
-    let t = process.hrtime.bigint();
-    plan(opts);
-    const checkMs = ms(t);
-    t = process.hrtime.bigint();
-    let bytes = 0;
-    renderAll(opts, (f) => (bytes += f.content.length));
-    const renderMs = ms(t);
-    t = process.hrtime.bigint();
-    const summary = synthToDir(opts);
-    const synthMs = ms(t);
-    return { tenants: n, objects: summary.objects, files: summary.files, checkMs, renderMs, synthMs };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'tenant-edge.js');
+const NAIVE = path.join(ROOT, 'build', 'scripts', 'naive-cdk8s.js');
+
+/** Runs a command under GNU time and returns its wall time, CPU time and peak RSS, or why it has none. */
+function timed(args: readonly string[], timeoutS: number): Sample | string {
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %U %S %M', process.execPath, ...args], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return `did not finish within ${timeoutS} s`;
+  const line = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr ?? '');
+  if (r.error || r.status !== 0 || !line) return `failed (exit ${r.status}): ${(r.stderr ?? '').split('\n')[0]}`;
+  return { wallS: Number(line[1]), cpuS: Number(line[2]) + Number(line[3]), rssMiB: Number(line[4]) / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface Row {
+  readonly size: number;
+  readonly what: string;
+  readonly sample?: Sample;
+  /** Why there is no sample. */
+  readonly failure?: string;
+}
+
+function measure(size: number, what: string, runs: number, timeoutS: number, command: (out: string) => string[], outRoot: string): Row {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = path.join(outRoot, `out-${size}-${i}`);
+    fs.rmSync(out, { recursive: true, force: true });
+    const s = timed(command(out), timeoutS);
+    fs.rmSync(out, { recursive: true, force: true });
+    if (typeof s === 'string') return { size, what, failure: s };
+    samples.push(s);
   }
+  return {
+    size,
+    what,
+    sample: { wallS: median(samples.map((s) => s.wallS)), cpuS: median(samples.map((s) => s.cpuS)), rssMiB: median(samples.map((s) => s.rssMiB)) },
+  };
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { tenants: { type: 'string', default: '1000' } } });
-  const n = Number(values.tenants);
-  if (!Number.isInteger(n) || n < 2) {
-    console.error('bench: --tenants takes a whole number of at least 2');
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000' },
+      runs: { type: 'string', default: '3' },
+      'naive-max': { type: 'string', default: '1000' },
+      timeout: { type: 'string', default: '600' },
+    },
+  });
+  const sizes = values.sizes!.split(',').map(Number);
+  const runs = Number(values.runs);
+  const naiveMax = Number(values['naive-max']);
+  const timeoutS = Number(values.timeout);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
+    console.error('bench: --sizes takes whole numbers such as 1000,10000 and --runs a whole number');
     process.exit(2);
   }
-  measure(20); // warm up module loading and JIT so the figures measure synthesis
-  const half = measure(Math.floor(n / 2));
-  const full = measure(n);
-  const peakMiB = process.resourceUsage().maxRSS / 1024;
-  const ms = (v: number): string => `${v.toFixed(0).padStart(6)} ms`;
-  const line = (f: Figures): string =>
-    `${String(f.tenants).padStart(6)} tenants ${String(f.objects).padStart(7)} objects ${String(f.files).padStart(7)} files | ` +
-    `check ${ms(f.checkMs)} | render ${ms(f.renderMs)} ${((f.renderMs / f.tenants) * 1000).toFixed(0).padStart(5)} µs/tenant | ` +
-    `synth ${ms(f.synthMs)} ${((f.synthMs / f.tenants) * 1000).toFixed(0).padStart(5)} µs/tenant`;
-  console.log('tenant-edge benchmark, 2 environments per tenant');
-  console.log('  check  = load, validate and resolve the specs');
-  console.log('  render = check + every object to YAML, in memory (the code\'s own cost)');
-  console.log('  synth  = the synth command: check + render + atomic write (adds the file system\'s cost)');
-  console.log(line(half));
-  console.log(line(full));
-  const ratio = (a: number, b: number): string => (a / b).toFixed(2);
-  console.log(`scaling ${ratio(full.tenants, half.tenants)}x tenants: check ${ratio(full.checkMs, half.checkMs)}x, render ${ratio(full.renderMs, half.renderMs)}x, synth ${ratio(full.synthMs, half.synthMs)}x (linear = 2.00)`);
-  console.log(`peak memory (max RSS of the process): ${peakMiB.toFixed(0)} MiB`);
+  const disk = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-edge-bench-'));
+  const tmpfs = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'tenant-edge-bench-'));
+  const rows: Row[] = [];
+  try {
+    for (const size of sizes) {
+      const input = path.join(disk, `input-${size}`);
+      fs.mkdirSync(input);
+      generate(input, size);
+      const common = ['--platform', path.join(input, 'platform.yaml'), '--tenants', path.join(input, 'tenants')];
+      const synth = (out: string): string[] => [CLI, 'synth', ...common, '--out', out];
+      rows.push(measure(size, 'synth, output on tmpfs', runs, timeoutS, synth, tmpfs));
+      rows.push(measure(size, 'synth, output on disk', runs, timeoutS, synth, disk));
+      rows.push(measure(size, 'validate', runs, timeoutS, () => [CLI, 'validate', ...common], tmpfs));
+      if (size <= naiveMax) {
+        rows.push(measure(size, 'naive cdk8s, output on tmpfs', runs, timeoutS, (out) => [NAIVE, ...common, '--out', out], tmpfs));
+      }
+    }
+  } finally {
+    fs.rmSync(disk, { recursive: true, force: true });
+    fs.rmSync(tmpfs, { recursive: true, force: true });
+  }
+  console.log(`tenant-edge benchmark: fresh processes, median of ${runs} run${runs === 1 ? '' : 's'}, 2 environments per tenant`);
+  for (const r of rows) {
+    const figures = r.sample
+      ? `wall ${r.sample.wallS.toFixed(2).padStart(7)} s  cpu ${r.sample.cpuS.toFixed(2).padStart(7)} s  peak RSS ${r.sample.rssMiB.toFixed(0).padStart(5)} MiB`
+      : r.failure;
+    console.log(`${String(r.size).padStart(6)} tenants  ${r.what.padEnd(30)} ${figures}`);
+  }
+  const wall = (size: number, what: string): number | undefined => rows.find((r) => r.size === size && r.what === what)?.sample?.wallS;
+  if (sizes.length >= 2) {
+    const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+    for (const what of ['synth, output on tmpfs', 'synth, output on disk']) {
+      const a = wall(small, what);
+      const b = wall(large, what);
+      if (a && b) console.log(`${what}: time(${large}) / time(${small}) = ${(b / a).toFixed(2)} (linear = ${(large / small).toFixed(2)})`);
+    }
+  }
+  for (const size of sizes) {
+    const ours = wall(size, 'synth, output on tmpfs');
+    const naive = wall(size, 'naive cdk8s, output on tmpfs');
+    if (ours && naive) console.log(`${size} tenants: tenant-edge is ${(naive / ours).toFixed(1)}x faster than the naive cdk8s app`);
+  }
+  console.log('incremental re-synth: not implemented yet');
 }
 
 main();
