@@ -63,6 +63,10 @@ interface TenantFacts {
   readonly name: string;
   readonly namespace: string;
   readonly environments: string[];
+  /** Secrets tenant-edge derives in the tenant's namespace, with what writes each. */
+  readonly derivedSecrets: ReadonlyMap<string, string>;
+  /** Indexes of spec.extraDomains that are the tenant's to claim (the others are reported). */
+  readonly claimableExtraDomains: readonly number[];
 }
 
 class Resolver {
@@ -77,6 +81,7 @@ class Resolver {
   private readonly issuerEnvs = new Map<string, Set<string>>();
   private readonly sharedNamespace: string;
   private readonly reserved: Set<string>;
+  private readonly reservedTenantNames: ReadonlySet<string>;
   private readonly allowed: AllowedAnnotations;
 
   constructor(
@@ -89,6 +94,7 @@ class Resolver {
     this.chart = { ...this.flavour.defaultChart, ...this.spec.ingress.chart };
     this.sharedNamespace = this.spec.ingress.sharedNamespace ?? this.flavour.defaultSharedNamespace;
     this.allowed = allowedAnnotations(this.flavour, this.spec, (path, message) => this.report(this.psrc, path, message));
+    this.reservedTenantNames = new Set<string>([...BUILTIN_RESERVED_TENANT_NAMES, ...this.spec.reservedTenantNames]);
     this.reserved = new Set<string>([
       ...BUILTIN_RESERVED_NAMESPACES,
       ...this.spec.reservedNamespaces,
@@ -208,8 +214,7 @@ class Resolver {
       }
     }
 
-    const reservedNames = new Set<string>([...BUILTIN_RESERVED_TENANT_NAMES, ...this.spec.reservedTenantNames]);
-    if (reservedNames.has(name)) {
+    if (this.reservedTenantNames.has(name)) {
       this.report(source, ['metadata', 'name'], `tenant name "${name}" is reserved for the platform: the tenant's domain would be ${name}.<environment domain>; choose another name`);
     }
     // The platform's prefix is the allow-list: a tenant namespace always starts with it, so no
@@ -232,7 +237,11 @@ class Resolver {
     }
     this.checkRoutes(loaded, environments);
     this.checkDeadIngressSettings(loaded, environments);
-    return { loaded, name, namespace, environments };
+    // Whether a name belongs to the platform does not depend on the environment: judged once.
+    const claimableExtraDomains = spec.extraDomains
+      .map((d, i) => (this.platformClaimProblem(name, d, { source, path: ['spec', 'extraDomains', i] }, 'extra domain') === undefined ? i : -1))
+      .filter((i) => i >= 0);
+    return { loaded, name, namespace, environments, derivedSecrets: derivedSecretNames(value, this.spec.issuers.map((i) => i.name)), claimableExtraDomains };
   }
 
   private checkRoutes(loaded: Loaded<Tenant>, environments: string[]): void {
@@ -312,7 +321,6 @@ class Resolver {
     const issuer = this.tenantIssuer(f, env, controller);
     const routes: RouteModel[] = [];
     const certificates = new CertificateCollector((path, message) => this.report(source, path, message));
-    const derivedSecrets = derivedSecretNames(value, this.spec.issuers.map((i) => i.name));
     const claimed = new Map<string, string>();
     spec.routes.forEach((route, i) => {
       if (route.environments && !route.environments.includes(env.name)) return;
@@ -345,7 +353,7 @@ class Resolver {
           claimed.set(key, route.name);
         });
       }
-      const tls = this.routeTls(f, env, route, at, hosts, issuer, certificates, derivedSecrets);
+      const tls = this.routeTls(f, env, route, at, hosts, issuer, certificates);
       routes.push({
         name: route.name,
         hosts,
@@ -456,12 +464,11 @@ class Resolver {
     hosts: string[],
     choice: IssuerChoice | undefined,
     certificates: CertificateCollector,
-    derivedSecrets: ReadonlyMap<string, string>,
   ): RouteTls {
     const source = f.loaded.source;
     if (route.tls === 'none') return { mode: 'none' };
     if (typeof route.tls === 'object' && 'secretName' in route.tls) {
-      const owner = derivedSecrets.get(route.tls.secretName);
+      const owner = f.derivedSecrets.get(route.tls.secretName);
       if (owner !== undefined) {
         this.report(source, [...at, 'tls', 'secretName'], `"${route.tls.secretName}" is the Secret that ${owner} writes; name another Secret`);
       }
@@ -507,14 +514,13 @@ class Resolver {
     for (const f of present) {
       const { domain, origin } = this.tenantDomain(f, env);
       const isDefault = f.loaded.value.spec.overrides[env.name]?.domain === undefined;
-      if (isDefault ? this.defaultDomainProblem(domain, origin) === undefined : this.platformClaimProblem(f, domain, origin, 'domain') === undefined) {
+      if (isDefault ? this.defaultDomainProblem(domain, origin) === undefined : this.platformClaimProblem(f.name, domain, origin, 'domain') === undefined) {
         (isDefault ? defaults : explicit).push({ domain, claim: { tenant: f, origin } });
       }
-      f.loaded.value.spec.extraDomains.forEach((d, i) => {
+      for (const i of f.claimableExtraDomains) {
         const claim = { tenant: f, origin: { source: f.loaded.source, path: ['spec', 'extraDomains', i] } };
-        if (this.platformClaimProblem(f, d, claim.origin, 'extra domain') !== undefined) return;
-        explicit.push({ domain: d, claim });
-      });
+        explicit.push({ domain: f.loaded.value.spec.extraDomains[i], claim });
+      }
     }
     const claims = [...defaults, ...explicit];
     const owner = new Map<string, Claim>();
@@ -546,9 +552,9 @@ class Resolver {
    * www.<environment domain>, or a parent of an environment domain, in any environment.
    * Reports and returns the problem, or returns undefined when the claim is the tenant's to make.
    */
-  private platformClaimProblem(f: TenantFacts, claim: string, origin: Origin, what: string): string | undefined {
+  private platformClaimProblem(tenant: string, claim: string, origin: Origin, what: string): string | undefined {
     for (const env of this.envByName.values()) {
-      const own = `${f.name}.${env.domain}`;
+      const own = `${tenant}.${env.domain}`;
       let why: string | undefined;
       if (inDomain(env.domain, claim)) {
         why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
