@@ -22,8 +22,6 @@ import { ROOT } from './support/tree';
 // Real processes on a 2-core machine: generous per-test limits (each process is bounded on its own too).
 jest.setTimeout(120_000);
 
-/** The CRD bundles dist/ needs. The ASO file is rebuilt, not upstream, and is never applied (crds/SOURCES.md). */
-const CRD_FILES = ['cert-manager', 'flux', 'prometheus-operator', 'traefik', 'external-dns', 'gateway-api'].map((n) => path.join(ROOT, 'crds', `${n}.crds.yaml`));
 
 const FLUX_NAMESPACE = 'flux-system';
 const KUSTOMIZE_CONTROLLER = `system:serviceaccount:${FLUX_NAMESPACE}:kustomize-controller`;
@@ -32,8 +30,7 @@ let server: ApiServer;
 
 beforeAll(async () => {
   server = await startApiServer();
-  for (const file of CRD_FILES) server.kubectlOk(['apply', '--server-side', '-f', file]);
-  server.kubectlOk(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  server.installCrds();
   // What a Flux install provides: its namespace and the controllers' accounts bound to cluster-admin.
   server.kubectlOk(['create', 'namespace', FLUX_NAMESPACE]);
   for (const sa of ['kustomize-controller', 'helm-controller']) {

@@ -188,10 +188,7 @@ test(`${CASES} mutated tenant specs are refused with located problems or rendere
   expect(kustomizeFailures.slice(0, 5)).toEqual([]);
 
   server = await startApiServer();
-  for (const file of ['cert-manager', 'flux', 'prometheus-operator'].map((n) => path.join(ROOT, 'crds', `${n}.crds.yaml`))) {
-    server.kubectlOk(['apply', '--server-side', '-f', file]);
-  }
-  server.kubectlOk(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  server.installCrds(['cert-manager', 'flux', 'prometheus-operator']);
   const objects = manifests.flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } }));
   const namespaces = new Set<string>(['flux-system', ...objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)]);
   for (const o of objects) if (o.metadata.namespace) namespaces.add(o.metadata.namespace);

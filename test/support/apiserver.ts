@@ -13,6 +13,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { kubectlPath, runOk, runTool, RunResult, toolPath } from './tools';
+import { ROOT } from './tree';
 
 /**
  * Kinds that make the API server call a Service: creating one for real would send later requests
@@ -20,8 +21,16 @@ import { kubectlPath, runOk, runTool, RunResult, toolPath } from './tools';
  */
 export const OUTBOUND_KINDS: ReadonlySet<string> = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']);
 
+/**
+ * The vendored CRD bundles the rendered output uses. The ASO file is rebuilt, not upstream, and is
+ * never applied (crds/SOURCES.md).
+ */
+export const CRD_BUNDLES = ['cert-manager', 'flux', 'prometheus-operator', 'traefik', 'external-dns', 'gateway-api'] as const;
+
 export interface ApiServer {
   readonly kubeconfig: string;
+  /** Installs the given CRD bundles from crds/ and waits until every CRD is established. */
+  installCrds(bundles?: readonly (typeof CRD_BUNDLES)[number][]): void;
   /** kubectl against this server; resolves with its result (never throws on a non-zero exit). */
   kubectl(args: readonly string[], input?: string): RunResult;
   /** kubectl that must succeed; returns stdout. */
@@ -165,10 +174,15 @@ export async function startApiServer(timeoutMs = 90_000): Promise<ApiServer> {
     }
     await sleep(500);
   }
+  const kubectlOk = (args: readonly string[], input?: string): string => runOk(kubectl, args, { env, input });
   return {
     kubeconfig,
+    installCrds: (bundles = CRD_BUNDLES) => {
+      for (const b of bundles) kubectlOk(['apply', '--server-side', '-f', path.join(ROOT, 'crds', `${b}.crds.yaml`)]);
+      kubectlOk(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+    },
     kubectl: run,
-    kubectlOk: (args, input) => runOk(kubectl, args, { env, input }),
+    kubectlOk,
     stop,
   };
 }
