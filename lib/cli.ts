@@ -1,11 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { OutputDirError, README } from './output/write';
+import { checkCommand } from './commands/check';
+import { Io } from './commands/io';
+import { describe, UsageError } from './commands/plan';
+import { synthCommand } from './commands/synth';
+import { validateCommand } from './commands/validate';
+import { InputError } from './input/problems';
+import { OutputDirError } from './output/write';
 import { projectRoot } from './project-root';
-import { validateManifest } from './schemas/validator';
-import { InputError } from './spec/problems';
-import { renderAll, SynthSummary, synthToDir, UsageError } from './synth';
+
+export type { Io } from './commands/io';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, stale: 4 } as const;
 
@@ -68,10 +73,6 @@ export function version(): string {
   return manifest.version;
 }
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 const stdio: Io = {
   out: (l) => process.stdout.write(`${l}\n`),
@@ -137,8 +138,8 @@ export function run(argv: readonly string[], io: Io = stdio): number {
   };
   const started = process.hrtime.bigint();
   try {
-    if (command === 'check') return check(opts, io);
-    const summary = command === 'synth' ? synth(opts) : validate(opts, io);
+    if (command === 'check') return checkCommand(opts, io) === 'ok' ? EXIT.ok : EXIT.stale;
+    const summary = command === 'synth' ? synthCommand(opts) : validateCommand(opts, io);
     for (const notice of summary.notices) io.err(notice);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     io.out(command === 'synth' ? `wrote ${opts.outDir}: ${describe(summary)}, ${summary.files} files in ${ms.toFixed(0)} ms` : `valid: ${describe(summary)}`);
@@ -160,94 +161,4 @@ export function run(argv: readonly string[], io: Io = stdio): number {
   }
 }
 
-function describe(summary: SynthSummary): string {
-  const n = (count: number, what: string): string => `${count} ${what}${count === 1 ? '' : 's'}`;
-  return `${n(summary.tenants, 'tenant')}, ${n(summary.environments.length, 'environment')} (${summary.environments.join(', ')}), ${summary.objects} objects`;
-}
 
-/**
- * Renders in memory and compares with the output folder: every file synth would write must be
- * there with the same bytes, and nothing else may be. With --env only that environment's folder
- * is compared, as synth --env leaves the rest alone.
- */
-function check(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }, io: Io): number {
-  const expected = new Map<string, string>();
-  const summary = renderAll(opts, (f) => expected.set(f.path, f.content));
-  if (opts.env === undefined) expected.set('README.md', README);
-  for (const notice of summary.notices) io.err(notice);
-  const outDir = path.resolve(opts.outDir);
-  const differences: { file: string; what: 'missing' | 'differs' | 'extra' }[] = [];
-  for (const [file, content] of expected) {
-    let actual: string | undefined;
-    try {
-      actual = fs.readFileSync(path.join(outDir, file), 'utf8');
-    } catch {
-      actual = undefined;
-    }
-    if (actual === undefined) differences.push({ file, what: 'missing' });
-    else if (actual !== content) differences.push({ file, what: 'differs' });
-  }
-  const present = opts.env === undefined ? listFiles(outDir) : listFiles(path.join(outDir, opts.env)).map((f) => `${opts.env}/${f}`);
-  for (const file of present) {
-    if (!expected.has(file)) differences.push({ file, what: 'extra' });
-  }
-  if (differences.length === 0) {
-    io.out(`up to date: ${opts.outDir} matches ${describe(summary)}`);
-    return EXIT.ok;
-  }
-  differences.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  for (const d of differences) io.err(`${opts.outDir}/${d.file}: ${d.what}`);
-  io.err(`${opts.outDir} is out of date (${differences.length} file${differences.length === 1 ? '' : 's'}); run \`npx tenant-edge synth\` and commit the result`);
-  return EXIT.stale;
-}
-
-/** Files below `dir`, relative, with forward slashes; none when it does not exist. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, prefix: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
-      else out.push(`${prefix}${e.name}`);
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-
-function synth(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string; allowRemoval: boolean }): SynthSummary {
-  // Under `cdk8s synth`, also leave one file per environment where cdk8s looks for manifests, so
-  // its validation plugins see them. dist/ itself is written by tenant-edge, not by cdk8s-cli.
-  const cdk8sOut = process.env.CDK8S_OUTDIR;
-  if (!cdk8sOut || path.resolve(cdk8sOut) === path.resolve(opts.outDir)) return synthToDir(opts);
-  const docs = new Map<string, string[]>();
-  const summary = synthToDir(opts, (f) => {
-    const env = f.path.split('/')[0];
-    if (!f.path.endsWith('kustomization.yaml')) docs.set(env, [...(docs.get(env) ?? []), f.content]);
-  });
-  fs.mkdirSync(cdk8sOut, { recursive: true });
-  for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
-  return summary;
-}
-
-/** Renders in memory and checks every object against its Kubernetes or CRD schema. */
-function validate(opts: { platformFile: string; tenantsDir: string; env?: string }, io: Io): SynthSummary {
-  const invalid: string[] = [];
-  const summary = renderAll(
-    opts,
-    () => undefined,
-    ({ file, object }) => {
-      for (const p of validateManifest(object)) invalid.push(`${file}: ${p}`);
-    },
-  );
-  if (invalid.length > 0) {
-    for (const line of invalid) io.err(line);
-    throw new Error(`${invalid.length} rendered object${invalid.length === 1 ? '' : 's'} failed schema validation`);
-  }
-  return summary;
-}

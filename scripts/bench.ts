@@ -93,7 +93,7 @@ spec:
 `;
 }
 
-function generate(dir: string, n: number): void {
+export function generate(dir: string, n: number): void {
   fs.writeFileSync(path.join(dir, 'platform.yaml'), PLATFORM);
   fs.mkdirSync(path.join(dir, 'tenants'));
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'tenants', `tenant-${String(i).padStart(5, '0')}.yaml`), tenant(i));
@@ -212,4 +212,4 @@ function main(): void {
   console.log('incremental re-synth: not implemented yet');
 }
 
-main();
+if (require.main === module) main();

@@ -1,5 +1,5 @@
 /**
- * derive-schemas: builds the strict JSON Schemas in schemas/ that lib/schemas/validator.ts uses to
+ * derive-schemas: builds the strict JSON Schemas in schemas/ that lib/output/manifest-schemas.ts uses to
  * validate every rendered manifest (unknown fields are errors).
  *
  * Inputs (vendored, read-only; upstream origin, versions and checksums are recorded in crds/SOURCES.md):

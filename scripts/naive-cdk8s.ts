@@ -8,9 +8,9 @@
 import { App } from 'cdk8s';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { PlatformChart } from '../lib/platform-chart';
-import { plan } from '../lib/synth';
-import { TenantChart } from '../lib/tenant-chart';
+import { PlatformChart } from '../lib/charts/platform';
+import { plan } from '../lib/commands/plan';
+import { TenantChart } from '../lib/charts/tenant';
 
 function main(): void {
   const { values } = parseArgs({ options: { platform: { type: 'string' }, tenants: { type: 'string' }, out: { type: 'string' } } });

@@ -3,13 +3,13 @@ import { AcmeIssuer, AcmeIssuerProps } from '../lib/acme-issuer';
 import { CertificateAlerts } from '../lib/certificate-alerts';
 import { ChartRepository } from '../lib/chart-repository';
 import { ClusterRole } from '../lib/cluster-role';
-import { ControllerFlavour, nginxFlavour } from '../lib/controllers';
+import { ControllerFlavour, nginxFlavour } from '../lib/flavours/registry';
 import { FluxKustomization, FluxKustomizationProps } from '../lib/flux-kustomization';
 import { IngressController, IngressControllerProps } from '../lib/ingress-controller';
 import { IngressRoute, IngressRouteProps } from '../lib/ingress-route';
 import { NamespaceAccess } from '../lib/namespace-access';
 import { AcmeSolver } from '../lib/model/model';
-import { placeIn } from '../lib/output/placement';
+import { placeIn } from '../lib/constructs/placement';
 import { synthObjects } from '../lib/output/render';
 import { RouteCertificate, RouteCertificateProps } from '../lib/route-certificate';
 import { TenantNamespace } from '../lib/tenant-namespace';
@@ -299,8 +299,8 @@ describe('IngressController', () => {
   test('installs the flavour\'s pinned chart from the given HelmRepository by default', () => {
     expect(build().spec.chart).toEqual({
       spec: {
-        chart: nginxFlavour.defaultChart.name,
-        version: nginxFlavour.defaultChart.version,
+        chart: nginxFlavour.policy.defaultChart.name,
+        version: nginxFlavour.policy.defaultChart.version,
         sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' },
       },
     });
@@ -338,7 +338,7 @@ describe('IngressController', () => {
 
   test('values come from the flavour for these settings', () => {
     const o = build();
-    expect(o.spec.values).toEqual(nginxFlavour.values(settings));
+    expect(o.spec.values).toEqual(nginxFlavour.emit.values(settings));
     expect(o.spec.values.controller.ingressClassResource.name).toBe('nginx-acme');
     expect(o.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'acme' });
   });

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { validateManifest } from '../lib/schemas/validator';
-import { synthToDir } from '../lib/synth';
+import { validateManifest } from '../lib/output/manifest-schemas';
+import { synthToDir } from '../lib/commands/synth';
 import { copyExample, readTree, renderTree, ROOT } from './support/tree';
 
 const platformFile = path.join(ROOT, 'platform.yaml');

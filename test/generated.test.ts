@@ -15,7 +15,7 @@ function generatedTypes(): string {
 }
 
 describe('files generated from the input schema', () => {
-  test('lib/spec/types.ts is current (run `npm run gen:types` when this fails)', () => {
+  test('lib/input/types.ts is current (run `npm run gen:types` when this fails)', () => {
     expect(fs.readFileSync(path.join(ROOT, 'lib', 'spec', 'types.ts'), 'utf8')).toBe(generatedTypes());
   });
 

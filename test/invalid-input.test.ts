@@ -1,16 +1,16 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { run } from '../lib/cli';
-import { nginxFlavour } from '../lib/controllers';
-import { formatProblem, InputError } from '../lib/spec/problems';
-import { plan } from '../lib/synth';
+import { nginxFlavour } from '../lib/flavours/registry';
+import { formatProblem, InputError } from '../lib/input/problems';
+import { plan } from '../lib/commands/plan';
 import { ALPHA_YAML, captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
 
 const ALPHA_BYTES = Buffer.byteLength(ALPHA_YAML);
 /** The fixture's one raw annotation. */
 const KEEP = 'nginx.ingress.kubernetes.io/proxy-buffering: "on"';
 /** The keys of the nginx flavour's default allow-list, as messages list them. */
-const DEFAULT_KEYS = nginxFlavour.defaultTenantAnnotations.map((r) => r.key).sort().join(', ');
+const DEFAULT_KEYS = nginxFlavour.policy.defaultTenantAnnotations.map((r) => r.key).sort().join(', ');
 
 /**
  * Every case starts from the valid fixture of test/support/spec-fixtures.ts (its line numbers are

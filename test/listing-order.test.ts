@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatProblem, InputError } from '../lib/spec/problems';
-import { plan } from '../lib/synth';
+import { formatProblem, InputError } from '../lib/input/problems';
+import { plan } from '../lib/commands/plan';
 import { copyExample, renderTree, ROOT } from './support/tree';
 
 // The file system decides the order readdir lists files in; render with the order reversed.

@@ -1,5 +1,5 @@
-import { ControllerSettings, nginxFlavour } from '../lib/controllers';
-import { RouteOptions } from '../lib/spec/types';
+import { ControllerSettings, nginxFlavour } from '../lib/flavours/registry';
+import { RouteOptions } from '../lib/input/types';
 import { DEDICATED_ACME } from './support/construct-helpers';
 
 const P = 'nginx.ingress.kubernetes.io/';
@@ -8,21 +8,21 @@ type Values = Record<string, any>;
 
 describe('nginx flavour: names', () => {
   test('dedicated names are derived from the tenant', () => {
-    expect(nginxFlavour.dedicatedReleaseName('acme')).toBe('ingress-nginx-acme');
-    expect(nginxFlavour.dedicatedClassName('acme')).toBe('nginx-acme');
-    expect(nginxFlavour.dedicatedControllerValue('acme')).toBe('k8s.io/ingress-nginx-acme');
+    expect(nginxFlavour.policy.dedicatedReleaseName('acme')).toBe('ingress-nginx-acme');
+    expect(nginxFlavour.policy.dedicatedClassName('acme')).toBe('nginx-acme');
+    expect(nginxFlavour.policy.dedicatedControllerValue('acme')).toBe('k8s.io/ingress-nginx-acme');
   });
 
   test('the shared controller uses the upstream defaults', () => {
-    expect(nginxFlavour.sharedReleaseName).toBe('ingress-nginx');
-    expect(nginxFlavour.sharedControllerValue).toBe('k8s.io/ingress-nginx');
-    expect(nginxFlavour.defaultSharedNamespace).toBe('ingress-nginx');
+    expect(nginxFlavour.policy.sharedReleaseName).toBe('ingress-nginx');
+    expect(nginxFlavour.policy.sharedControllerValue).toBe('k8s.io/ingress-nginx');
+    expect(nginxFlavour.policy.defaultSharedNamespace).toBe('ingress-nginx');
   });
 });
 
 describe('nginx flavour: routeAnnotations', () => {
   test('no options render no annotations', () => {
-    expect(nginxFlavour.routeAnnotations({})).toEqual({});
+    expect(nginxFlavour.policy.routeAnnotations({})).toEqual({});
   });
 
   test.each<[string, RouteOptions, Record<string, string>]>([
@@ -111,11 +111,11 @@ describe('nginx flavour: routeAnnotations', () => {
     ['backendProtocol HTTPS', { backendProtocol: 'HTTPS' }, { [`${P}backend-protocol`]: 'HTTPS' }],
     ['backendProtocol GRPC', { backendProtocol: 'GRPC' }, { [`${P}backend-protocol`]: 'GRPC' }],
   ])('%s', (_name, options, expected) => {
-    expect(nginxFlavour.routeAnnotations(options)).toEqual(expected);
+    expect(nginxFlavour.policy.routeAnnotations(options)).toEqual(expected);
   });
 
   test('options combine without interfering', () => {
-    const a = nginxFlavour.routeAnnotations({
+    const a = nginxFlavour.policy.routeAnnotations({
       sslRedirect: true,
       bodySize: '1g',
       websocket: true,
@@ -134,7 +134,7 @@ describe('nginx flavour: routeAnnotations', () => {
   });
 
   test('every annotation value is a string', () => {
-    const a = nginxFlavour.routeAnnotations({
+    const a = nginxFlavour.policy.routeAnnotations({
       sslRedirect: false,
       timeouts: { connect: 1, read: 2, send: 3 },
       rateLimit: { rps: 1, rpm: 2, connections: 3, burstMultiplier: 4 },
@@ -178,7 +178,7 @@ describe('nginx flavour: refuseAnnotation (keys no platform may give tenants)', 
     ['cert-manager.io/issuer', /Certificate objects/],
     ['acme.cert-manager.io/http01-edit-in-place', /Certificate objects/],
   ])('fails if the annotation is %s', (key, reason) => {
-    const why = nginxFlavour.refuseAnnotation(key);
+    const why = nginxFlavour.policy.refuseAnnotation(key);
     expect(why).toEqual(expect.any(String));
     expect(why).toMatch(reason);
   });
@@ -190,7 +190,7 @@ describe('nginx flavour: refuseAnnotation (keys no platform may give tenants)', 
     'prometheus.io/scrape',
     'my-cert-manager.io/thing',
   ])('leaves %s to the platform\'s allow-list', (key) => {
-    expect(nginxFlavour.refuseAnnotation(key)).toBeUndefined();
+    expect(nginxFlavour.policy.refuseAnnotation(key)).toBeUndefined();
   });
 });
 
@@ -203,7 +203,7 @@ describe('nginx flavour: refusePath', () => {
     ['rewriteTarget with ImplementationSpecific', '/v1(/|$)(.*)', 'ImplementationSpecific', { rewriteTarget: '/$2' }],
     ['a plain path with other options', '/api', 'Prefix', { sslRedirect: true, websocket: true }],
   ])('accepts %s', (_name, path, pathType, options) => {
-    expect(nginxFlavour.refusePath(path, pathType, options)).toBeUndefined();
+    expect(nginxFlavour.policy.refusePath(path, pathType, options)).toBeUndefined();
   });
 
   test.each<[string, string, string, RouteOptions, RegExp]>([
@@ -224,7 +224,7 @@ describe('nginx flavour: refusePath', () => {
     ['a regex path names the service account token', '/var/run/secrets(.*)', 'ImplementationSpecific', {}, /inspector/],
     ['a path mentions lua', '/x_by_lua', 'Prefix', {}, /inspector/],
   ])('fails if %s', (_name, path, pathType, options, reason) => {
-    const why = nginxFlavour.refusePath(path, pathType, options);
+    const why = nginxFlavour.policy.refusePath(path, pathType, options);
     expect(why).toEqual(expect.any(String));
     expect(why).toMatch(reason);
   });
@@ -241,7 +241,7 @@ describe('nginx flavour: values', () => {
     namespaced: false,
     cloud: 'generic',
   };
-  const values = (s: ControllerSettings): Values => nginxFlavour.values(s) as Values;
+  const values = (s: ControllerSettings): Values => nginxFlavour.emit.values(s) as Values;
 
   test('a dedicated controller watches only its namespace with namespaced RBAC', () => {
     const v = values(dedicated);

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { environmentUnits } from '../lib/charts/units';
 import { renderEnvironment } from '../lib/output/render';
-import { plan } from '../lib/synth';
+import { plan } from '../lib/commands/plan';
 import { renderTree, tempDir } from './support/tree';
 
 /**
@@ -59,5 +60,5 @@ test('rendering refuses two objects with the same identity in one environment', 
   const [env] = plan({ platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') }).environments;
   // A second tenant model under another name but the same namespace, as a naming bug would make.
   const twin = { ...env, tenants: [...env.tenants, { ...env.tenants[0], name: 'b' }] };
-  expect(() => renderEnvironment(twin, { file: () => undefined })).toThrow('rbac.authorization.k8s.io/RoleBinding a/edge-tenant-applier is rendered twice in environment "prod": in prod/tenants/a/cluster/access.yaml and prod/tenants/b/cluster/access.yaml');
+  expect(() => renderEnvironment({ name: twin.name, platformFile: twin.platformFile, units: environmentUnits(twin) }, { file: () => undefined })).toThrow('rbac.authorization.k8s.io/RoleBinding a/edge-tenant-applier is rendered twice in environment "prod": in prod/tenants/a/cluster/access.yaml and prod/tenants/b/cluster/access.yaml');
 });

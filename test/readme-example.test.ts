@@ -27,7 +27,7 @@ test('the README library example runs and renders valid objects', () => {
 
   const objects = app.charts.flatMap((c) => c.toJson());
   expect(objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`).sort()).toEqual(['Certificate/shop-tls', 'Ingress/shop']);
-  const { validateManifest } = require(path.join(ROOT, 'build', 'lib', 'schemas', 'validator.js')) as typeof import('../lib/schemas/validator');
+  const { validateManifest } = require(path.join(ROOT, 'build', 'lib', 'output', 'manifest-schemas.js')) as typeof import('../lib/output/manifest-schemas');
   expect(objects.flatMap((o) => validateManifest(o))).toEqual([]);
 });
 

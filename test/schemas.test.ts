@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { deriveSchemas, listSchemaFiles, REGENERATE_COMMAND, strictify } from '../scripts/derive-schemas';
-import { goRegExp, knownKinds, validateManifest } from '../lib/schemas/validator';
+import { goRegExp, knownKinds, validateManifest } from '../lib/output/manifest-schemas';
 
 const ROOT = path.resolve(__dirname, '..');
 

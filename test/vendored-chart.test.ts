@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { nginxFlavour } from '../lib/controllers';
+import { nginxFlavour } from '../lib/flavours/registry';
 import { vendoredChartVersion, VENDORED_CHART } from './support/helm';
 import { ROOT } from './support/tree';
 
@@ -29,6 +29,6 @@ describe('the vendored ingress-nginx chart', () => {
   });
 
   test('is the version the nginx flavour installs by default', () => {
-    expect(vendoredChartVersion()).toBe(nginxFlavour.defaultChart.version);
+    expect(vendoredChartVersion()).toBe(nginxFlavour.policy.defaultChart.version);
   });
 });

@@ -1,5 +1,5 @@
-import { ChartRef, ControllerFlavour, ControllerSettings } from '../controllers/flavour';
-import { RouteOptions } from '../spec/types';
+import { ChartRef, ControllerSettings, FlavourPolicy } from '../flavours/policy';
+import { RouteOptions } from '../input/types';
 
 /**
  * The resolved model: what one environment renders, with every default applied and every
@@ -67,7 +67,6 @@ export interface MonitoringModel {
 
 /** One ingress controller (shared or a tenant's dedicated one). */
 export interface ControllerModel extends ControllerSettings {
-  readonly flavour: ControllerFlavour;
   readonly chart: ChartRef;
   /** Name of the Flux HelmRepository the HelmRelease pulls from (in the Flux namespace). */
   readonly repositoryName: string;
@@ -96,7 +95,17 @@ export interface RoutePath {
   readonly port: number | string;
 }
 
-export interface RouteModel {
+/**
+ * A route: what a tenant exposes through the environment's controller. Routes are a union by
+ * `kind`; each kind is rendered by the flavour's emit half (flavours/emit.ts), and charts switch
+ * over the kinds exhaustively, so a new kind (TLS passthrough, a Gateway API route) cannot be
+ * silently skipped.
+ */
+export type RouteModel = HttpRouteModel;
+
+/** An HTTP route: hosts and paths to Services, served with or without TLS. */
+export interface HttpRouteModel {
+  readonly kind: 'http';
   readonly name: string;
   /** Fully qualified host names, in spec order. */
   readonly hosts: readonly string[];
@@ -128,8 +137,8 @@ export interface TenantModel {
 export interface EnvironmentModel {
   readonly name: string;
   readonly domain: string;
-  /** Controller implementation of every controller and route in this environment. */
-  readonly flavour: ControllerFlavour;
+  /** Controller implementation of every controller and route in this environment (its policy half). */
+  readonly flavour: FlavourPolicy;
   /** Platform spec file name, for the generated-file header. */
   readonly platformFile: string;
   readonly flux: FluxModel;

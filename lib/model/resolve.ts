@@ -1,11 +1,11 @@
 import { isIP } from 'net';
-import { ChartRef, ControllerFlavour, flavourFor } from '../controllers';
-import { AnnotationRule, oneOf, quoted, safeValueProblem, wholeValue } from '../controllers/annotation-policy';
-import { Loaded } from '../spec/load';
-import { inputSchema } from '../spec/schema';
-import { PathSegment, Problem, uniqueProblems } from '../spec/problems';
-import { Environment, Issuer, Platform, Route, Tenant } from '../spec/types';
-import { YamlSource } from '../spec/yaml-source';
+import { ChartRef, FlavourPolicy } from '../flavours/policy';
+import { AnnotationRule, oneOf, quoted, safeValueProblem, wholeValue } from '../flavours/annotation-policy';
+import { Loaded } from '../input/load';
+import { inputSchema } from '../input/schema';
+import { PathSegment, Problem, uniqueProblems } from '../input/problems';
+import { Environment, Issuer, Platform, Route, Tenant } from '../input/types';
+import { YamlSource } from '../input/yaml-source';
 import {
   AcmeIssuerModel,
   CertificateModel,
@@ -38,9 +38,12 @@ export interface Resolution {
  * Checks every rule that spans fields or files and builds one model per environment.
  * Problems are collected, never thrown: the caller reports them all at once.
  */
-export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Tenant>[]): Resolution {
-  return new Resolver(platform, tenants).run();
+export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Tenant>[], policies: PolicyLookup): Resolution {
+  return new Resolver(platform, tenants, policies).run();
 }
+
+/** The policy half of the flavour a platform names (flavours/registry.ts supplies it). */
+export type PolicyLookup = (id: string) => FlavourPolicy;
 
 /** Where a value came from, so a problem about it points at the right line. */
 interface Origin {
@@ -73,7 +76,7 @@ class Resolver {
   private readonly problems: Problem[] = [];
   private readonly spec: Platform['spec'];
   private readonly psrc: YamlSource;
-  private readonly flavour: ControllerFlavour;
+  private readonly flavour: FlavourPolicy;
   private readonly chart: ChartRef;
   private readonly envByName = new Map<string, Environment>();
   private readonly issuerByName = new Map<string, Issuer>();
@@ -87,10 +90,11 @@ class Resolver {
   constructor(
     private readonly platform: Loaded<Platform>,
     private readonly tenants: readonly Loaded<Tenant>[],
+    policies: PolicyLookup,
   ) {
     this.spec = platform.value.spec;
     this.psrc = platform.source;
-    this.flavour = flavourFor(this.spec.ingress.controller);
+    this.flavour = policies(this.spec.ingress.controller);
     this.chart = { ...this.flavour.defaultChart, ...this.spec.ingress.chart };
     this.sharedNamespace = this.spec.ingress.sharedNamespace ?? this.flavour.defaultSharedNamespace;
     this.allowed = allowedAnnotations(this.flavour, this.spec, (path, message) => this.report(this.psrc, path, message));
@@ -355,6 +359,7 @@ class Resolver {
       }
       const tls = this.routeTls(f, env, route, at, hosts, issuer, certificates);
       routes.push({
+        kind: 'http',
         name: route.name,
         hosts,
         tls,
@@ -415,11 +420,10 @@ class Resolver {
     };
   }
 
-  private controllerBase(): Pick<ControllerModel, 'flavour' | 'chart' | 'repositoryName' | 'cloud' | 'resourceGroup' | 'serviceMonitorLabels'> {
+  private controllerBase(): Pick<ControllerModel, 'chart' | 'repositoryName' | 'cloud' | 'resourceGroup' | 'serviceMonitorLabels'> {
     const lb = this.spec.ingress.loadBalancer;
     const mon = this.spec.monitoring;
     return {
-      flavour: this.flavour,
       chart: this.chart,
       repositoryName: this.chart.name,
       cloud: lb.cloud,
@@ -679,7 +683,7 @@ type Report = (path: PathSegment[], message: string, atKey?: boolean) => void;
  * Rules that concern one tenant's routes alone. `environments` is undefined when the platform
  * could not be read; the environment references are then left unchecked.
  */
-function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, allowed: AllowedAnnotations, environments: string[] | undefined, report: Report): void {
+function checkRoutes(loaded: Loaded<Tenant>, flavour: FlavourPolicy, allowed: AllowedAnnotations, environments: string[] | undefined, report: Report): void {
   const { value } = loaded;
   const name = value.metadata.name;
   const kustomization = longestTenantDerivedName(name);
@@ -708,7 +712,7 @@ function checkRoutes(loaded: Loaded<Tenant>, flavour: ControllerFlavour, allowed
 /** The raw annotations tenants may set, by key. */
 type AllowedAnnotations = ReadonlyMap<string, AnnotationRule>;
 
-function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerFlavour, allowed: AllowedAnnotations, report: Report): void {
+function checkRouteOptions(route: Route, at: PathSegment[], flavour: FlavourPolicy, allowed: AllowedAnnotations, report: Report): void {
   const options = route.options;
   route.paths.forEach((p, j) => {
     const why = flavour.refusePath(p.path, p.pathType, options);
@@ -751,7 +755,7 @@ function checkRouteOptions(route: Route, at: PathSegment[], flavour: ControllerF
  * the flavour refuses whatever the platform says, and patterns that do not compile, are reported
  * (through `report`, when given) and left out.
  */
-function allowedAnnotations(flavour: ControllerFlavour, spec: Platform['spec'] | undefined, report?: (path: PathSegment[], message: string) => void): AllowedAnnotations {
+function allowedAnnotations(flavour: FlavourPolicy, spec: Platform['spec'] | undefined, report?: (path: PathSegment[], message: string) => void): AllowedAnnotations {
   const builtin = new Map(flavour.defaultTenantAnnotations.map((r) => [r.key, r]));
   const given = spec?.ingress.tenantAnnotations;
   if (given === undefined) return builtin;
@@ -793,9 +797,9 @@ function allowedAnnotations(flavour: ControllerFlavour, spec: Platform['spec'] |
  * The checks that need no platform, for when platform.yaml itself is invalid: the user still
  * sees every problem of the tenant files in the same run. Uses the schema's default flavour.
  */
-export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[]): Problem[] {
+export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[], policies: PolicyLookup): Problem[] {
   const problems: Problem[] = [];
-  const flavour = flavourFor(inputSchema.definitions.PlatformIngress.properties.controller.default);
+  const flavour = policies(inputSchema.definitions.PlatformIngress.properties.controller.default);
   for (const t of tenants) {
     checkRoutes(t, flavour, allowedAnnotations(flavour, undefined), undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
   }

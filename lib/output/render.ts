@@ -1,10 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { EnvironmentModel } from '../model/model';
-import { PlatformChart } from '../platform-chart';
-import { TenantChart } from '../tenant-chart';
-import { fileOf } from './placement';
-import { InputError, Problem } from '../spec/problems';
+import { fileOf } from '../constructs/placement';
+import { InputError, Problem } from '../input/problems';
 import { emitYaml } from './yaml-emit';
 
 /**
@@ -32,12 +29,35 @@ export interface RenderSink {
   object?(rendered: RenderedObject): void;
 }
 
+/** A part of an environment rendered on its own (charts/units.ts lists them). */
+export interface UnitToRender {
+  /** Unique in the environment, e.g. `tenant/acme`. */
+  readonly id: string;
+  /** Spec files it comes from, for the generated-file header; the last one is blamed for an oversized object. */
+  readonly sources: readonly string[];
+  /** Adds the unit's charts to a fresh App. */
+  build(app: App): void;
+}
+
+/** An environment to render: its folder name and its units. */
+export interface EnvironmentToRender {
+  readonly name: string;
+  readonly platformFile: string;
+  readonly units: readonly UnitToRender[];
+}
+
 /**
- * Renders one environment. Each tenant is synthesized in an App of its own and serialized at
- * once, so time and memory grow linearly with the number of tenants: cdk8s's App.synth()
- * re-validates the whole app for every chart, which is quadratic when there is a chart per tenant.
+ * Files under this folder of an environment are its entry points: the environment's
+ * kustomization.yaml lists them, and Flux applies the folders they name.
  */
-export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { objects: number } {
+export const ENTRY_FOLDER = 'flux';
+
+/**
+ * Renders one environment. Each unit is synthesized in an App of its own and serialized at once,
+ * so time and memory grow linearly with the number of units: cdk8s's App.synth() re-validates the
+ * whole app for every chart, which is quadratic when there is a chart per tenant.
+ */
+export function renderEnvironment(env: EnvironmentToRender, sink: RenderSink): { objects: number } {
   let objects = 0;
   const flux: string[] = [];
   // Every object of an environment lands in one cluster: two with the same identity would
@@ -74,7 +94,7 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
       sink.file({ path: rel, content: header(sources) + texts.join('---\n') });
       const slash = file.lastIndexOf('/');
       const folder = file.slice(0, slash);
-      if (folder === 'flux') {
+      if (folder === ENTRY_FOLDER) {
         flux.push(file);
       } else {
         const listed = folders.get(folder) ?? [];
@@ -87,14 +107,10 @@ export function renderEnvironment(env: EnvironmentModel, sink: RenderSink): { ob
     }
   };
 
-  const platformApp = new App({ outdir: 'unused' });
-  new PlatformChart(platformApp, `${env.name}-platform`, { environment: env });
-  emitUnit(platformApp, [env.platformFile]);
-
-  for (const tenant of env.tenants) {
+  for (const unit of env.units) {
     const app = new App({ outdir: 'unused' });
-    new TenantChart(app, `${env.name}-${tenant.name}`, { environment: env, tenant });
-    emitUnit(app, [env.platformFile, tenant.file]);
+    unit.build(app);
+    emitUnit(app, unit.sources);
   }
 
   if (oversized.length > 0) throw new InputError(oversized);

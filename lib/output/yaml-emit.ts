@@ -1,13 +1,13 @@
 /**
  * A small block-style YAML emitter for plain JSON data (what ApiObject.toJson returns). It is
- * several times faster than a general YAML library and its output is stable: keys in the order
- * given, two-space indentation, no line folding, no anchors. A string is written bare only when
+ * several times faster than a general YAML library and its output is stable: keys sorted
+ * (apiVersion, kind and metadata first in a document), two-space indentation, no line folding, no anchors. A string is written bare only when
  * no YAML 1.1 or 1.2 parser could read it as anything but that string; otherwise it is written
  * double-quoted with JSON escapes, which are valid YAML escapes.
  */
 export function emitYaml(value: unknown): string {
   const out: string[] = [];
-  if (isCollection(value) && !isEmpty(value)) block(value, 0, out);
+  if (isCollection(value) && !isEmpty(value)) block(value, 0, out, false, true);
   else out.push(scalar(value), '\n');
   return out.join('');
 }
@@ -92,8 +92,23 @@ function isEmpty(v: Record<string, Json> | Json[]): boolean {
   return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
 }
 
+/** Keys that lead a Kubernetes object, in this order; every other key follows, sorted. */
+const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+/**
+ * The keys of a mapping in the order they are written: sorted by UTF-16 code units, as cdk8s
+ * sorts them, with apiVersion, kind and metadata first at the top of a document. The order never
+ * depends on how the data was built.
+ */
+function orderedKeys(v: Record<string, Json>, top: boolean): string[] {
+  const keys = Object.keys(v).sort();
+  if (!top) return keys;
+  const leading = LEADING_KEYS.filter((k) => k in v);
+  return leading.length === 0 ? keys : [...leading, ...keys.filter((k) => !LEADING_KEYS.includes(k))];
+}
+
 /** Writes a non-empty collection whose first line starts at the current position. */
-function block(v: Record<string, Json> | Json[], indent: number, out: string[], inlineFirst = false): void {
+function block(v: Record<string, Json> | Json[], indent: number, out: string[], inlineFirst = false, top = false): void {
   const pad = ' '.repeat(indent);
   let first = inlineFirst;
   if (Array.isArray(v)) {
@@ -105,7 +120,7 @@ function block(v: Record<string, Json> | Json[], indent: number, out: string[], 
     }
     return;
   }
-  for (const key of Object.keys(v)) {
+  for (const key of orderedKeys(v, top)) {
     const item = v[key];
     if (item === undefined) continue;
     out.push(first ? '' : pad, quoteIfNeeded(key), ':');

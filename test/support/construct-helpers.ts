@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ControllerSettings } from '../../lib/controllers/flavour';
+import { ControllerSettings } from '../../lib/flavours/flavour';
 import { EnvironmentModel } from '../../lib/model/model';
 import { synthObjects } from '../../lib/output/render';
 import { PlatformChart } from '../../lib/platform-chart';
-import { validateManifest } from '../../lib/schemas/validator';
-import { plan } from '../../lib/synth';
+import { validateManifest } from '../../lib/output/manifest-schemas';
+import { plan } from '../../lib/commands/plan';
 import { TenantChart } from '../../lib/tenant-chart';
 
 /** A rendered Kubernetes object; tests index into it freely. */

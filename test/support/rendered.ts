@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthToDir } from '../../lib/synth';
+import { synthToDir } from '../../lib/commands/synth';
 import { SpecFixture } from './spec-fixtures';
 import { ROOT, tempDir } from './tree';
 

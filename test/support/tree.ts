@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RenderedObject } from '../../lib/output/render';
-import { renderAll } from '../../lib/synth';
+import { renderAll } from '../../lib/commands/plan';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

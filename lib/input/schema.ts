@@ -4,7 +4,7 @@ import { closest, listOf, PathSegment, Problem, uniqueProblems } from './problem
 import { Platform, Tenant } from './types';
 import { YamlSource } from './yaml-source';
 
-/** The input contract, as shipped in lib/spec/tenant-edge.schema.json. */
+/** The input contract, as shipped in lib/input/tenant-edge.schema.json. */
 export const inputSchema = schemaJson;
 
 type SchemaNode = {

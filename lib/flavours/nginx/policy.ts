@@ -1,10 +1,10 @@
-import { RouteOptions } from '../spec/types';
 import { isIP } from 'net';
-import { AnnotationRule, oneOf } from './annotation-policy';
-import { MANAGED_BY } from '../model/names';
-import { ControllerFlavour, ControllerSettings } from './flavour';
+import { RouteOptions } from '../../input/types';
+import { AnnotationRule, oneOf } from '../annotation-policy';
+import { FlavourPolicy } from '../policy';
 
-const P = 'nginx.ingress.kubernetes.io/';
+/** Prefix of ingress-nginx's annotations. */
+export const P = 'nginx.ingress.kubernetes.io/';
 
 /** Annotation suffixes that inject raw NGINX configuration; any Ingress author could read every Secret. */
 const SNIPPET = /snippet/i;
@@ -64,7 +64,7 @@ const FOREIGN_PREFIXES = [
  * ConfigMap documentation recommends (docs/user-guide/nginx-configuration/configmap.md), minus
  * the characters, which every value is checked for anyway.
  */
-const VALUE_BLOCKLIST = ['load_module', 'lua_package', '_by_lua', 'location', 'root', 'proxy_pass', 'serviceaccount'];
+export const VALUE_BLOCKLIST = ['load_module', 'lua_package', '_by_lua', 'location', 'root', 'proxy_pass', 'serviceaccount'];
 
 const SIZE = { pattern: /^[0-9]{1,6}[kKmM]?$/, expected: 'a size such as 8k or 1m' };
 const PATH_VALUE = { pattern: /^\/[A-Za-z0-9/_.~-]*$/, expected: 'a plain path such as /app' };
@@ -111,39 +111,8 @@ const DEFAULT_TENANT_ANNOTATIONS: readonly AnnotationRule[] = [
   { key: `${P}denylist-source-range`, ...CIDRS },
 ];
 
-/**
- * Controller settings tenant-edge pins rather than leaving to the chart's and controller's
- * defaults, which a new release could change (controller ConfigMap keys, read by
- * internal/ingress/controller/config/config.go at controller-v1.15.1):
- *  - allow-cross-namespace-resources "false": annotations may not name Secrets or services of
- *    other namespaces (read in store.go and the auth, authtls, proxyssl and fastcgi parsers);
- *  - annotations-risk-level "Medium": an Ingress with a High or Critical annotation (server-alias,
- *    auth-url, mirror-target, snippets, ...) is refused by the webhook and skipped at sync
- *    (parser.CheckAnnotationRisk); every typed option and default tenant annotation is Low or
- *    Medium. The default is "High", which lets High-risk annotations through;
- *  - strict-validate-path-type "true": Exact and Prefix paths must be plain paths (default true);
- *  - annotation-value-word-blocklist: annotation values containing these words are refused
- *    (default empty; controller.go and store.go).
- */
-const PINNED_CONFIG = {
-  'allow-cross-namespace-resources': 'false',
-  'annotations-risk-level': 'Medium',
-  'strict-validate-path-type': 'true',
-  'annotation-value-word-blocklist': VALUE_BLOCKLIST.join(','),
-};
-
-/**
- * Controller flags: --disable-svc-external-name (pkg/flags/flags.go, controller-v1.15.1) stops an
- * Ingress backend from being an ExternalName Service, which could point at any Service in the
- * cluster or any host outside it.
- */
-const PINNED_ARGS = { 'disable-svc-external-name': 'true' };
-
-/** Requests so the scheduler reserves room, and a memory limit; no CPU limit, which would throttle bursts. */
-const RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
-
-/** ingress-nginx, the controller the seeds use. Retired upstream: fixes ended in March 2026. */
-export const nginxFlavour: ControllerFlavour = {
+/** What tenant-edge's model needs to know about ingress-nginx: names, limits and refusals. */
+export const nginxPolicy: FlavourPolicy = {
   id: 'nginx',
   notice:
     'notice: ingress-nginx is retired upstream (no fixes since March 2026); plan a move to another controller flavour',
@@ -159,71 +128,8 @@ export const nginxFlavour: ControllerFlavour = {
   // The chart names the service account after the release (ingress-nginx.serviceAccountName in
   // charts/ingress-nginx/templates/_helpers.tpl, chart 4.15.1) unless serviceAccount.name is set.
   serviceAccountName: (release) => release,
-  // With rbac.scope: true the chart renders no ClusterRole (templates/clusterrole.yaml renders only
-  // `if not .Values.rbac.scope`). The controller then cannot list IngressClasses, and
-  // cmd/nginx/main.go (controller-v1.15.1) sets IgnoreIngressClass = true on Forbidden, after which
-  // GetIngressClass in internal/ingress/controller/store/store.go ignores spec.ingressClassName and
-  // every Ingress of the tenant is dropped. Listing and watching IngressClasses is the only
-  // cluster-scoped access a --watch-namespace controller needs (the namespace get is in the chart's
-  // Role; the node get at start-up only logs a warning when refused).
-  scopedClusterRules: [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }],
   dedicatedClassName: (tenant) => `nginx-${tenant}`,
   dedicatedControllerValue: (tenant) => `k8s.io/ingress-nginx-${tenant}`,
-
-  values(s: ControllerSettings): Record<string, unknown> {
-    const serviceAnnotations: Record<string, string> = {};
-    const service: Record<string, unknown> = { type: 'LoadBalancer' };
-    if (s.cloud === 'azure') {
-      // AKS probes "/" unless told otherwise, and the controller answers 404 there.
-      serviceAnnotations['service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path'] = '/healthz';
-      if (s.loadBalancerIP) {
-        const family = s.loadBalancerIP.includes(':') ? 'ipv6' : 'ipv4';
-        serviceAnnotations[`service.beta.kubernetes.io/azure-load-balancer-${family}`] = s.loadBalancerIP;
-        if (s.resourceGroup) {
-          serviceAnnotations['service.beta.kubernetes.io/azure-load-balancer-resource-group'] = s.resourceGroup;
-        }
-      }
-    } else if (s.loadBalancerIP) {
-      service.loadBalancerIP = s.loadBalancerIP;
-    }
-    if (Object.keys(serviceAnnotations).length > 0) service.annotations = serviceAnnotations;
-
-    const controller: Record<string, unknown> = {
-      replicaCount: s.replicas,
-      ingressClass: s.className,
-      ingressClassByName: true,
-      ingressClassResource: {
-        name: s.className,
-        enabled: true,
-        default: false,
-        controllerValue: s.controllerValue,
-      },
-      electionID: `${s.releaseName}-leader`,
-      allowSnippetAnnotations: false,
-      config: PINNED_CONFIG,
-      extraArgs: PINNED_ARGS,
-      resources: RESOURCES,
-      service,
-    };
-    // The chart's admission webhook otherwise sees every Ingress in the cluster with
-    // failurePolicy Fail: a controller being down would block everyone's changes. A dedicated
-    // controller's sees its namespace; the shared one's, the Ingresses tenant-edge renders.
-    controller.admissionWebhooks = s.namespaced
-      ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } } }
-      : { objectSelector: { matchLabels: { ...MANAGED_BY } } };
-    if (s.namespaced) {
-      controller.scope = { enabled: true, namespace: s.namespace };
-    }
-    if (s.serviceMonitorLabels) {
-      controller.metrics = {
-        enabled: true,
-        serviceMonitor: { enabled: true, additionalLabels: s.serviceMonitorLabels },
-      };
-    }
-    const values: Record<string, unknown> = { controller };
-    if (s.namespaced) values.rbac = { scope: true };
-    return values;
-  },
 
   routeAnnotations(o: RouteOptions): Record<string, string> {
     const a: Record<string, string> = {};

@@ -1,15 +1,15 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
-import { AcmeIssuer } from './acme-issuer';
-import { ChartRepository } from './chart-repository';
-import { ClusterRole, RoleRule } from './cluster-role';
-import { FluxKustomization } from './flux-kustomization';
-import { IngressController } from './ingress-controller';
-import { EnvironmentModel } from './model/model';
-import { MANAGED_BY, names } from './model/names';
-import { placeIn } from './output/placement';
-import { podSecurityLabels } from './tenant-namespace';
+import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
+import { Namespace } from '../constructs/core/namespace';
+import { FluxKustomization } from '../constructs/flux/kustomization';
+import { ChartRepository } from '../constructs/flux/helm-repository';
+import { placeIn } from '../constructs/placement';
+import { ClusterRole, RoleRule } from '../constructs/rbac/cluster-role';
+import { flavourFor } from '../flavours/registry';
+import { EnvironmentModel } from '../model/model';
+import { MANAGED_BY, names } from '../model/names';
+import { ingressController } from './controller';
 
 export interface PlatformChartProps {
   readonly environment: EnvironmentModel;
@@ -33,13 +33,13 @@ export const TENANT_APPLIER_RULES: readonly RoleRule[] = [
  */
 export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true, labels: { ...MANAGED_BY } });
     const env = props.environment;
     const flux = env.flux;
 
     const issuers = new Construct(this, 'ClusterIssuers');
     placeIn(issuers, 'platform/cluster-issuers.yaml');
-    for (const issuer of env.issuers) new AcmeIssuer(issuers, issuer.name, issuer);
+    for (const issuer of env.issuers) new AcmeIssuer(issuers, issuer.name, { ...issuer, accountKeySecret: names.acmeAccountKey(issuer.name) });
 
     const repos = new Construct(this, 'Repositories');
     placeIn(repos, 'platform/helm-repositories.yaml');
@@ -55,15 +55,8 @@ export class PlatformChart extends Chart {
       const scope = new Construct(this, 'SharedIngress');
       placeIn(scope, 'platform/shared-ingress.yaml');
       // Nothing but the controller runs there, and its pods satisfy the restricted standard.
-      new KubeNamespace(scope, 'Namespace', { metadata: { name: shared.namespace, labels: { ...podSecurityLabels('restricted'), ...MANAGED_BY } } });
-      new IngressController(scope, 'Controller', {
-        ...shared,
-        repository: { name: shared.repositoryName, namespace: flux.namespace },
-        helmReleaseNamespace: flux.namespace,
-        serviceAccountName: flux.helmServiceAccount,
-        interval: flux.interval,
-        retryInterval: flux.retryInterval,
-      });
+      new Namespace(scope, 'Namespace', { name: shared.namespace, podSecurity: 'restricted' });
+      ingressController(scope, shared, flavourFor(env.flavour.id), flux);
     }
 
     const sync = new FluxKustomization(this, 'Sync', {

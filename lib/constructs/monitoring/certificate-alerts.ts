@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
-import { MANAGED_BY, names, TENANT_LABEL } from './model/names';
+import { nonEmpty, PlainApiObject } from '../api-object';
+import { checkName } from '../checks';
 
 export interface CertificateAlertsProps {
   /** Namespace whose certificates are watched (the rule lives there too). */
@@ -9,8 +9,8 @@ export interface CertificateAlertsProps {
   readonly tenant: string;
   /** Warn when a certificate expires within this many days. @default 21 */
   readonly expiryWarningDays?: number;
-  /** Labels your Prometheus selects rules by. @default none */
-  readonly labels?: Record<string, string>;
+  /** Labels your Prometheus selects rules by, besides the chart's. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
   /** PrometheusRule name. @default edge-certificates */
   readonly name?: string;
   /**
@@ -44,21 +44,19 @@ export function namespaceSeries(metric: string, namespace: string, certManagerNa
  * Alerts on cert-manager's metrics for one namespace: a certificate close to expiry (renewal is
  * failing) and a certificate that is not Ready (issuance is failing).
  */
-export class CertificateAlerts extends Construct {
-  readonly apiObject: PrometheusRule;
-
+export class CertificateAlerts extends PlainApiObject {
   constructor(scope: Construct, id: string, props: CertificateAlertsProps) {
-    super(scope, id);
+    const name = props.name ?? 'edge-certificates';
+    checkName('PrometheusRule', name);
     const days = props.expiryWarningDays ?? 21;
     const certManager = props.certManagerNamespace ?? 'cert-manager';
     const series = (metric: string, matchers = ''): string => namespaceSeries(metric, props.namespace, certManager, matchers);
     const alertLabels = { tenant: props.tenant };
-    this.apiObject = new PrometheusRule(this, 'Resource', {
-      metadata: {
-        name: props.name ?? names.certificateAlerts,
-        namespace: props.namespace,
-        labels: { ...props.labels, ...MANAGED_BY, [TENANT_LABEL]: props.tenant },
-      },
+    super(scope, id, {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name, namespace: props.namespace, labels: nonEmpty(props.labels) },
+      body: {
       spec: {
         groups: [
           {
@@ -66,11 +64,9 @@ export class CertificateAlerts extends Construct {
             rules: [
               {
                 alert: 'TenantCertificateExpiringSoon',
-                expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                  // The metric is 0 until the certificate has been issued (internal/collectors/certificate_collector.go,
-                  // cert-manager v1.21.1); that is the not-ready alert's case, not an expiry.
-                  `(${series('certmanager_certificate_expiration_timestamp_seconds')} > 0) - time() < ${days} * 24 * 3600`,
-                ),
+                // The metric is 0 until the certificate has been issued (internal/collectors/certificate_collector.go,
+                // cert-manager v1.21.1); that is the not-ready alert's case, not an expiry.
+                expr: `(${series('certmanager_certificate_expiration_timestamp_seconds')} > 0) - time() < ${days} * 24 * 3600`,
                 for: '1h',
                 labels: { ...alertLabels, severity: 'warning' },
                 annotations: {
@@ -80,9 +76,7 @@ export class CertificateAlerts extends Construct {
               },
               {
                 alert: 'TenantCertificateNotReady',
-                expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                  `max by (namespace, name) (${series('certmanager_certificate_ready_status', ', condition!="True"')}) == 1`,
-                ),
+                expr: `max by (namespace, name) (${series('certmanager_certificate_ready_status', ', condition!="True"')}) == 1`,
                 for: '15m',
                 labels: { ...alertLabels, severity: 'critical' },
                 annotations: {
@@ -93,6 +87,7 @@ export class CertificateAlerts extends Construct {
             ],
           },
         ],
+      },
       },
     });
   }

@@ -1,16 +1,18 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AcmeIssuer } from './acme-issuer';
-import { CertificateAlerts } from './certificate-alerts';
-import { FluxKustomization } from './flux-kustomization';
-import { IngressController } from './ingress-controller';
-import { IngressRoute } from './ingress-route';
-import { EnvironmentModel, TenantModel } from './model/model';
-import { names, TENANT_LABEL } from './model/names';
-import { NamespaceAccess } from './namespace-access';
-import { placeIn } from './output/placement';
-import { RouteCertificate } from './route-certificate';
-import { TenantNamespace } from './tenant-namespace';
+import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
+import { Certificate } from '../constructs/cert-manager/certificate';
+import { TenantNamespace } from '../constructs/core/namespace';
+import { TENANT_LABEL } from '../constructs/flux/annotations';
+import { FluxKustomization } from '../constructs/flux/kustomization';
+import { CertificateAlerts } from '../constructs/monitoring/certificate-alerts';
+import { placeIn } from '../constructs/placement';
+import { NamespaceAccess } from '../constructs/rbac/namespace-access';
+import { FlavourEmit } from '../flavours/emit';
+import { flavourFor } from '../flavours/registry';
+import { EnvironmentModel, RouteModel, TenantModel } from '../model/model';
+import { MANAGED_BY, names } from '../model/names';
+import { ingressController } from './controller';
 
 export interface TenantChartProps {
   readonly environment: EnvironmentModel;
@@ -28,11 +30,11 @@ export interface TenantChartProps {
  */
 export class TenantChart extends Chart {
   constructor(scope: Construct, id: string, props: TenantChartProps) {
-    super(scope, id, { disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true, labels: { ...MANAGED_BY, [TENANT_LABEL]: props.tenant.name } });
     const { environment: env, tenant: t } = props;
     const clusterDir = `tenants/${t.name}/cluster`;
     const nsDir = `tenants/${t.name}/namespace`;
-    const labels = { [TENANT_LABEL]: t.name };
+    const flavour = flavourFor(env.flavour.id);
     const ns = t.namespace;
     const flux = env.flux;
 
@@ -42,50 +44,31 @@ export class TenantChart extends Chart {
       namespace: ns,
       clusterRole: names.tenantApplierRole,
       bindingName: names.tenantApplierBinding,
-      labels,
     });
     placeIn(access, `${clusterDir}/access.yaml`);
 
     if (t.controller) {
-      const controller = new IngressController(this, 'IngressController', {
-        ...t.controller,
-        repository: { name: t.controller.repositoryName, namespace: flux.namespace },
-        helmReleaseNamespace: flux.namespace,
-        serviceAccountName: flux.helmServiceAccount,
-        interval: flux.interval,
-        retryInterval: flux.retryInterval,
-        labels,
-      });
+      const controller = new Construct(this, 'IngressController');
       placeIn(controller, `${clusterDir}/ingress-controller.yaml`);
+      ingressController(controller, t.controller, flavour, flux);
     }
 
     for (const issuer of t.issuers) {
-      placeIn(new AcmeIssuer(this, `Issuer-${issuer.name}`, { ...issuer, labels }), `${nsDir}/issuers.yaml`);
+      placeIn(new AcmeIssuer(this, `Issuer-${issuer.name}`, { ...issuer, accountKeySecret: names.acmeAccountKey(issuer.name) }), `${nsDir}/issuers.yaml`);
     }
     for (const cert of t.certificates) {
-      const certificate = new RouteCertificate(this, `Certificate-${cert.name}`, {
+      const certificate = new Certificate(this, `Certificate-${cert.name}`, {
         name: cert.name,
         namespace: ns,
         secretName: cert.secretName,
         dnsNames: cert.dnsNames,
         issuer: cert.issuer,
-        labels,
       });
       placeIn(certificate, `${nsDir}/certificates.yaml`);
     }
-    for (const route of t.routes) {
-      const ingress = new IngressRoute(this, `Route-${route.name}`, {
-        name: names.ingress(route.name),
-        namespace: ns,
-        className: t.className,
-        hosts: route.hosts,
-        paths: route.paths,
-        tlsSecretName: route.tls.mode === 'none' ? undefined : route.tls.secretName,
-        annotations: { ...route.annotations, ...env.flavour.routeAnnotations(route.options) },
-        labels,
-      });
-      placeIn(ingress, `${nsDir}/ingresses.yaml`);
-    }
+    const routes = new Construct(this, 'Routes');
+    placeIn(routes, `${nsDir}/ingresses.yaml`);
+    for (const route of t.routes) renderRoute(routes, route, flavour.emit, ns, t.className);
 
     if (env.monitoring.enabled && t.certificates.length > 0) {
       const alerts = new CertificateAlerts(this, 'CertificateAlerts', {
@@ -104,7 +87,6 @@ export class TenantChart extends Chart {
       interval: flux.interval,
       retryInterval: flux.retryInterval,
       timeout: flux.timeout,
-      labels,
     };
     const cluster = new FluxKustomization(this, 'ClusterSync', {
       ...common,
@@ -125,5 +107,18 @@ export class TenantChart extends Chart {
       targetNamespace: ns,
     });
     placeIn(namespaced, `flux/tenant-${t.name}.yaml`);
+  }
+}
+
+/** Renders one route through the flavour; every kind of route has a case here. */
+function renderRoute(scope: Construct, route: RouteModel, emit: FlavourEmit, namespace: string, className: string): void {
+  switch (route.kind) {
+    case 'http':
+      emit.httpRoute(scope, route, { name: names.ingress(route.name), namespace, className });
+      return;
+    default: {
+      const unknown: never = route.kind;
+      throw new Error(`no rendering for routes of kind ${String(unknown)}`);
+    }
   }
 }

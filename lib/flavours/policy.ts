@@ -1,6 +1,11 @@
-import { RoleRule } from '../cluster-role';
+import { RouteOptions } from '../input/types';
 import { AnnotationRule } from './annotation-policy';
-import { RouteOptions } from '../spec/types';
+
+/**
+ * The policy half of a controller flavour: what the model needs to know to check and resolve
+ * specs for it (names, limits, refusals). It is plain data and functions of plain data; the emit
+ * half (emit.ts) turns the model into objects.
+ */
 
 /** A Helm chart pinned to one version. */
 export interface ChartRef {
@@ -36,12 +41,8 @@ export interface ControllerSettings {
   readonly serviceMonitorLabels?: Record<string, string>;
 }
 
-/**
- * One ingress controller implementation. Everything controller-specific lives behind this
- * interface: chart and values, names of the per-tenant objects, and how typed route options
- * become annotations. Traefik, HAProxy and Gateway API implementations slot in beside nginx.
- */
-export interface ControllerFlavour {
+/** What the model asks of a controller flavour. */
+export interface FlavourPolicy {
   /** Value of platform.spec.ingress.controller. */
   readonly id: string;
   /** One line printed by synth whenever the flavour is selected, e.g. an upstream retirement. */
@@ -62,17 +63,8 @@ export interface ControllerFlavour {
   dedicatedClassName(tenant: string): string;
   /** spec.controller of a tenant's dedicated IngressClass. */
   dedicatedControllerValue(tenant: string): string;
-  /** Helm values for one controller. */
-  values(settings: ControllerSettings): Record<string, unknown>;
   /** Name of the service account the chart gives the controller of a release. */
   serviceAccountName(releaseName: string): string;
-  /**
-   * Cluster-scoped rules a namespace-scoped (dedicated) controller needs and its chart does not
-   * grant in that mode; tenant-edge binds them to the controller's service account.
-   */
-  readonly scopedClusterRules: readonly RoleRule[];
-  /** Annotations that express the typed route options. */
-  routeAnnotations(options: RouteOptions): Record<string, string>;
   /**
    * The raw annotations tenants may set when the platform names none
    * (platform.spec.ingress.tenantAnnotations): low-risk settings the typed options do not cover.
@@ -86,6 +78,11 @@ export interface ControllerFlavour {
   refuseAnnotation(key: string): string | undefined;
   /** Words the controller refuses in any annotation value (its annotation-value-word-blocklist). */
   readonly valueBlocklist: readonly string[];
+  /**
+   * Annotations that express the typed route options. The model checks tenants' own annotations
+   * against them; the emit half writes them.
+   */
+  routeAnnotations(options: RouteOptions): Record<string, string>;
   /** Why a path cannot be served as written, or undefined. */
   refusePath(path: string, pathType: string, options: RouteOptions): string | undefined;
 }

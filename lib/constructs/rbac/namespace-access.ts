@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
-import { MANAGED_BY, PRUNE_ANNOTATION } from './model/names';
+import { nonEmpty, PlainApiObject } from '../api-object';
+import { checkName } from '../checks';
+import { PRUNE_ANNOTATION } from '../flux/annotations';
 
 export interface NamespaceAccessProps {
   /** The service account to create; a Flux Kustomization in its namespace impersonates it. */
@@ -18,8 +19,8 @@ export interface NamespaceAccessProps {
    * @default true
    */
   readonly keepOnPrune?: boolean;
-  /** Extra labels. @default none */
-  readonly labels?: Record<string, string>;
+  /** Labels besides the chart's. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -28,21 +29,30 @@ export interface NamespaceAccessProps {
  * no token and no other use.
  */
 export class NamespaceAccess extends Construct {
-  readonly serviceAccount: KubeServiceAccount;
-  readonly roleBinding: KubeRoleBinding;
+  readonly serviceAccount: PlainApiObject;
+  readonly roleBinding: PlainApiObject;
 
   constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
     super(scope, id);
-    const labels = { ...props.labels, ...MANAGED_BY };
+    const bindingName = props.bindingName ?? props.serviceAccount.name;
+    checkName('ServiceAccount', props.serviceAccount.name);
+    checkName('RoleBinding', bindingName);
+    const labels = nonEmpty(props.labels);
     const annotations = props.keepOnPrune ?? true ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;
-    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new PlainApiObject(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace, labels, annotations },
-      automountServiceAccountToken: false,
+      body: { automountServiceAccountToken: false },
     });
-    this.roleBinding = new KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: props.bindingName ?? props.serviceAccount.name, namespace: props.namespace, labels, annotations },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.clusterRole },
-      subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount.name, namespace: props.serviceAccount.namespace }],
+    this.roleBinding = new PlainApiObject(this, 'RoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: bindingName, namespace: props.namespace, labels, annotations },
+      body: {
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: props.clusterRole },
+        subjects: [{ kind: 'ServiceAccount', name: props.serviceAccount.name, namespace: props.serviceAccount.namespace }],
+      },
     });
   }
 }

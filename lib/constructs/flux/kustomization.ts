@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
-import { MANAGED_BY } from './model/names';
+import { nonEmpty, PlainApiObject } from '../api-object';
+import { checkName } from '../checks';
 
 export interface FluxKustomizationProps {
   readonly name: string;
@@ -30,33 +30,31 @@ export interface FluxKustomizationProps {
   readonly serviceAccountName?: string;
   /** Namespace every namespaced object of the folder is put in. @default as written */
   readonly targetNamespace?: string;
-  /** Extra labels. @default none */
-  readonly labels?: Record<string, string>;
+  /** Labels besides the chart's. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A Flux Kustomization that applies one folder of dist/. */
-export class FluxKustomization extends Construct {
-  readonly apiObject: Kustomization;
-
+export class FluxKustomization extends PlainApiObject {
   constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
-    super(scope, id);
-    this.apiObject = new Kustomization(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { ...props.labels, ...MANAGED_BY } },
-      spec: {
-        interval: props.interval ?? '10m',
-        retryInterval: props.retryInterval ?? '2m',
-        timeout: props.timeout ?? '5m',
-        path: props.path,
-        prune: props.prune ?? true,
-        serviceAccountName: props.serviceAccountName,
-        targetNamespace: props.targetNamespace,
-        wait: props.wait ?? true,
-        sourceRef: {
-          kind: props.sourceRef.kind as KustomizationSpecSourceRefKind,
-          name: props.sourceRef.name,
-          namespace: props.sourceRef.namespace,
+    checkName('Kustomization', props.name);
+    super(scope, id, {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: props.name, namespace: props.namespace, labels: nonEmpty(props.labels) },
+      body: {
+        spec: {
+          interval: props.interval ?? '10m',
+          retryInterval: props.retryInterval ?? '2m',
+          timeout: props.timeout ?? '5m',
+          path: props.path,
+          prune: props.prune ?? true,
+          serviceAccountName: props.serviceAccountName,
+          targetNamespace: props.targetNamespace,
+          wait: props.wait ?? true,
+          sourceRef: { kind: props.sourceRef.kind, name: props.sourceRef.name, namespace: props.sourceRef.namespace },
+          dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((name) => ({ name })) : undefined,
         },
-        dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((name) => ({ name })) : undefined,
       },
     });
   }

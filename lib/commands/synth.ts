@@ -1,84 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkTenantsAlone, resolve } from './model/resolve';
-import { EnvironmentModel } from './model/model';
-import { OutputFile, RenderedObject, renderEnvironment } from './output/render';
-import { OutputTransaction } from './output/write';
-import { loadInput } from './spec/load';
-import { InputError, Problem } from './spec/problems';
-
-export interface SynthOptions {
-  /** platform.yaml. */
-  readonly platformFile: string;
-  /** Folder of tenant specs. */
-  readonly tenantsDir: string;
-  /** Render only this environment; the other folders of the output are kept. @default all */
-  readonly env?: string;
-}
+import { EnvironmentModel } from '../model/model';
+import { OutputFile } from '../output/render';
+import { OutputTransaction } from '../output/write';
+import { plan, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
 
 /** Tenants one synth may remove from an environment's output without --allow-removal: one, or this share. */
 export const REMOVAL_SHARE = 0.1;
-
-export interface SynthSummary {
-  readonly environments: string[];
-  readonly tenants: number;
-  readonly objects: number;
-  readonly files: number;
-  readonly notices: string[];
-}
-
-/** Raised for a wrong invocation (not wrong input): the CLI exits with 2. */
-export class UsageError extends Error {}
-
-/**
- * Loads and checks the input, returning the environment models to render. Throws InputError
- * with every problem when anything is wrong.
- */
-export function plan(opts: SynthOptions): { environments: EnvironmentModel[]; tenants: number; notices: string[] } {
-  const loaded = loadInput({ platformFile: opts.platformFile, tenantsDir: opts.tenantsDir });
-  const problems: Problem[] = [...loaded.problems];
-  if (!loaded.platform) throw new InputError([...problems, ...checkTenantsAlone(loaded.tenants)]);
-  const resolution = resolve(loaded.platform, loaded.tenants);
-  problems.push(...resolution.problems);
-  if (problems.length > 0) throw new InputError(problems);
-
-  let environments = resolution.environments;
-  if (opts.env !== undefined) {
-    environments = environments.filter((e) => e.name === opts.env);
-    if (environments.length === 0) {
-      const known = resolution.environments.map((e) => e.name).join(', ');
-      throw new UsageError(`unknown environment "${opts.env}"; ${loaded.platform.file} defines: ${known}`);
-    }
-  }
-  return { environments, tenants: loaded.tenants.length, notices: resolution.notices };
-}
-
-/** Renders every planned environment into the given sinks; returns the counts. */
-function renderPlan(
-  environments: readonly EnvironmentModel[],
-  onFile: (file: OutputFile) => void,
-  onObject?: (o: RenderedObject) => void,
-): { objects: number; files: number } {
-  let objects = 0;
-  let files = 0;
-  const file = (f: OutputFile): void => {
-    files++;
-    onFile(f);
-  };
-  for (const env of environments) objects += renderEnvironment(env, { file, object: onObject }).objects;
-  return { objects, files };
-}
-
-/** Renders everything in memory; used by `validate`, the tests and the benchmark. */
-export function renderAll(
-  opts: SynthOptions,
-  onFile: (file: OutputFile) => void,
-  onObject?: (o: RenderedObject) => void,
-): SynthSummary {
-  const p = plan(opts);
-  const { objects, files } = renderPlan(p.environments, onFile, onObject);
-  return { environments: p.environments.map((e) => e.name), tenants: p.tenants, objects, files, notices: p.notices };
-}
 
 /**
  * Checks the input and writes the output tree atomically; on any error the old tree stays.
@@ -163,4 +91,22 @@ function listDirs(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The synth command. Under `cdk8s synth` it also leaves one file per environment where cdk8s
+ * looks for manifests, so that cdk8s validation plugins see them; dist/ itself is written by
+ * tenant-edge, not by cdk8s-cli.
+ */
+export function synthCommand(opts: SynthOptions & { readonly outDir: string; readonly allowRemoval: boolean }): SynthSummary {
+  const cdk8sOut = process.env.CDK8S_OUTDIR;
+  if (!cdk8sOut || path.resolve(cdk8sOut) === path.resolve(opts.outDir)) return synthToDir(opts);
+  const docs = new Map<string, string[]>();
+  const summary = synthToDir(opts, (f) => {
+    const env = f.path.split('/')[0];
+    if (!f.path.endsWith('kustomization.yaml')) docs.set(env, [...(docs.get(env) ?? []), f.content]);
+  });
+  fs.mkdirSync(cdk8sOut, { recursive: true });
+  for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
+  return summary;
 }

@@ -1,0 +1,61 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { README } from '../output/write';
+import { describe, renderAll } from './plan';
+import { Io } from './io';
+
+/**
+ * Renders in memory and compares with the output folder: every file synth would write must be
+ * there with the same bytes, and nothing else may be. With --env only that environment's folder
+ * is compared, as synth --env leaves the rest alone.
+ */
+export function checkCommand(opts: { platformFile: string; tenantsDir: string; outDir: string; env?: string }, io: Io): 'ok' | 'stale' {
+  const expected = new Map<string, string>();
+  const summary = renderAll(opts, (f) => expected.set(f.path, f.content));
+  if (opts.env === undefined) expected.set('README.md', README);
+  for (const notice of summary.notices) io.err(notice);
+  const outDir = path.resolve(opts.outDir);
+  const differences: { file: string; what: 'missing' | 'differs' | 'extra' }[] = [];
+  for (const [file, content] of expected) {
+    let actual: string | undefined;
+    try {
+      actual = fs.readFileSync(path.join(outDir, file), 'utf8');
+    } catch {
+      actual = undefined;
+    }
+    if (actual === undefined) differences.push({ file, what: 'missing' });
+    else if (actual !== content) differences.push({ file, what: 'differs' });
+  }
+  const present = opts.env === undefined ? listFiles(outDir) : listFiles(path.join(outDir, opts.env)).map((f) => `${opts.env}/${f}`);
+  for (const file of present) {
+    if (!expected.has(file)) differences.push({ file, what: 'extra' });
+  }
+  if (differences.length === 0) {
+    io.out(`up to date: ${opts.outDir} matches ${describe(summary)}`);
+    return 'ok';
+  }
+  differences.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const d of differences) io.err(`${opts.outDir}/${d.file}: ${d.what}`);
+  io.err(`${opts.outDir} is out of date (${differences.length} file${differences.length === 1 ? '' : 's'}); run \`npx tenant-edge synth\` and commit the result`);
+  return 'stale';
+}
+
+/** Files below `dir`, relative, with forward slashes; none when it does not exist. */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
+      else out.push(`${prefix}${e.name}`);
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+

@@ -1,0 +1,95 @@
+import { environmentUnits } from '../charts/units';
+import { flavourFor } from '../flavours/registry';
+import { loadInput } from '../input/load';
+import { InputError, Problem } from '../input/problems';
+import { EnvironmentModel } from '../model/model';
+import { checkTenantsAlone, resolve } from '../model/resolve';
+import { OutputFile, RenderedObject, renderEnvironment } from '../output/render';
+
+/** The pipeline every command shares: load and check the input, build the model, render the units. */
+
+export interface SynthOptions {
+  /** platform.yaml. */
+  readonly platformFile: string;
+  /** Folder of tenant specs. */
+  readonly tenantsDir: string;
+  /** Render only this environment; the other folders of the output are kept. @default all */
+  readonly env?: string;
+}
+
+/** Tenants one synth may remove from an environment's output without --allow-removal: one, or this share. */
+export const REMOVAL_SHARE = 0.1;
+
+export interface SynthSummary {
+  readonly environments: string[];
+  readonly tenants: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly notices: string[];
+}
+
+/** Raised for a wrong invocation (not wrong input): the CLI exits with 2. */
+export class UsageError extends Error {}
+
+/**
+ * Loads and checks the input, returning the environment models to render. Throws InputError
+ * with every problem when anything is wrong.
+ */
+export function plan(opts: SynthOptions): { environments: EnvironmentModel[]; tenants: number; notices: string[] } {
+  const loaded = loadInput({ platformFile: opts.platformFile, tenantsDir: opts.tenantsDir });
+  const problems: Problem[] = [...loaded.problems];
+  if (!loaded.platform) throw new InputError([...problems, ...checkTenantsAlone(loaded.tenants, policyOf)]);
+  const resolution = resolve(loaded.platform, loaded.tenants, policyOf);
+  problems.push(...resolution.problems);
+  if (problems.length > 0) throw new InputError(problems);
+
+  let environments = resolution.environments;
+  if (opts.env !== undefined) {
+    environments = environments.filter((e) => e.name === opts.env);
+    if (environments.length === 0) {
+      const known = resolution.environments.map((e) => e.name).join(', ');
+      throw new UsageError(`unknown environment "${opts.env}"; ${loaded.platform.file} defines: ${known}`);
+    }
+  }
+  return { environments, tenants: loaded.tenants.length, notices: resolution.notices };
+}
+
+/** Renders every planned environment into the given sinks; returns the counts. */
+export function renderPlan(
+  environments: readonly EnvironmentModel[],
+  onFile: (file: OutputFile) => void,
+  onObject?: (o: RenderedObject) => void,
+): { objects: number; files: number } {
+  let objects = 0;
+  let files = 0;
+  const file = (f: OutputFile): void => {
+    files++;
+    onFile(f);
+  };
+  for (const env of environments) {
+    const units = environmentUnits(env);
+    objects += renderEnvironment({ name: env.name, platformFile: env.platformFile, units }, { file, object: onObject }).objects;
+  }
+  return { objects, files };
+}
+
+/** Renders everything in memory; used by `validate`, the tests and the benchmark. */
+export function renderAll(
+  opts: SynthOptions,
+  onFile: (file: OutputFile) => void,
+  onObject?: (o: RenderedObject) => void,
+): SynthSummary {
+  const p = plan(opts);
+  const { objects, files } = renderPlan(p.environments, onFile, onObject);
+  return { environments: p.environments.map((e) => e.name), tenants: p.tenants, objects, files, notices: p.notices };
+}
+
+
+/** The policy half of a flavour, for the model. */
+const policyOf = (id: string) => flavourFor(id).policy;
+
+/** One line describing what a run covered, e.g. "3 tenants, 2 environments (dev, prod), 44 objects". */
+export function describe(summary: SynthSummary): string {
+  const n = (count: number, what: string): string => `${count} ${what}${count === 1 ? '' : 's'}`;
+  return `${n(summary.tenants, 'tenant')}, ${n(summary.environments.length, 'environment')} (${summary.environments.join(', ')}), ${summary.objects} objects`;
+}

@@ -1,0 +1,58 @@
+import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** A Kubernetes object's fields besides apiVersion, kind and metadata, as plain JSON data. */
+export type ObjectBody = Record<string, unknown>;
+
+/**
+ * An ApiObject whose manifest is plain data, complete when it is constructed.
+ *
+ * cdk8s serializes an object by resolving every value (tokens, lazy values), deep-copying it with
+ * sorted keys and converting it once more through the generated classes. The constructs of this
+ * library take plain data and build their objects from it at once, so `toJson` has nothing left
+ * to resolve: it returns the body with the metadata cdk8s keeps (the chart's labels and whatever
+ * was added through `metadata` after construction). Key order is left to the writer, which sorts.
+ *
+ * Anything that cdk8s would still have to resolve falls back to cdk8s's own path: JSON patches
+ * added with `addJsonPatch`. Both paths give the same object (test/constructs.test.ts).
+ */
+export class PlainApiObject extends ApiObject {
+  private readonly body: ObjectBody;
+  private patched = false;
+
+  constructor(scope: Construct, id: string, props: { apiVersion: string; kind: string; metadata: ApiObjectMetadata; body: ObjectBody }) {
+    const body = withoutUndefined(props.body);
+    super(scope, id, { apiVersion: props.apiVersion, kind: props.kind, metadata: props.metadata, ...body });
+    this.body = body;
+  }
+
+  override addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  override toJson(): any {
+    if (this.patched) return super.toJson();
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...this.body };
+  }
+}
+
+/**
+ * A copy of `value` without undefined or null values in objects (cdk8s drops them too); arrays
+ * keep their items. Props are plain JSON data, so nothing else needs converting.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as unknown as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined && v !== null) out[key] = withoutUndefined(v);
+  }
+  return out as T;
+}
+
+/** A copy of `map`, or undefined when it is empty (cdk8s leaves empty maps out of metadata). */
+export function nonEmpty(map: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  return map && Object.keys(map).length > 0 ? { ...map } : undefined;
+}

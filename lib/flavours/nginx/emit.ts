@@ -1,0 +1,117 @@
+import { Construct } from 'constructs';
+import { Ingress } from '../../constructs/networking/ingress';
+import { ControllerSettings } from '../policy';
+import { FlavourEmit, HttpRouteContext } from '../emit';
+import { HttpRouteModel } from '../../model/model';
+import { nginxPolicy, VALUE_BLOCKLIST } from './policy';
+import { MANAGED_BY } from '../../model/names';
+
+/**
+ * Controller settings tenant-edge pins rather than leaving to the chart's and controller's
+ * defaults, which a new release could change (controller ConfigMap keys, read by
+ * internal/ingress/controller/config/config.go at controller-v1.15.1):
+ *  - allow-cross-namespace-resources "false": annotations may not name Secrets or services of
+ *    other namespaces (read in store.go and the auth, authtls, proxyssl and fastcgi parsers);
+ *  - annotations-risk-level "Medium": an Ingress with a High or Critical annotation (server-alias,
+ *    auth-url, mirror-target, snippets, ...) is refused by the webhook and skipped at sync
+ *    (parser.CheckAnnotationRisk); every typed option and default tenant annotation is Low or
+ *    Medium. The default is "High", which lets High-risk annotations through;
+ *  - strict-validate-path-type "true": Exact and Prefix paths must be plain paths (default true);
+ *  - annotation-value-word-blocklist: annotation values containing these words are refused
+ *    (default empty; controller.go and store.go).
+ */
+const PINNED_CONFIG = {
+  'allow-cross-namespace-resources': 'false',
+  'annotations-risk-level': 'Medium',
+  'strict-validate-path-type': 'true',
+  'annotation-value-word-blocklist': VALUE_BLOCKLIST.join(','),
+};
+
+/**
+ * Controller flags: --disable-svc-external-name (pkg/flags/flags.go, controller-v1.15.1) stops an
+ * Ingress backend from being an ExternalName Service, which could point at any Service in the
+ * cluster or any host outside it.
+ */
+const PINNED_ARGS = { 'disable-svc-external-name': 'true' };
+
+/** Requests so the scheduler reserves room, and a memory limit; no CPU limit, which would throttle bursts. */
+const RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
+
+/** How ingress-nginx is installed and how routes reach it: Helm values, annotations and Ingresses. */
+export const nginxEmit: FlavourEmit = {
+  // With rbac.scope: true the chart renders no ClusterRole (templates/clusterrole.yaml renders only
+  // `if not .Values.rbac.scope`). The controller then cannot list IngressClasses, and
+  // cmd/nginx/main.go (controller-v1.15.1) sets IgnoreIngressClass = true on Forbidden, after which
+  // GetIngressClass in internal/ingress/controller/store/store.go ignores spec.ingressClassName and
+  // every Ingress of the tenant is dropped. Listing and watching IngressClasses is the only
+  // cluster-scoped access a --watch-namespace controller needs (the namespace get is in the chart's
+  // Role; the node get at start-up only logs a warning when refused).
+  scopedClusterRules: [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }],
+
+  values(s: ControllerSettings): Record<string, unknown> {
+    const serviceAnnotations: Record<string, string> = {};
+    const service: Record<string, unknown> = { type: 'LoadBalancer' };
+    if (s.cloud === 'azure') {
+      // AKS probes "/" unless told otherwise, and the controller answers 404 there.
+      serviceAnnotations['service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path'] = '/healthz';
+      if (s.loadBalancerIP) {
+        const family = s.loadBalancerIP.includes(':') ? 'ipv6' : 'ipv4';
+        serviceAnnotations[`service.beta.kubernetes.io/azure-load-balancer-${family}`] = s.loadBalancerIP;
+        if (s.resourceGroup) {
+          serviceAnnotations['service.beta.kubernetes.io/azure-load-balancer-resource-group'] = s.resourceGroup;
+        }
+      }
+    } else if (s.loadBalancerIP) {
+      service.loadBalancerIP = s.loadBalancerIP;
+    }
+    if (Object.keys(serviceAnnotations).length > 0) service.annotations = serviceAnnotations;
+
+    const controller: Record<string, unknown> = {
+      replicaCount: s.replicas,
+      ingressClass: s.className,
+      ingressClassByName: true,
+      ingressClassResource: {
+        name: s.className,
+        enabled: true,
+        default: false,
+        controllerValue: s.controllerValue,
+      },
+      electionID: `${s.releaseName}-leader`,
+      allowSnippetAnnotations: false,
+      config: PINNED_CONFIG,
+      extraArgs: PINNED_ARGS,
+      resources: RESOURCES,
+      service,
+    };
+    // The chart's admission webhook otherwise sees every Ingress in the cluster with
+    // failurePolicy Fail: a controller being down would block everyone's changes. A dedicated
+    // controller's sees its namespace; the shared one's, the Ingresses tenant-edge renders.
+    controller.admissionWebhooks = s.namespaced
+      ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } } }
+      : { objectSelector: { matchLabels: { ...MANAGED_BY } } };
+    if (s.namespaced) {
+      controller.scope = { enabled: true, namespace: s.namespace };
+    }
+    if (s.serviceMonitorLabels) {
+      controller.metrics = {
+        enabled: true,
+        serviceMonitor: { enabled: true, additionalLabels: s.serviceMonitorLabels },
+      };
+    }
+    const values: Record<string, unknown> = { controller };
+    if (s.namespaced) values.rbac = { scope: true };
+    return values;
+  },
+
+  httpRoute(scope: Construct, route: HttpRouteModel, ctx: HttpRouteContext): void {
+    new Ingress(scope, route.name, {
+      name: ctx.name,
+      namespace: ctx.namespace,
+      className: ctx.className,
+      hosts: route.hosts,
+      paths: route.paths,
+      tlsSecretName: route.tls.mode === 'none' ? undefined : route.tls.secretName,
+      annotations: { ...route.annotations, ...nginxPolicy.routeAnnotations(route.options) },
+    });
+  },
+};
