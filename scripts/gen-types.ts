@@ -11,8 +11,8 @@ import { compile, JSONSchema } from 'json-schema-to-typescript';
 import { projectRoot } from '../lib/project-root';
 
 const ROOT = projectRoot();
-export const SCHEMA_FILE = path.join(ROOT, 'lib', 'spec', 'tenant-edge.schema.json');
-export const TYPES_FILE = path.join(ROOT, 'lib', 'spec', 'types.ts');
+export const SCHEMA_FILE = path.join(ROOT, 'lib', 'input', 'tenant-edge.schema.json');
+export const TYPES_FILE = path.join(ROOT, 'lib', 'input', 'types.ts');
 
 type Node = { [key: string]: unknown };
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EnvironmentModel } from '../model/model';
 import { OutputFile } from '../output/render';
+import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
 import { plan, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
 
@@ -26,10 +27,16 @@ export function synthToDir(
   const tx = OutputTransaction.begin(opts.outDir);
   try {
     if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments);
-    const { objects, files } = renderPlan(p.environments, (f) => {
-      tx.write(f);
-      onFile?.(f);
-    });
+    const check = new RenderedObjectCheck();
+    const { objects, files } = renderPlan(
+      p.environments,
+      (f) => {
+        tx.write(f);
+        onFile?.(f);
+      },
+      check.add,
+    );
+    check.throwIfInvalid();
     const rendered = new Set(p.environments.map((e) => e.name));
     const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
     tx.commit(keep);

@@ -50,6 +50,8 @@ function locationProblem(err: unknown, shown: string): string | undefined {
 export class OutputTransaction {
   private readonly staging: string;
   private done = false;
+  /** Folders of the staged tree created so far: each is created once, not once per file. */
+  private readonly folders = new Set<string>();
 
   /**
    * Takes the lock, finishes or cleans up after an interrupted run, and refuses a target that
@@ -105,7 +107,11 @@ export class OutputTransaction {
   write(file: OutputFile): void {
     const target = path.join(this.staging, ...file.path.split('/'));
     try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const folder = path.dirname(target);
+      if (!this.folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        this.folders.add(folder);
+      }
       fs.writeFileSync(target, file.content);
     } catch (err) {
       const why = locationProblem(err, this.shown);

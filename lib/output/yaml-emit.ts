@@ -40,7 +40,23 @@ function digitLedIsString(s: string): boolean {
   return false;
 }
 
+/**
+ * Strings written so far and how they were written: keys and many values repeat in every object.
+ * Bounded, so a run over many distinct strings does not grow it without end.
+ */
+const written = new Map<string, string>();
+const MAX_REMEMBERED = 50_000;
+
 function quoteIfNeeded(s: string): string {
+  const known = written.get(s);
+  if (known !== undefined) return known;
+  const text = quote(s);
+  if (written.size >= MAX_REMEMBERED) written.clear();
+  written.set(s, text);
+  return text;
+}
+
+function quote(s: string): string {
   const bare =
     (PLAIN.test(s) && !KEYWORDS.test(s)) || digitLedIsString(s);
   if (

@@ -2,25 +2,35 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { PlatformChart } from '../../lib/charts/platform';
+import { TenantChart } from '../../lib/charts/tenant';
+import { plan } from '../../lib/commands/plan';
 import { ControllerSettings } from '../../lib/flavours/flavour';
 import { EnvironmentModel } from '../../lib/model/model';
-import { synthObjects } from '../../lib/output/render';
-import { PlatformChart } from '../../lib/platform-chart';
 import { validateManifest } from '../../lib/output/manifest-schemas';
-import { plan } from '../../lib/commands/plan';
-import { TenantChart } from '../../lib/tenant-chart';
+import { synthObjects } from '../../lib/output/render';
 
 /** A rendered Kubernetes object; tests index into it freely. */
 export type Manifest = Record<string, any>;
 
-/** A fresh cdk8s App with one Chart to build a construct in. */
-export function freshChart(): Chart {
-  return new Chart(new App(), 'c');
+/**
+ * A fresh cdk8s App with one Chart to build a construct in. Without `labels` the chart adds no
+ * labels of its own, so an object shows exactly the labels its construct gives it; with them,
+ * cdk8s merges the chart's labels under the object's own (as PlatformChart and TenantChart do).
+ */
+export function freshChart(labels?: Record<string, string>): Chart {
+  return new Chart(new App(), 'c', labels ? { labels } : {});
 }
 
-/** The JSON of one construct's API object, as it is written to the output. */
-export function rendered(construct: { readonly apiObject: ApiObject }): Manifest {
-  return construct.apiObject.toJson() as Manifest;
+/** The JSON of one API object, as it is written to the output. */
+export function rendered(object: ApiObject): Manifest {
+  return object.toJson() as Manifest;
+}
+
+/** The JSON of every API object under `scope` (itself included), in construction order. */
+export function objectsUnder(scope: IConstruct): Manifest[] {
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson() as Manifest);
 }
 
 /** Strict-schema problems of every given object, tagged with its kind/name; empty when all are valid. */
