@@ -1,23 +1,26 @@
-import { Testing } from 'cdk8s';
-import { AcmeIssuer, AcmeIssuerProps } from '../lib/acme-issuer';
-import { CertificateAlerts } from '../lib/certificate-alerts';
-import { ChartRepository } from '../lib/chart-repository';
-import { ClusterRole } from '../lib/cluster-role';
-import { ControllerFlavour, nginxFlavour } from '../lib/flavours/registry';
-import { FluxKustomization, FluxKustomizationProps } from '../lib/flux-kustomization';
-import { IngressController, IngressControllerProps } from '../lib/ingress-controller';
-import { IngressRoute, IngressRouteProps } from '../lib/ingress-route';
-import { NamespaceAccess } from '../lib/namespace-access';
-import { AcmeSolver } from '../lib/model/model';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ingressController } from '../lib/charts/controller';
+import { AcmeIssuer, AcmeIssuerProps, AcmeSolver } from '../lib/constructs/cert-manager/acme-issuer';
+import { Certificate, CertificateProps } from '../lib/constructs/cert-manager/certificate';
+import { Namespace, TenantNamespace } from '../lib/constructs/core/namespace';
+import { FluxHelmRelease, FluxHelmReleaseProps } from '../lib/constructs/flux/helm-release';
+import { ChartRepository } from '../lib/constructs/flux/helm-repository';
+import { FluxKustomization, FluxKustomizationProps } from '../lib/constructs/flux/kustomization';
+import { CertificateAlerts, CertificateAlertsProps } from '../lib/constructs/monitoring/certificate-alerts';
+import { Ingress, IngressProps } from '../lib/constructs/networking/ingress';
 import { placeIn } from '../lib/constructs/placement';
+import { ClusterRole, ClusterRoleGrant, ClusterRoleGrantProps } from '../lib/constructs/rbac/cluster-role';
+import { NamespaceAccess, NamespaceAccessProps } from '../lib/constructs/rbac/namespace-access';
+import { ControllerFlavour, nginxFlavour } from '../lib/flavours/registry';
+import { ControllerModel, FluxModel, HttpRouteModel } from '../lib/model/model';
 import { synthObjects } from '../lib/output/render';
-import { RouteCertificate, RouteCertificateProps } from '../lib/route-certificate';
-import { TenantNamespace } from '../lib/tenant-namespace';
 import {
   environmentsFor,
   fileObjects,
   freshChart,
   Manifest,
+  objectsUnder,
   ofKind,
   renderPlatform,
   renderTenant,
@@ -34,6 +37,8 @@ const PSA_BASELINE = {
   'pod-security.kubernetes.io/warn': 'restricted',
   'pod-security.kubernetes.io/audit': 'restricted',
 };
+/** What TenantChart gives every object of tenant acme; constructs built in a chart with these get them too. */
+const CHART_LABELS = { [MANAGED]: 'tenant-edge', [TENANT]: 'acme' };
 
 const HTTP01: AcmeSolver = { http01: { ingressClassName: 'nginx-acme' } };
 const DNS01: AcmeSolver = {
@@ -48,6 +53,11 @@ const DNS01: AcmeSolver = {
   },
 };
 
+/** The API objects of a chart's tree, as cdk8s finds them. */
+function apiObjectsIn(chart: Chart): ApiObject[] {
+  return chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
 // ------------------------------------------------------------------------------------ AcmeIssuer
 
 describe('AcmeIssuer', () => {
@@ -57,8 +67,8 @@ describe('AcmeIssuer', () => {
     email: 'ops@example.com',
     solver: HTTP01,
   };
-  const build = (overrides: Partial<AcmeIssuerProps> = {}): Manifest =>
-    rendered(new AcmeIssuer(freshChart(), 'Issuer', { ...base, ...overrides }));
+  const buildIn = (chart: Chart, overrides: Partial<AcmeIssuerProps> = {}): Manifest => rendered(new AcmeIssuer(chart, 'Issuer', { ...base, ...overrides }));
+  const build = (overrides: Partial<AcmeIssuerProps> = {}): Manifest => buildIn(freshChart(), overrides);
 
   test('renders a cluster-scoped ClusterIssuer without a namespace by default', () => {
     const o = build();
@@ -75,6 +85,14 @@ describe('AcmeIssuer', () => {
     expect(o.metadata.namespace).toBe('team-a');
   });
 
+  test('is itself the API object, with the kind and apiVersion it renders', () => {
+    const issuer = new AcmeIssuer(freshChart(), 'Issuer', { ...base, namespace: 'team-a' });
+    expect(ApiObject.isApiObject(issuer)).toBe(true);
+    expect(issuer.kind).toBe('Issuer');
+    expect(issuer.apiVersion).toBe('cert-manager.io/v1');
+    expect(issuer.name).toBe('letsencrypt');
+  });
+
   test('passes the ACME server and contact address through', () => {
     const acme = build().spec.acme;
     expect(acme.server).toBe('https://acme.example.org/directory');
@@ -88,6 +106,11 @@ describe('AcmeIssuer', () => {
 
   test('uses the given account key Secret instead of the default', () => {
     expect(build({ accountKeySecret: 'acme-key' }).spec.acme.privateKeySecretRef).toEqual({ name: 'acme-key' });
+  });
+
+  test('the spec holds exactly the ACME block', () => {
+    expect(Object.keys(build().spec)).toEqual(['acme']);
+    expect(Object.keys(build().spec.acme).sort()).toEqual(['email', 'privateKeySecretRef', 'server', 'solvers']);
   });
 
   test.each([
@@ -116,9 +139,11 @@ describe('AcmeIssuer', () => {
     ]);
   });
 
-  test('labels: managed-by always, extra labels merged, no tenant label of its own', () => {
-    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
-    const labels = build({ labels: { team: 'a', [MANAGED]: 'someone-else' } }).metadata.labels;
+  test('labels: only its own in a chart without labels, the chart\'s merged with its own otherwise, no tenant label of its own', () => {
+    expect(build().metadata).not.toHaveProperty('labels');
+    expect(build({ labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a' });
+    expect(buildIn(freshChart({ [MANAGED]: 'tenant-edge' })).metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    const labels = buildIn(freshChart({ [MANAGED]: 'tenant-edge' }), { labels: { team: 'a' } }).metadata.labels;
     expect(labels).toEqual({ team: 'a', [MANAGED]: 'tenant-edge' });
     expect(labels).not.toHaveProperty([TENANT]);
   });
@@ -129,7 +154,7 @@ describe('AcmeIssuer', () => {
     ['Issuer http01', { namespace: 'team-a' }],
     ['Issuer dns01', { namespace: 'team-a', solver: DNS01, accountKeySecret: 'k', labels: { team: 'a' } }],
   ] as [string, Partial<AcmeIssuerProps>][])('passes schema validation: %s', (_name, overrides) => {
-    expect(schemaProblems([build(overrides)])).toEqual([]);
+    expect(schemaProblems([build(overrides), buildIn(freshChart(CHART_LABELS), overrides)])).toEqual([]);
   });
 
   test('fails schema validation if the dns01 keys were spelled the way the generated types spell them', () => {
@@ -138,6 +163,43 @@ describe('AcmeIssuer', () => {
     const az = o.spec.acme.solvers[0].dns01.azureDNS;
     o.spec.acme.solvers[0].dns01 = { azureDns: { ...az, subscriptionId: az.subscriptionID } };
     expect(schemaProblems([o])).not.toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------------------- Namespace
+
+describe('Namespace', () => {
+  test('renders a v1 Namespace with exactly the given name, not kept on prune, with no tenant label', () => {
+    const o = rendered(new Namespace(freshChart(), 'Ns', { name: 'ingress-nginx' }));
+    expect(o.apiVersion).toBe('v1');
+    expect(o.kind).toBe('Namespace');
+    expect(o.metadata).toEqual({ name: 'ingress-nginx', labels: PSA_BASELINE });
+  });
+
+  test('enforces baseline by default, warns and audits restricted, and enforces the given level', () => {
+    for (const level of ['privileged', 'baseline', 'restricted'] as const) {
+      expect(rendered(new Namespace(freshChart(), 'Ns', { name: 'n', podSecurity: level })).metadata.labels).toEqual({
+        ...PSA_BASELINE,
+        'pod-security.kubernetes.io/enforce': level,
+      });
+    }
+  });
+
+  test('keepOnPrune: true renders the prune annotation', () => {
+    expect(rendered(new Namespace(freshChart(), 'Ns', { name: 'n', keepOnPrune: true })).metadata.annotations).toEqual({ [PRUNE]: 'disabled' });
+    expect(rendered(new Namespace(freshChart(), 'Ns', { name: 'n', keepOnPrune: false })).metadata).not.toHaveProperty('annotations');
+  });
+
+  test('labels: its own merged over the Pod Security ones, the chart\'s under both', () => {
+    const o = rendered(new Namespace(freshChart({ [MANAGED]: 'tenant-edge' }), 'Ns', { name: 'n', labels: { team: 'a', 'pod-security.kubernetes.io/warn': 'baseline' } }));
+    expect(o.metadata.labels).toEqual({ ...PSA_BASELINE, 'pod-security.kubernetes.io/warn': 'baseline', team: 'a', [MANAGED]: 'tenant-edge' });
+  });
+
+  test.each([
+    ['defaults', {}],
+    ['restricted, kept, labelled', { podSecurity: 'restricted', keepOnPrune: true, labels: { a: 'b' } }],
+  ] as [string, object][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([rendered(new Namespace(freshChart(CHART_LABELS), 'Ns', { name: 'n', ...overrides }))])).toEqual([]);
   });
 });
 
@@ -150,6 +212,10 @@ describe('TenantNamespace', () => {
     expect(o.kind).toBe('Namespace');
     expect(o.metadata.name).toBe('team-a');
     expect(o.metadata).not.toHaveProperty('namespace');
+  });
+
+  test('is a Namespace (and so checks its name the same way)', () => {
+    expect(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' })).toBeInstanceOf(Namespace);
   });
 
   test('keeps the namespace on prune by default', () => {
@@ -171,26 +237,31 @@ describe('TenantNamespace', () => {
     });
   });
 
-  test('labels: managed-by and the tenant label always win over extra labels, which are merged', () => {
+  test('labels: the tenant label always wins over extra labels, which are merged; nothing else of its own', () => {
     const plain = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme' }));
-    expect(plain.metadata.labels).toEqual({ ...PSA_BASELINE, [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
+    expect(plain.metadata.labels).toEqual({ ...PSA_BASELINE, [TENANT]: 'acme' });
     const o = rendered(
       new TenantNamespace(freshChart(), 'Ns', {
         name: 'team-a',
         tenant: 'acme',
-        labels: { 'pod-security.kubernetes.io/enforce': 'restricted', [TENANT]: 'intruder', [MANAGED]: 'x' },
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted', [TENANT]: 'intruder', team: 'a' },
       }),
     );
     expect(o.metadata.labels).toEqual({
       ...PSA_BASELINE,
       'pod-security.kubernetes.io/enforce': 'restricted',
-      [MANAGED]: 'tenant-edge',
+      team: 'a',
       [TENANT]: 'acme',
     });
   });
 
+  test('labels: the chart\'s are merged under its own, and its tenant wins over a chart\'s tenant label', () => {
+    const o = rendered(new TenantNamespace(freshChart({ [MANAGED]: 'tenant-edge', [TENANT]: 'other' }), 'Ns', { name: 'team-a', tenant: 'acme', labels: { team: 'a' } }));
+    expect(o.metadata.labels).toEqual({ ...PSA_BASELINE, team: 'a', [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
+  });
+
   test.each([true, false])('passes schema validation (keepOnPrune: %s)', (keepOnPrune) => {
-    const o = rendered(new TenantNamespace(freshChart(), 'Ns', { name: 'team-a', tenant: 'acme', keepOnPrune, labels: { a: 'b' } }));
+    const o = rendered(new TenantNamespace(freshChart(CHART_LABELS), 'Ns', { name: 'team-a', tenant: 'acme', keepOnPrune, labels: { a: 'b' } }));
     expect(schemaProblems([o])).toEqual([]);
   });
 });
@@ -202,10 +273,13 @@ describe('ChartRepository', () => {
     const o = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'ingress-nginx', namespace: 'flux-system', url: 'https://charts.example.com' }));
     expect(o.apiVersion).toBe('source.toolkit.fluxcd.io/v1');
     expect(o.kind).toBe('HelmRepository');
-    expect(o.metadata.name).toBe('ingress-nginx');
-    expect(o.metadata.namespace).toBe('flux-system');
-    expect(o.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
+    expect(o.metadata).toEqual({ name: 'ingress-nginx', namespace: 'flux-system' });
     expect(o.spec.url).toBe('https://charts.example.com');
+  });
+
+  test('labels: none of its own; the chart\'s when the chart has some', () => {
+    const o = rendered(new ChartRepository(freshChart({ [MANAGED]: 'tenant-edge' }), 'Repo', { name: 'r', namespace: 'flux-system', url: 'https://charts.example.com' }));
+    expect(o.metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
   });
 
   test('refreshes every hour by default and at the given interval otherwise', () => {
@@ -220,6 +294,7 @@ describe('ChartRepository', () => {
   test.each([
     ['oci://ghcr.io/example/charts', 'oci'],
     ['https://charts.example.com', undefined],
+    ['http://charts.example.com', undefined],
     ['https://charts.example.com/oci://not-a-prefix', undefined],
   ])('url %s renders type %s', (url, type) => {
     const o = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'r', namespace: 'flux-system', url }));
@@ -228,90 +303,70 @@ describe('ChartRepository', () => {
   });
 
   test.each(['oci://ghcr.io/example/charts', 'https://charts.example.com'])('passes schema validation (%s)', (url) => {
-    const o = rendered(new ChartRepository(freshChart(), 'Repo', { name: 'r', namespace: 'flux-system', url, interval: '30m' }));
+    const o = rendered(new ChartRepository(freshChart(CHART_LABELS), 'Repo', { name: 'r', namespace: 'flux-system', url, interval: '30m' }));
     expect(schemaProblems([o])).toEqual([]);
   });
 });
 
-// ----------------------------------------------------------------------------- IngressController
+// ------------------------------------------------------------------------------- FluxHelmRelease
 
-describe('IngressController', () => {
-  const settings = DEDICATED_ACME;
-  const base: IngressControllerProps = {
-    ...settings,
-    flavour: nginxFlavour,
-    repository: { name: 'ingress-nginx', namespace: 'flux-system' },
+describe('FluxHelmRelease', () => {
+  const values = nginxFlavour.emit.values(DEDICATED_ACME);
+  const base: FluxHelmReleaseProps = {
+    namespace: 'flux-system',
+    releaseName: 'ingress-nginx-acme',
+    targetNamespace: 'acme',
+    chart: { chart: 'ingress-nginx', version: '4.15.1', repository: { name: 'ingress-nginx', namespace: 'flux-system' } },
+    values,
   };
-  const build = (overrides: Partial<IngressControllerProps> = {}): Manifest =>
-    rendered(new IngressController(freshChart(), 'Controller', { ...base, ...overrides }));
+  const buildIn = (chart: Chart, overrides: Partial<FluxHelmReleaseProps> = {}): Manifest => rendered(new FluxHelmRelease(chart, 'Release', { ...base, ...overrides }));
+  const build = (overrides: Partial<FluxHelmReleaseProps> = {}): Manifest => buildIn(freshChart(), overrides);
 
-  test('renders a Flux HelmRelease named after the Helm release, beside its HelmRepository, targeting the controller namespace', () => {
+  test('renders a Flux HelmRelease named after the Helm release, in the given namespace, targeting another one', () => {
     const o = build();
     expect(o.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
     expect(o.kind).toBe('HelmRelease');
     expect(o.metadata.name).toBe('ingress-nginx-acme');
     expect(o.metadata.namespace).toBe('flux-system');
     expect(o.spec.targetNamespace).toBe('acme');
-    // Release records stay out of the tenant namespace: Helm trusts them on upgrade.
+    // Release records stay out of the target namespace: Helm trusts them on upgrade.
     expect(o.spec.storageNamespace).toBe('flux-system');
-    expect(o.spec.serviceAccountName).toBeUndefined();
+    expect(o.spec).not.toHaveProperty('serviceAccountName');
   });
 
-  test('a HelmRelease in the controller namespace itself has no targetNamespace', () => {
-    const o = build({ helmReleaseNamespace: 'acme' });
-    expect(o.metadata.namespace).toBe('acme');
-    expect(o.spec.targetNamespace).toBeUndefined();
-    expect(o.spec.storageNamespace).toBe('acme');
+  test.each([
+    ['the HelmRelease\'s own namespace', 'flux-system'],
+    ['not given', undefined],
+  ])('has no targetNamespace when the target is %s', (_name, targetNamespace) => {
+    const o = build({ targetNamespace });
+    expect(o.metadata.namespace).toBe('flux-system');
+    expect(o.spec).not.toHaveProperty('targetNamespace');
+    expect(o.spec.storageNamespace).toBe('flux-system');
   });
 
   test('runs as the given service account (helm-controller\'s lockdown needs one)', () => {
     expect(build({ serviceAccountName: 'helm-controller' }).spec.serviceAccountName).toBe('helm-controller');
   });
 
-  test('a namespace-scoped controller gets exactly the flavour\'s cluster-scoped reads, bound to the chart\'s service account', () => {
-    const c = new IngressController(freshChart(), 'Controller', base);
-    expect(c.clusterAccess).toBeDefined();
-    const role = c.clusterAccess!.role.apiObject.toJson() as Manifest;
-    const binding = c.clusterAccess!.binding.toJson() as Manifest;
-    expect(role.kind).toBe('ClusterRole');
-    expect(role.metadata.name).toBe('ingress-nginx-acme-cluster-reads');
-    expect(role.rules).toEqual([{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }]);
-    expect(binding.kind).toBe('ClusterRoleBinding');
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ingress-nginx-acme-cluster-reads' });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ingress-nginx-acme', namespace: 'acme' }]);
-    expect(schemaProblems([role, binding])).toEqual([]);
-  });
-
-  test('a cluster-wide controller, or a flavour that needs no extra reads, gets no cluster access', () => {
-    expect(new IngressController(freshChart(), 'Controller', { ...base, namespaced: false }).clusterAccess).toBeUndefined();
-    const flavour: ControllerFlavour = { ...nginxFlavour, scopedClusterRules: [] };
-    expect(new IngressController(freshChart(), 'Controller', { ...base, flavour }).clusterAccess).toBeUndefined();
-  });
-
   test('uses the given HelmRelease object name', () => {
-    expect(build({ helmReleaseName: 'edge-controller' }).metadata.name).toBe('edge-controller');
+    const o = build({ name: 'edge-controller' });
+    expect(o.metadata.name).toBe('edge-controller');
+    expect(o.spec.releaseName).toBe('ingress-nginx-acme');
   });
 
-  test('sets the Helm release name from the settings', () => {
+  test('sets the Helm release name', () => {
     expect(build().spec.releaseName).toBe('ingress-nginx-acme');
   });
 
-  test('installs the flavour\'s pinned chart from the given HelmRepository by default', () => {
+  test('installs the given chart version from the given HelmRepository', () => {
     expect(build().spec.chart).toEqual({
       spec: {
-        chart: nginxFlavour.policy.defaultChart.name,
-        version: nginxFlavour.policy.defaultChart.version,
+        chart: 'ingress-nginx',
+        version: '4.15.1',
         sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' },
       },
     });
-    expect(build().spec.chart.spec.chart).toBe('ingress-nginx');
-  });
-
-  test('installs the given chart instead of the flavour\'s', () => {
-    const o = build({
-      chart: { repository: 'oci://ghcr.io/example', name: 'my-nginx', version: '9.8.7' },
-      repository: { name: 'mirror', namespace: 'sources' },
-    });
+    const o = build({ chart: { chart: 'my-nginx', version: '9.8.7', repository: { name: 'mirror', namespace: 'sources' } } });
     expect(o.spec.chart.spec).toEqual({
       chart: 'my-nginx',
       version: '9.8.7',
@@ -336,30 +391,189 @@ describe('IngressController', () => {
     expect(spec.upgrade.strategy.retryInterval).toBe('30s');
   });
 
-  test('values come from the flavour for these settings', () => {
+  test('the spec holds exactly these fields', () => {
+    expect(Object.keys(build({ serviceAccountName: 'h' }).spec).sort()).toEqual([
+      'chart',
+      'install',
+      'interval',
+      'releaseName',
+      'serviceAccountName',
+      'storageNamespace',
+      'targetNamespace',
+      'upgrade',
+      'values',
+    ]);
+  });
+
+  test('renders the values as given, leaving out undefined entries', () => {
     const o = build();
-    expect(o.spec.values).toEqual(nginxFlavour.emit.values(settings));
+    expect(o.spec.values).toEqual(values);
+    expect(o.spec.values.controller.ingressClassResource.name).toBe('nginx-acme');
+    expect(o.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'acme' });
+    const sparse = build({ values: { a: { b: undefined, c: 1 }, list: [{ d: undefined, e: 'x' }] } }).spec.values;
+    expect(sparse).toStrictEqual({ a: { c: 1 }, list: [{ e: 'x' }] });
+  });
+
+  test('labels: only its own in a chart without labels, the chart\'s merged with its own otherwise', () => {
+    expect(build().metadata).not.toHaveProperty('labels');
+    expect(build({ labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a' });
+    expect(buildIn(freshChart(CHART_LABELS), { labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a', ...CHART_LABELS });
+  });
+
+  test.each([
+    ['dedicated, generic', {}],
+    ['shared, azure with a static address and metrics', {
+      name: 'edge',
+      namespace: 'flux-system',
+      releaseName: 'ingress-nginx',
+      targetNamespace: 'ingress-nginx',
+      values: nginxFlavour.emit.values({
+        ...DEDICATED_ACME,
+        namespace: 'ingress-nginx',
+        releaseName: 'ingress-nginx',
+        className: 'nginx',
+        namespaced: false,
+        cloud: 'azure',
+        loadBalancerIP: '20.0.0.1',
+        resourceGroup: 'net-rg',
+        serviceMonitorLabels: { release: 'prom' },
+      }),
+      serviceAccountName: 'helm-controller',
+      interval: '5m',
+      retryInterval: '1m',
+      labels: { a: 'b' },
+    }],
+  ] as [string, Partial<FluxHelmReleaseProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides), buildIn(freshChart(CHART_LABELS), overrides)])).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- ingressController (charts/controller.ts)
+
+describe('ingressController', () => {
+  const FLUX: FluxModel = {
+    namespace: 'flux-system',
+    kustomizeServiceAccount: 'kustomize-controller',
+    helmServiceAccount: 'helm-controller',
+    sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+    envPath: './dist/prod',
+    interval: '10m',
+    timeout: '5m',
+    retryInterval: '2m',
+  };
+  const dedicated: ControllerModel = { ...DEDICATED_ACME, chart: nginxFlavour.policy.defaultChart, repositoryName: 'ingress-nginx' };
+  const objects = (
+    controller: Partial<ControllerModel> = {},
+    flavour: ControllerFlavour = nginxFlavour,
+    flux: Partial<FluxModel> = {},
+    chart: Chart = freshChart(),
+  ): Manifest[] => {
+    ingressController(chart, { ...dedicated, ...controller }, flavour, { ...FLUX, ...flux });
+    return objectsUnder(chart);
+  };
+  const release = (...args: Parameters<typeof objects>): Manifest => {
+    const [found, ...more] = objects(...args).filter((o) => o.kind === 'HelmRelease');
+    expect(more).toEqual([]);
+    return found;
+  };
+
+  test('renders a Flux HelmRelease named after the Helm release, beside its HelmRepository in the Flux namespace, targeting the controller namespace', () => {
+    const o = release();
+    expect(o.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
+    expect(o.metadata.name).toBe('ingress-nginx-acme');
+    expect(o.metadata.namespace).toBe('flux-system');
+    expect(o.spec.targetNamespace).toBe('acme');
+    // Release records stay out of the tenant namespace: Helm trusts them on upgrade.
+    expect(o.spec.storageNamespace).toBe('flux-system');
+    expect(o.spec.releaseName).toBe('ingress-nginx-acme');
+  });
+
+  test('runs as the Flux model\'s helm service account (helm-controller\'s lockdown needs one)', () => {
+    expect(release().spec.serviceAccountName).toBe('helm-controller');
+    expect(release({}, nginxFlavour, { helmServiceAccount: 'platform-helm' }).spec.serviceAccountName).toBe('platform-helm');
+  });
+
+  test('the HelmRelease lives in whatever the Flux namespace is', () => {
+    const o = release({}, nginxFlavour, { namespace: 'flux' });
+    expect(o.metadata.namespace).toBe('flux');
+    expect(o.spec.storageNamespace).toBe('flux');
+    expect(o.spec.chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux' });
+  });
+
+  test('installs the flavour\'s pinned chart from the controller\'s HelmRepository by default', () => {
+    expect(release().spec.chart).toEqual({
+      spec: {
+        chart: nginxFlavour.policy.defaultChart.name,
+        version: nginxFlavour.policy.defaultChart.version,
+        sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'flux-system' },
+      },
+    });
+    expect(release().spec.chart.spec.chart).toBe('ingress-nginx');
+  });
+
+  test('installs the controller\'s chart instead of the flavour\'s', () => {
+    const o = release({ chart: { repository: 'oci://ghcr.io/example', name: 'my-nginx', version: '9.8.7' }, repositoryName: 'mirror' });
+    expect(o.spec.chart.spec).toEqual({
+      chart: 'my-nginx',
+      version: '9.8.7',
+      sourceRef: { kind: 'HelmRepository', name: 'mirror', namespace: 'flux-system' },
+    });
+  });
+
+  test('reconciles and retries at the Flux model\'s intervals', () => {
+    expect(release().spec.interval).toBe('10m');
+    const spec = release({}, nginxFlavour, { interval: '1h', retryInterval: '30s' }).spec;
+    expect(spec.interval).toBe('1h');
+    expect(spec.install).toEqual({ strategy: { name: 'RetryOnFailure', retryInterval: '30s' } });
+    expect(spec.upgrade).toEqual({ strategy: { name: 'RetryOnFailure', retryInterval: '30s' }, cleanupOnFail: true });
+  });
+
+  test('values come from the flavour for these settings', () => {
+    const o = release();
+    expect(o.spec.values).toEqual(nginxFlavour.emit.values(DEDICATED_ACME));
     expect(o.spec.values.controller.ingressClassResource.name).toBe('nginx-acme');
     expect(o.spec.values.controller.scope).toEqual({ enabled: true, namespace: 'acme' });
   });
 
   test('values come from whichever flavour is given', () => {
-    const marker: ControllerFlavour = { ...nginxFlavour, values: (s) => ({ marker: { release: s.releaseName, ns: s.namespace } }) };
-    expect(build({ flavour: marker }).spec.values).toEqual({ marker: { release: 'ingress-nginx-acme', ns: 'acme' } });
+    const marker: ControllerFlavour = { ...nginxFlavour, emit: { ...nginxFlavour.emit, values: (s) => ({ marker: { release: s.releaseName, ns: s.namespace } }) } };
+    expect(release({}, marker).spec.values).toEqual({ marker: { release: 'ingress-nginx-acme', ns: 'acme' } });
   });
 
-  test('exposes the IngressClass routes use', () => {
-    const c = new IngressController(freshChart(), 'Controller', { ...base, className: 'edge-a' });
-    expect(c.className).toBe('edge-a');
-    expect((c.apiObject.toJson() as Manifest).spec.values.controller.ingressClassResource.name).toBe('edge-a');
+  test('the IngressClass routes use is the one the controller creates', () => {
+    expect(release({ className: 'edge-a' }).spec.values.controller.ingressClassResource.name).toBe('edge-a');
   });
 
-  test('labels: managed-by always, extra labels merged', () => {
-    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
-    expect(build({ labels: { [TENANT]: 'acme', [MANAGED]: 'helm' } }).metadata.labels).toEqual({
-      [TENANT]: 'acme',
-      [MANAGED]: 'tenant-edge',
-    });
+  test('a namespace-scoped controller gets exactly the flavour\'s cluster-scoped reads, bound to the chart\'s service account', () => {
+    const all = objects();
+    expect(all.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'HelmRelease']);
+    const role = all.find((o) => o.kind === 'ClusterRole')!;
+    const binding = all.find((o) => o.kind === 'ClusterRoleBinding')!;
+    expect(role.metadata.name).toBe('ingress-nginx-acme-cluster-reads');
+    expect(role.rules).toEqual([{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }]);
+    expect(role.rules).toEqual(nginxFlavour.emit.scopedClusterRules);
+    expect(binding.metadata.name).toBe('ingress-nginx-acme-cluster-reads');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ingress-nginx-acme-cluster-reads' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: nginxFlavour.policy.serviceAccountName('ingress-nginx-acme'), namespace: 'acme' }]);
+    expect(binding.subjects[0].name).toBe('ingress-nginx-acme');
+    expect(schemaProblems(all)).toEqual([]);
+  });
+
+  test('the binding names the service account the flavour\'s policy says the chart creates', () => {
+    const renamed: ControllerFlavour = { ...nginxFlavour, policy: { ...nginxFlavour.policy, serviceAccountName: (r) => `${r}-sa` } };
+    const binding = objects({}, renamed).find((o) => o.kind === 'ClusterRoleBinding')!;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'ingress-nginx-acme-sa', namespace: 'acme' }]);
+  });
+
+  test('a cluster-wide controller, or a flavour that needs no extra reads, gets no cluster access', () => {
+    expect(objects({ namespaced: false }).map((o) => o.kind)).toEqual(['HelmRelease']);
+    const flavour: ControllerFlavour = { ...nginxFlavour, emit: { ...nginxFlavour.emit, scopedClusterRules: [] } };
+    expect(objects({}, flavour).map((o) => o.kind)).toEqual(['HelmRelease']);
+  });
+
+  test('labels: the objects carry the chart\'s labels and none of their own', () => {
+    for (const o of objects()) expect(o.metadata).not.toHaveProperty('labels');
+    for (const o of objects({}, nginxFlavour, {}, freshChart(CHART_LABELS))) expect(o.metadata.labels).toEqual(CHART_LABELS);
   });
 
   test.each([
@@ -373,13 +587,9 @@ describe('IngressController', () => {
       loadBalancerIP: '20.0.0.1',
       resourceGroup: 'net-rg',
       serviceMonitorLabels: { release: 'prom' },
-      interval: '5m',
-      retryInterval: '1m',
-      helmReleaseName: 'edge',
-      labels: { a: 'b' },
     }],
-  ] as [string, Partial<IngressControllerProps>][])('passes schema validation: %s', (_name, overrides) => {
-    expect(schemaProblems([build(overrides)])).toEqual([]);
+  ] as [string, Partial<ControllerModel>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems(objects(overrides, nginxFlavour, {}, freshChart(CHART_LABELS)))).toEqual([]);
   });
 });
 
@@ -389,10 +599,17 @@ describe('ClusterRole', () => {
   test('renders the rules as given', () => {
     const role = new ClusterRole(freshChart(), 'Role', { name: 'reader', rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }], labels: { a: 'b' } });
     const o = rendered(role);
+    expect(o.apiVersion).toBe('rbac.authorization.k8s.io/v1');
     expect(o.kind).toBe('ClusterRole');
-    expect(o.metadata).toEqual({ name: 'reader', labels: { a: 'b', [MANAGED]: 'tenant-edge' } });
+    expect(o.metadata).toEqual({ name: 'reader', labels: { a: 'b' } });
     expect(o.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
     expect(schemaProblems([o])).toEqual([]);
+  });
+
+  test('labels: the chart\'s merged with its own; none without either', () => {
+    const rules = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+    expect(rendered(new ClusterRole(freshChart(), 'Role', { name: 'r', rules })).metadata).toEqual({ name: 'r' });
+    expect(rendered(new ClusterRole(freshChart({ [MANAGED]: 'tenant-edge' }), 'Role', { name: 'r', rules, labels: { a: 'b' } })).metadata.labels).toEqual({ a: 'b', [MANAGED]: 'tenant-edge' });
   });
 
   test.each([
@@ -400,51 +617,113 @@ describe('ClusterRole', () => {
     ['a wildcard resource', { apiGroups: [''], resources: ['*'], verbs: ['get'] }],
     ['a wildcard verb', { apiGroups: [''], resources: ['pods'], verbs: ['*'] }],
   ])('refuses %s', (_what, rule) => {
-    expect(() => new ClusterRole(freshChart(), 'Role', { name: 'wide', rules: [rule] })).toThrow('ClusterRole wide: rules must name their groups, resources and verbs; "*" is not allowed');
+    expect(() => new ClusterRole(freshChart(), 'Role', { name: 'wide', rules: [rule] })).toThrow(
+      new Error('ClusterRole wide: rules must name their groups, resources and verbs; "*" is not allowed'),
+    );
+  });
+
+  test('refuses a wildcard in any rule, not only the first', () => {
+    const rules = [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }, { apiGroups: [''], resources: ['secrets'], verbs: ['*'] }];
+    expect(() => new ClusterRole(freshChart(), 'Role', { name: 'wide', rules })).toThrow('"*" is not allowed');
+  });
+});
+
+describe('ClusterRoleGrant', () => {
+  const base: ClusterRoleGrantProps = {
+    name: 'edge-reads',
+    rules: [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }],
+    serviceAccount: { name: 'controller', namespace: 'acme' },
+  };
+
+  test('a ClusterRole with the rules and a ClusterRoleBinding of the same name that gives it to the service account', () => {
+    const grant = new ClusterRoleGrant(freshChart(), 'Grant', base);
+    const role = rendered(grant.role);
+    const binding = rendered(grant.binding);
+    expect(grant.role).toBeInstanceOf(ClusterRole);
+    expect(role.kind).toBe('ClusterRole');
+    expect(role.metadata).toEqual({ name: 'edge-reads' });
+    expect(role.rules).toEqual(base.rules);
+    expect(binding.apiVersion).toBe('rbac.authorization.k8s.io/v1');
+    expect(binding.kind).toBe('ClusterRoleBinding');
+    expect(binding.metadata).toEqual({ name: 'edge-reads' });
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edge-reads' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'controller', namespace: 'acme' }]);
+    expect(schemaProblems([role, binding])).toEqual([]);
+  });
+
+  test('labels go on both objects, the chart\'s under its own', () => {
+    const grant = new ClusterRoleGrant(freshChart({ [MANAGED]: 'tenant-edge' }), 'Grant', { ...base, labels: { a: 'b' } });
+    expect(rendered(grant.role).metadata.labels).toEqual({ a: 'b', [MANAGED]: 'tenant-edge' });
+    expect(rendered(grant.binding).metadata.labels).toEqual({ a: 'b', [MANAGED]: 'tenant-edge' });
+  });
+
+  test('refuses wildcards, naming the ClusterRole, and builds neither object', () => {
+    const chart = freshChart();
+    expect(() => new ClusterRoleGrant(chart, 'Grant', { ...base, rules: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] })).toThrow(
+      new Error('ClusterRole edge-reads: rules must name their groups, resources and verbs; "*" is not allowed'),
+    );
+    expect(apiObjectsIn(chart)).toEqual([]);
   });
 });
 
 describe('NamespaceAccess', () => {
-  const access = new NamespaceAccess(freshChart(), 'Access', {
+  const props: NamespaceAccessProps = {
     serviceAccount: { name: 'applier', namespace: 'flux-system' },
     namespace: 'team-a',
     clusterRole: 'edit-some',
-  });
+  };
+  const access = new NamespaceAccess(freshChart(), 'Access', props);
 
   test('a service account without a token, elsewhere than the namespace it gets rights in', () => {
-    const sa = access.serviceAccount.toJson() as Manifest;
-    expect(sa.metadata).toEqual({ name: 'applier', namespace: 'flux-system', labels: { [MANAGED]: 'tenant-edge' }, annotations: { [PRUNE]: 'disabled' } });
+    const sa = rendered(access.serviceAccount);
+    expect(sa.apiVersion).toBe('v1');
+    expect(sa.kind).toBe('ServiceAccount');
+    expect(sa.metadata).toEqual({ name: 'applier', namespace: 'flux-system', annotations: { [PRUNE]: 'disabled' } });
     expect(sa.automountServiceAccountToken).toBe(false);
   });
 
   test('a RoleBinding, so the ClusterRole\'s rules hold in that one namespace', () => {
-    const rb = access.roleBinding.toJson() as Manifest;
+    const rb = rendered(access.roleBinding);
+    expect(rb.apiVersion).toBe('rbac.authorization.k8s.io/v1');
     expect(rb.kind).toBe('RoleBinding');
-    expect(rb.metadata).toMatchObject({ name: 'applier', namespace: 'team-a', annotations: { [PRUNE]: 'disabled' } });
+    expect(rb.metadata).toEqual({ name: 'applier', namespace: 'team-a', annotations: { [PRUNE]: 'disabled' } });
     expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit-some' });
     expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'applier', namespace: 'flux-system' }]);
-    expect(schemaProblems([rb, access.serviceAccount.toJson() as Manifest])).toEqual([]);
+    expect(schemaProblems([rb, rendered(access.serviceAccount)])).toEqual([]);
+  });
+
+  test('the RoleBinding takes the given name instead of the service account\'s', () => {
+    const named = new NamespaceAccess(freshChart(), 'Access', { ...props, bindingName: 'edge-tenant-applier' });
+    expect(rendered(named.roleBinding).metadata.name).toBe('edge-tenant-applier');
+    expect(rendered(named.serviceAccount).metadata.name).toBe('applier');
   });
 
   test('both outlive a prune by default, so a Kustomization impersonating the account can still clean up; keepOnPrune: false lets them go', () => {
     const loose = new NamespaceAccess(freshChart(), 'Access', { serviceAccount: { name: 'a', namespace: 'f' }, namespace: 'n', clusterRole: 'r', keepOnPrune: false });
-    expect((loose.serviceAccount.toJson() as Manifest).metadata).not.toHaveProperty('annotations');
-    expect((loose.roleBinding.toJson() as Manifest).metadata).not.toHaveProperty('annotations');
+    expect(rendered(loose.serviceAccount).metadata).not.toHaveProperty('annotations');
+    expect(rendered(loose.roleBinding).metadata).not.toHaveProperty('annotations');
+  });
+
+  test('labels go on both objects, the chart\'s under its own', () => {
+    const labelled = new NamespaceAccess(freshChart(CHART_LABELS), 'Access', { ...props, labels: { a: 'b' } });
+    expect(rendered(labelled.serviceAccount).metadata.labels).toEqual({ a: 'b', ...CHART_LABELS });
+    expect(rendered(labelled.roleBinding).metadata.labels).toEqual({ a: 'b', ...CHART_LABELS });
+    expect(schemaProblems([rendered(labelled.serviceAccount), rendered(labelled.roleBinding)])).toEqual([]);
   });
 });
 
-// ------------------------------------------------------------------------------ RouteCertificate
+// ----------------------------------------------------------------------------------- Certificate
 
-describe('RouteCertificate', () => {
-  const base: RouteCertificateProps = {
+describe('Certificate', () => {
+  const base: CertificateProps = {
     name: 'web-tls',
     namespace: 'acme',
     secretName: 'web-secret',
     dnsNames: ['acme.example.com', 'www.acme.example.com'],
     issuer: { kind: 'ClusterIssuer', name: 'letsencrypt' },
   };
-  const build = (overrides: Partial<RouteCertificateProps> = {}): Manifest =>
-    rendered(new RouteCertificate(freshChart(), 'Cert', { ...base, ...overrides }));
+  const buildIn = (chart: Chart, overrides: Partial<CertificateProps> = {}): Manifest => rendered(new Certificate(chart, 'Cert', { ...base, ...overrides }));
+  const build = (overrides: Partial<CertificateProps> = {}): Manifest => buildIn(freshChart(), overrides);
 
   test('renders a cert-manager Certificate with exactly the given name, namespace and Secret', () => {
     const o = build();
@@ -457,6 +736,7 @@ describe('RouteCertificate', () => {
 
   test('lists the DNS names in the given order', () => {
     expect(build().spec.dnsNames).toEqual(['acme.example.com', 'www.acme.example.com']);
+    expect(build({ dnsNames: ['www.acme.example.com', 'acme.example.com'] }).spec.dnsNames).toEqual(['www.acme.example.com', 'acme.example.com']);
     expect(build({ dnsNames: ['*.acme.example.com'] }).spec.dnsNames).toEqual(['*.acme.example.com']);
   });
 
@@ -471,20 +751,25 @@ describe('RouteCertificate', () => {
     expect(build().spec.privateKey).toEqual({ rotationPolicy: 'Always' });
   });
 
-  test('labels: managed-by always, extra labels merged', () => {
-    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
-    expect(build({ labels: { [TENANT]: 'acme' } }).metadata.labels).toEqual({ [TENANT]: 'acme', [MANAGED]: 'tenant-edge' });
+  test('the spec holds exactly these fields', () => {
+    expect(Object.keys(build().spec).sort()).toEqual(['dnsNames', 'issuerRef', 'privateKey', 'secretName']);
+  });
+
+  test('labels: only its own in a chart without labels, the chart\'s merged with its own otherwise', () => {
+    expect(build().metadata).not.toHaveProperty('labels');
+    expect(build({ labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a' });
+    expect(buildIn(freshChart(CHART_LABELS), { labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a', ...CHART_LABELS });
   });
 
   test.each(['ClusterIssuer', 'Issuer'] as const)('passes schema validation (%s)', (kind) => {
-    expect(schemaProblems([build({ issuer: { kind, name: 'x' }, labels: { a: 'b' } })])).toEqual([]);
+    expect(schemaProblems([build({ issuer: { kind, name: 'x' }, labels: { a: 'b' } }), buildIn(freshChart(CHART_LABELS), { issuer: { kind, name: 'x' } })])).toEqual([]);
   });
 });
 
-// ---------------------------------------------------------------------------------- IngressRoute
+// --------------------------------------------------------------------------------------- Ingress
 
-describe('IngressRoute', () => {
-  const base: IngressRouteProps = {
+describe('Ingress', () => {
+  const base: IngressProps = {
     name: 'web',
     namespace: 'acme',
     className: 'nginx-acme',
@@ -494,8 +779,8 @@ describe('IngressRoute', () => {
       { path: '/api', pathType: 'Exact', service: 'api', port: 'http' },
     ],
   };
-  const build = (overrides: Partial<IngressRouteProps> = {}): Manifest =>
-    rendered(new IngressRoute(freshChart(), 'Ingress', { ...base, ...overrides }));
+  const buildIn = (chart: Chart, overrides: Partial<IngressProps> = {}): Manifest => rendered(new Ingress(chart, 'Ingress', { ...base, ...overrides }));
+  const build = (overrides: Partial<IngressProps> = {}): Manifest => buildIn(freshChart(), overrides);
 
   const expectedPaths = [
     { path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } },
@@ -534,6 +819,7 @@ describe('IngressRoute', () => {
 
   test('renders no tls block without a TLS Secret', () => {
     expect(build().spec).not.toHaveProperty('tls');
+    expect(Object.keys(build().spec).sort()).toEqual(['ingressClassName', 'rules']);
   });
 
   test('a TLS Secret renders one tls entry listing every host', () => {
@@ -557,33 +843,105 @@ describe('IngressRoute', () => {
     });
   });
 
-  test('labels: managed-by always, extra labels merged', () => {
-    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
-    expect(build({ labels: { [TENANT]: 'acme' } }).metadata.labels).toEqual({ [TENANT]: 'acme', [MANAGED]: 'tenant-edge' });
+  test('labels: only its own in a chart without labels, the chart\'s merged with its own otherwise', () => {
+    expect(build().metadata).not.toHaveProperty('labels');
+    expect(build({ labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a' });
+    expect(buildIn(freshChart(CHART_LABELS), { labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a', ...CHART_LABELS });
   });
 
   test.each([
     ['plain HTTP without annotations', {}],
     ['TLS, annotations and labels', { tlsSecretName: 'web-tls', annotations: { a: 'b' }, labels: { c: 'd' } }],
-  ] as [string, Partial<IngressRouteProps>][])('passes schema validation: %s', (_name, overrides) => {
-    expect(schemaProblems([build(overrides)])).toEqual([]);
+  ] as [string, Partial<IngressProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides), buildIn(freshChart(CHART_LABELS), overrides)])).toEqual([]);
   });
 
   test('synthesizes through the chart with the same content and no name hashes', () => {
     const chart = freshChart();
-    new IngressRoute(chart, 'Ingress', { ...base, tlsSecretName: 'web-tls' });
+    const ingress = new Ingress(chart, 'Ingress', { ...base, tlsSecretName: 'web-tls' });
     const objects = Testing.synth(chart) as Manifest[];
     expect(objects).toHaveLength(1);
     expect(objects[0].metadata.name).toBe('web');
     expect(objects[0].spec.rules).toHaveLength(2);
+    expect(objects[0]).toEqual(rendered(ingress));
+  });
+});
+
+describe('nginx flavour: httpRoute builds the route\'s Ingress', () => {
+  const route: HttpRouteModel = {
+    kind: 'http',
+    name: 'web',
+    hosts: ['acme.example.com', 'www.acme.example.com'],
+    tls: { mode: 'certManager', secretName: 'edge-certificate' },
+    paths: [{ path: '/', pathType: 'Prefix', service: 'web', port: 8080 }],
+    options: { sslRedirect: true },
+    annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
+  };
+  const ctx = { name: 'web-ingress', namespace: 'acme', className: 'nginx-acme' };
+  const build = (overrides: Partial<HttpRouteModel> = {}, chart: Chart = freshChart()): Manifest[] => {
+    nginxFlavour.emit.httpRoute(chart, { ...route, ...overrides }, ctx);
+    return objectsUnder(chart);
+  };
+
+  test('one Ingress with the context\'s name, namespace and class, and the route\'s hosts and paths', () => {
+    const [ing, ...more] = build();
+    expect(more).toEqual([]);
+    expect(ing.kind).toBe('Ingress');
+    expect(ing.metadata.name).toBe('web-ingress');
+    expect(ing.metadata.namespace).toBe('acme');
+    expect(ing.spec.ingressClassName).toBe('nginx-acme');
+    const paths = [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }];
+    expect(ing.spec.rules).toEqual([
+      { host: 'acme.example.com', http: { paths } },
+      { host: 'www.acme.example.com', http: { paths } },
+    ]);
+  });
+
+  test.each([
+    ['certManager', { mode: 'certManager', secretName: 'edge-certificate' }, [{ hosts: ['acme.example.com', 'www.acme.example.com'], secretName: 'edge-certificate' }]],
+    ['an existing Secret', { mode: 'secret', secretName: 'own-cert' }, [{ hosts: ['acme.example.com', 'www.acme.example.com'], secretName: 'own-cert' }]],
+    ['none', { mode: 'none' }, undefined],
+  ] as [string, HttpRouteModel['tls'], unknown][])('tls %s', (_name, tls, expected) => {
+    const [ing] = build({ tls });
+    if (expected === undefined) expect(ing.spec).not.toHaveProperty('tls');
+    else expect(ing.spec.tls).toEqual(expected);
+  });
+
+  test('annotations: the route\'s own plus the flavour\'s for its options', () => {
+    const [ing] = build();
+    expect(ing.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
+      'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+    });
+    expect(ing.metadata.annotations).toEqual({ ...route.annotations, ...nginxFlavour.policy.routeAnnotations(route.options) });
+  });
+
+  test('a typed option wins over a raw annotation of the same key', () => {
+    const [ing] = build({ annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' } });
+    expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' });
+  });
+
+  test('no options and no annotations render no annotations key', () => {
+    const [ing] = build({ options: {}, annotations: {} });
+    expect(ing.metadata).not.toHaveProperty('annotations');
+  });
+
+  test('labels: the chart\'s only', () => {
+    expect(build()[0].metadata).not.toHaveProperty('labels');
+    expect(build({}, freshChart(CHART_LABELS))[0].metadata.labels).toEqual(CHART_LABELS);
+  });
+
+  test('passes schema validation', () => {
+    expect(schemaProblems(build({}, freshChart(CHART_LABELS)))).toEqual([]);
   });
 });
 
 // ----------------------------------------------------------------------------- CertificateAlerts
 
 describe('CertificateAlerts', () => {
-  const build = (overrides: Partial<ConstructorParameters<typeof CertificateAlerts>[2]> = {}): Manifest =>
-    rendered(new CertificateAlerts(freshChart(), 'Alerts', { namespace: 'team-a', tenant: 'acme', ...overrides }));
+  const buildIn = (chart: Chart, overrides: Partial<CertificateAlertsProps> = {}): Manifest =>
+    rendered(new CertificateAlerts(chart, 'Alerts', { namespace: 'team-a', tenant: 'acme', ...overrides }));
+  const build = (overrides: Partial<CertificateAlertsProps> = {}): Manifest => buildIn(freshChart(), overrides);
   const rules = (o: Manifest): Manifest[] => o.spec.groups.flatMap((g: Manifest) => g.rules);
   const rule = (o: Manifest, alert: string): Manifest => {
     const found = rules(o).find((r) => r.alert === alert);
@@ -603,8 +961,10 @@ describe('CertificateAlerts', () => {
     expect(build({ name: 'cert-alerts' }).metadata.name).toBe('cert-alerts');
   });
 
-  test('has exactly the two alerts, expiring soon and not ready', () => {
-    expect(rules(build()).map((r) => r.alert)).toEqual(['TenantCertificateExpiringSoon', 'TenantCertificateNotReady']);
+  test('has one group named after the namespace with exactly the two alerts, expiring soon and not ready', () => {
+    const o = build();
+    expect(o.spec.groups.map((g: Manifest) => g.name)).toEqual(['tenant-edge.certificates.team-a']);
+    expect(rules(o).map((r) => r.alert)).toEqual(['TenantCertificateExpiringSoon', 'TenantCertificateNotReady']);
   });
 
   test('every expression filters on the namespace', () => {
@@ -621,6 +981,7 @@ describe('CertificateAlerts', () => {
       '((label_replace(certmanager_certificate_expiration_timestamp_seconds{namespace="cert-manager", exported_namespace="team-a"}, "namespace", "$1", "exported_namespace", "(.+)")' +
         ' or certmanager_certificate_expiration_timestamp_seconds{namespace="team-a", exported_namespace=""}) > 0) - time() < 21 * 24 * 3600',
     );
+    expect(r.for).toBe('1h');
   });
 
   test('the expiry warning follows expiryWarningDays', () => {
@@ -631,10 +992,12 @@ describe('CertificateAlerts', () => {
   });
 
   test('not-ready alert looks at certificates whose Ready condition is not True', () => {
-    expect(rule(build(), 'TenantCertificateNotReady').expr).toBe(
+    const r = rule(build(), 'TenantCertificateNotReady');
+    expect(r.expr).toBe(
       'max by (namespace, name) ((label_replace(certmanager_certificate_ready_status{namespace="cert-manager", exported_namespace="team-a", condition!="True"}, "namespace", "$1", "exported_namespace", "(.+)")' +
         ' or certmanager_certificate_ready_status{namespace="team-a", exported_namespace="", condition!="True"})) == 1',
     );
+    expect(r.for).toBe('15m');
   });
 
   test('trusts renamed series only from the given cert-manager namespace', () => {
@@ -650,9 +1013,10 @@ describe('CertificateAlerts', () => {
     expect(rule(o, 'TenantCertificateNotReady').labels).toEqual({ tenant: 'acme', severity: 'critical' });
   });
 
-  test('rule labels: managed-by and the tenant label always, extra labels merged', () => {
-    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge', [TENANT]: 'acme' });
-    expect(build({ labels: { release: 'kube-prometheus-stack' } }).metadata.labels).toEqual({
+  test('rule labels: only its own (no tenant label of its own) in a chart without labels, the chart\'s merged with its own otherwise', () => {
+    expect(build().metadata).not.toHaveProperty('labels');
+    expect(build({ labels: { release: 'kube-prometheus-stack' } }).metadata.labels).toEqual({ release: 'kube-prometheus-stack' });
+    expect(buildIn(freshChart(CHART_LABELS), { labels: { release: 'kube-prometheus-stack' } }).metadata.labels).toEqual({
       release: 'kube-prometheus-stack',
       [MANAGED]: 'tenant-edge',
       [TENANT]: 'acme',
@@ -661,9 +1025,9 @@ describe('CertificateAlerts', () => {
 
   test.each([
     ['defaults', {}],
-    ['everything set', { expiryWarningDays: 3, labels: { release: 'prom' }, name: 'x' }],
-  ] as [string, Partial<ConstructorParameters<typeof CertificateAlerts>[2]>][])('passes schema validation: %s', (_name, overrides) => {
-    expect(schemaProblems([build(overrides)])).toEqual([]);
+    ['everything set', { expiryWarningDays: 3, labels: { release: 'prom' }, name: 'x', certManagerNamespace: 'certs' }],
+  ] as [string, Partial<CertificateAlertsProps>][])('passes schema validation: %s', (_name, overrides) => {
+    expect(schemaProblems([build(overrides), buildIn(freshChart(CHART_LABELS), overrides)])).toEqual([]);
   });
 });
 
@@ -676,8 +1040,8 @@ describe('FluxKustomization', () => {
     path: './dist/prod/tenants/acme',
     sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
   };
-  const build = (overrides: Partial<FluxKustomizationProps> = {}): Manifest =>
-    rendered(new FluxKustomization(freshChart(), 'Sync', { ...base, ...overrides }));
+  const buildIn = (chart: Chart, overrides: Partial<FluxKustomizationProps> = {}): Manifest => rendered(new FluxKustomization(chart, 'Sync', { ...base, ...overrides }));
+  const build = (overrides: Partial<FluxKustomizationProps> = {}): Manifest => buildIn(freshChart(), overrides);
 
   test('renders a Flux Kustomization with exactly the given name and namespace', () => {
     const o = build();
@@ -693,6 +1057,7 @@ describe('FluxKustomization', () => {
     expect(o.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
     const bucket = build({ sourceRef: { kind: 'Bucket', name: 'manifests' } });
     expect(bucket.spec.sourceRef).toEqual({ kind: 'Bucket', name: 'manifests' });
+    expect(bucket.spec.sourceRef).not.toHaveProperty('namespace');
   });
 
   test('applies with kustomize-controller\'s identity and the paths as written unless told otherwise', () => {
@@ -722,6 +1087,10 @@ describe('FluxKustomization', () => {
     expect([custom.interval, custom.retryInterval, custom.timeout]).toEqual(['1h', '30s', '15m']);
   });
 
+  test('the spec holds exactly these fields by default', () => {
+    expect(Object.keys(build().spec).sort()).toEqual(['interval', 'path', 'prune', 'retryInterval', 'sourceRef', 'timeout', 'wait']);
+  });
+
   test('dependsOn renders one {name} per dependency', () => {
     expect(build({ dependsOn: ['edge-platform', 'infra'] }).spec.dependsOn).toEqual([{ name: 'edge-platform' }, { name: 'infra' }]);
   });
@@ -733,16 +1102,191 @@ describe('FluxKustomization', () => {
     expect(build({ dependsOn }).spec).not.toHaveProperty('dependsOn');
   });
 
-  test('labels: managed-by always, extra labels merged', () => {
-    expect(build().metadata.labels).toEqual({ [MANAGED]: 'tenant-edge' });
-    expect(build({ labels: { [TENANT]: 'acme' } }).metadata.labels).toEqual({ [TENANT]: 'acme', [MANAGED]: 'tenant-edge' });
+  test('labels: only its own in a chart without labels, the chart\'s merged with its own otherwise', () => {
+    expect(build().metadata).not.toHaveProperty('labels');
+    expect(build({ labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a' });
+    expect(buildIn(freshChart(CHART_LABELS), { labels: { team: 'a' } }).metadata.labels).toEqual({ team: 'a', ...CHART_LABELS });
   });
 
   test.each([
     ['defaults', {}],
     ['everything set', { dependsOn: ['edge-platform'], prune: false, wait: false, interval: '1h', retryInterval: '1m', timeout: '3m', labels: { a: 'b' } }],
   ] as [string, Partial<FluxKustomizationProps>][])('passes schema validation: %s', (_name, overrides) => {
-    expect(schemaProblems([build(overrides)])).toEqual([]);
+    expect(schemaProblems([build(overrides), buildIn(freshChart(CHART_LABELS), overrides)])).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------- what every construct shares
+
+/** One of each construct, with `labels` passed where it takes them. */
+interface ConstructCase {
+  readonly name: string;
+  /** Builds it in `scope` and returns its API objects. */
+  build(scope: Construct, labels?: Record<string, string>): ApiObject[];
+  /** Labels it sets itself, besides `labels`. */
+  readonly implied: Record<string, string>;
+  /** Whether it takes a `labels` prop. */
+  readonly takesLabels: boolean;
+}
+
+const EVERY_CONSTRUCT: readonly ConstructCase[] = [
+  { name: 'AcmeIssuer', implied: {}, takesLabels: true, build: (s, labels) => [new AcmeIssuer(s, 'X', { name: 'le', server: 'https://acme.example.org/directory', email: 'ops@example.com', solver: DNS01, labels })] },
+  { name: 'Certificate', implied: {}, takesLabels: true, build: (s, labels) => [new Certificate(s, 'X', { name: 'c', namespace: 'n', secretName: 's', dnsNames: ['a.example.com'], issuer: { kind: 'Issuer', name: 'i' }, labels })] },
+  { name: 'Namespace', implied: PSA_BASELINE, takesLabels: true, build: (s, labels) => [new Namespace(s, 'X', { name: 'n', labels })] },
+  { name: 'TenantNamespace', implied: { ...PSA_BASELINE, [TENANT]: 'acme' }, takesLabels: true, build: (s, labels) => [new TenantNamespace(s, 'X', { name: 'n', tenant: 'acme', labels })] },
+  { name: 'ChartRepository', implied: {}, takesLabels: false, build: (s) => [new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: 'https://charts.example.com' })] },
+  {
+    name: 'FluxHelmRelease',
+    implied: {},
+    takesLabels: true,
+    build: (s, labels) => [new FluxHelmRelease(s, 'X', { namespace: 'f', releaseName: 'r', chart: { chart: 'c', version: '1.0.0', repository: { name: 'r', namespace: 'f' } }, values: {}, labels })],
+  },
+  { name: 'FluxKustomization', implied: {}, takesLabels: true, build: (s, labels) => [new FluxKustomization(s, 'X', { name: 'k', namespace: 'f', path: './p', sourceRef: { kind: 'GitRepository', name: 'g' }, labels })] },
+  { name: 'CertificateAlerts', implied: {}, takesLabels: true, build: (s, labels) => [new CertificateAlerts(s, 'X', { namespace: 'n', tenant: 'acme', labels })] },
+  {
+    name: 'Ingress',
+    implied: {},
+    takesLabels: true,
+    build: (s, labels) => [new Ingress(s, 'X', { name: 'i', namespace: 'n', className: 'c', hosts: ['a.example.com'], paths: [{ path: '/', pathType: 'Prefix', service: 's', port: 80 }], labels })],
+  },
+  { name: 'ClusterRole', implied: {}, takesLabels: true, build: (s, labels) => [new ClusterRole(s, 'X', { name: 'r', rules: [], labels })] },
+  {
+    name: 'ClusterRoleGrant',
+    implied: {},
+    takesLabels: true,
+    build: (s, labels) => {
+      const g = new ClusterRoleGrant(s, 'X', { name: 'r', rules: [], serviceAccount: { name: 'sa', namespace: 'n' }, labels });
+      return [g.role, g.binding];
+    },
+  },
+  {
+    name: 'NamespaceAccess',
+    implied: {},
+    takesLabels: true,
+    build: (s, labels) => {
+      const a = new NamespaceAccess(s, 'X', { serviceAccount: { name: 'sa', namespace: 'f' }, namespace: 'n', clusterRole: 'r', labels });
+      return [a.serviceAccount, a.roleBinding];
+    },
+  },
+];
+
+describe('labels, for every construct', () => {
+  const labelsOf = (objects: ApiObject[]): (Record<string, string> | undefined)[] => objects.map((o) => rendered(o).metadata.labels);
+  const orUndefined = (labels: Record<string, string>): Record<string, string> | undefined => (Object.keys(labels).length > 0 ? labels : undefined);
+
+  test.each(EVERY_CONSTRUCT.map((c) => [c.name, c] as const))('%s: in a chart without labels, only what it sets itself', (_name, c) => {
+    for (const labels of labelsOf(c.build(freshChart()))) expect(labels).toEqual(orUndefined(c.implied));
+    if (!c.takesLabels) return;
+    for (const labels of labelsOf(c.build(freshChart(), { team: 'a' }))) expect(labels).toEqual({ ...c.implied, team: 'a' });
+  });
+
+  test.each(EVERY_CONSTRUCT.map((c) => [c.name, c] as const))('%s: in a chart with labels, the chart\'s and its own', (_name, c) => {
+    for (const labels of labelsOf(c.build(freshChart({ [MANAGED]: 'tenant-edge' })))) expect(labels).toEqual({ [MANAGED]: 'tenant-edge', ...c.implied });
+    if (!c.takesLabels) return;
+    for (const labels of labelsOf(c.build(freshChart({ [MANAGED]: 'tenant-edge' }), { team: 'a' }))) {
+      expect(labels).toEqual({ [MANAGED]: 'tenant-edge', ...c.implied, team: 'a' });
+    }
+  });
+
+  test.each(EVERY_CONSTRUCT.filter((c) => c.takesLabels).map((c) => [c.name, c] as const))(
+    '%s: its own label wins over the chart\'s on the same key (cdk8s merges the chart\'s under the object\'s)',
+    (_name, c) => {
+      for (const labels of labelsOf(c.build(freshChart({ [MANAGED]: 'tenant-edge', team: 'chart' }), { team: 'own' }))) {
+        expect(labels).toEqual({ [MANAGED]: 'tenant-edge', ...c.implied, team: 'own' });
+      }
+    },
+  );
+
+  test.each(EVERY_CONSTRUCT.map((c) => [c.name, c] as const))('%s: labels added after construction are rendered', (_name, c) => {
+    for (const o of c.build(freshChart({ [MANAGED]: 'tenant-edge' }))) {
+      o.metadata.addLabel('late', 'yes');
+      expect(rendered(o).metadata.labels).toEqual({ [MANAGED]: 'tenant-edge', ...c.implied, late: 'yes' });
+    }
+  });
+});
+
+// ----------------------------------------------------------------------------------- prop checks
+
+describe('prop checks', () => {
+  const long = (n: number): string => 'a'.repeat(n);
+  /** A valid object name of 63-character labels joined by dots, the last one `last` characters long. */
+  const subdomain = (labels: number, last: number): string => [...Array.from({ length: labels - 1 }, () => long(63)), long(last)].join('.');
+  const NAME_253 = subdomain(4, 61);
+  const NAME_254 = subdomain(4, 62);
+  const invalidName = (kind: string, name: string): string =>
+    `${kind} name ${JSON.stringify(name)} is not a valid object name (lower-case letters, digits, '-' and '.', at most 253 characters)`;
+  const rules = [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }];
+  const release = (p: Partial<FluxHelmReleaseProps>) => (s: Chart) =>
+    new FluxHelmRelease(s, 'X', { namespace: 'f', releaseName: 'r', chart: { chart: 'c', version: '1', repository: { name: 'r', namespace: 'f' } }, values: {}, ...p });
+  const issuer = (p: Partial<AcmeIssuerProps>) => (s: Chart) => new AcmeIssuer(s, 'X', { name: 'le', server: 'https://a.example.com', email: 'a@example.com', solver: HTTP01, ...p });
+  const certificate = (p: Partial<CertificateProps>) => (s: Chart) =>
+    new Certificate(s, 'X', { name: 'c', namespace: 'n', secretName: 's', dnsNames: ['a.example.com'], issuer: { kind: 'Issuer', name: 'i' }, ...p });
+  const ingress = (p: Partial<IngressProps>) => (s: Chart) =>
+    new Ingress(s, 'X', { name: 'web', namespace: 'n', className: 'c', hosts: ['a.example.com'], paths: [{ path: '/', pathType: 'Prefix', service: 's', port: 80 }], ...p });
+  const access = (p: Partial<NamespaceAccessProps>) => (s: Chart) => new NamespaceAccess(s, 'X', { serviceAccount: { name: 'sa', namespace: 'f' }, namespace: 'n', clusterRole: 'r', ...p });
+
+  const REFUSED: [string, (scope: Chart) => unknown, string][] = [
+    ['ClusterIssuer with an upper-case name', issuer({ name: 'LetsEncrypt' }), invalidName('ClusterIssuer', 'LetsEncrypt')],
+    ['Issuer with an empty name', issuer({ name: '', namespace: 'team-a' }), invalidName('Issuer', '')],
+    ['ClusterIssuer with a name over 253 characters', issuer({ name: NAME_254 }), invalidName('ClusterIssuer', NAME_254)],
+    ['Certificate with an underscore', certificate({ name: 'web_tls' }), invalidName('Certificate', 'web_tls')],
+    ['Certificate with an invalid Secret name', certificate({ secretName: 'Web-Secret' }), invalidName('Secret', 'Web-Secret')],
+    ['Certificate without DNS names', certificate({ dnsNames: [] }), 'Certificate c: dnsNames must not be empty'],
+    ['Namespace with a dot', (s) => new Namespace(s, 'X', { name: 'team.a' }), 'Namespace name "team.a" is not a DNS label (lower-case letters, digits and \'-\', at most 63 characters)'],
+    ['Namespace over 63 characters', (s) => new Namespace(s, 'X', { name: long(64) }), `Namespace name "${long(64)}" is not a DNS label (lower-case letters, digits and '-', at most 63 characters)`],
+    ['Namespace ending in a dash', (s) => new Namespace(s, 'X', { name: 'team-' }), 'Namespace name "team-" is not a DNS label (lower-case letters, digits and \'-\', at most 63 characters)'],
+    ['Namespace with an empty name', (s) => new Namespace(s, 'X', { name: '' }), 'Namespace name "" is not a DNS label (lower-case letters, digits and \'-\', at most 63 characters)'],
+    ['TenantNamespace with an upper-case name', (s) => new TenantNamespace(s, 'X', { name: 'Team', tenant: 'acme' }), 'Namespace name "Team" is not a DNS label (lower-case letters, digits and \'-\', at most 63 characters)'],
+    ['HelmRepository with an invalid name', (s) => new ChartRepository(s, 'X', { name: 'Repo', namespace: 'f', url: 'https://x.example.com' }), invalidName('HelmRepository', 'Repo')],
+    ['HelmRepository with an ftp URL', (s) => new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: 'ftp://charts.example.com' }), 'HelmRepository r: url must start with https://, http:// or oci:// (got "ftp://charts.example.com")'],
+    ['HelmRepository with a URL without a scheme', (s) => new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: 'charts.example.com' }), 'HelmRepository r: url must start with https://, http:// or oci:// (got "charts.example.com")'],
+    ['HelmRepository with an upper-case scheme', (s) => new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: 'HTTPS://charts.example.com' }), 'HelmRepository r: url must start with https://, http:// or oci:// (got "HTTPS://charts.example.com")'],
+    ['HelmRepository with an empty URL', (s) => new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: '' }), 'HelmRepository r: url must start with https://, http:// or oci:// (got "")'],
+    ['HelmRelease with an invalid object name', release({ name: 'Edge' }), invalidName('HelmRelease', 'Edge')],
+    ['HelmRelease whose default name is the invalid release name', release({ releaseName: 'Ingress' }), invalidName('HelmRelease', 'Ingress')],
+    ['HelmRelease with a release name over 53 characters', release({ name: 'edge', releaseName: long(54) }), `HelmRelease edge: release name "${long(54)}" must be a DNS label of at most 53 characters`],
+    ['HelmRelease with a dotted release name', release({ releaseName: 'ingress.nginx' }), 'HelmRelease ingress.nginx: release name "ingress.nginx" must be a DNS label of at most 53 characters'],
+    ['HelmRelease with an upper-case release name', release({ name: 'edge', releaseName: 'Ingress' }), 'HelmRelease edge: release name "Ingress" must be a DNS label of at most 53 characters'],
+    ['Kustomization with an invalid name', (s) => new FluxKustomization(s, 'X', { name: 'edge platform', namespace: 'f', path: './p', sourceRef: { kind: 'GitRepository', name: 'g' } }), invalidName('Kustomization', 'edge platform')],
+    ['PrometheusRule with an invalid name', (s) => new CertificateAlerts(s, 'X', { namespace: 'n', tenant: 't', name: 'Alerts' }), invalidName('PrometheusRule', 'Alerts')],
+    ['Ingress with an invalid name', ingress({ name: '-web' }), invalidName('Ingress', '-web')],
+    ['Ingress without hosts', ingress({ hosts: [] }), 'Ingress web: hosts must not be empty'],
+    ['Ingress without paths', ingress({ paths: [] }), 'Ingress web: paths must not be empty'],
+    ['ClusterRole with an invalid name', (s) => new ClusterRole(s, 'X', { name: 'Reader', rules }), invalidName('ClusterRole', 'Reader')],
+    ['ClusterRole with a wildcard', (s) => new ClusterRole(s, 'X', { name: 'reader', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }] }), 'ClusterRole reader: rules must name their groups, resources and verbs; "*" is not allowed'],
+    ['ClusterRoleGrant with an invalid name', (s) => new ClusterRoleGrant(s, 'X', { name: 'Reads', rules, serviceAccount: { name: 'sa', namespace: 'n' } }), invalidName('ClusterRole', 'Reads')],
+    ['NamespaceAccess with an invalid service account name', access({ serviceAccount: { name: 'Applier', namespace: 'f' } }), invalidName('ServiceAccount', 'Applier')],
+    ['NamespaceAccess with an invalid binding name', access({ bindingName: 'edge_applier' }), invalidName('RoleBinding', 'edge_applier')],
+  ];
+
+  test.each(REFUSED)('refuses %s, naming the object', (_name, build, message) => {
+    expect(() => build(freshChart())).toThrow(new Error(message));
+  });
+
+  test.each(REFUSED)('a refused construct adds no API object to the chart: %s', (_name, build) => {
+    const chart = freshChart();
+    expect(() => build(chart)).toThrow();
+    expect(apiObjectsIn(chart)).toEqual([]);
+  });
+
+  const ACCEPTED: [string, (scope: Chart) => unknown][] = [
+    ['a ClusterIssuer name of 253 characters', issuer({ name: NAME_253 })],
+    ['a dotted Certificate name', certificate({ name: 'www.example.com' })],
+    ['a Namespace name of 63 characters', (s) => new Namespace(s, 'X', { name: long(63) })],
+    ['a one-character Namespace name', (s) => new Namespace(s, 'X', { name: 'a' })],
+    ['a Namespace name starting with a digit', (s) => new Namespace(s, 'X', { name: '1team' })],
+    ['an http:// HelmRepository', (s) => new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: 'http://charts.example.com' })],
+    ['an oci:// HelmRepository', (s) => new ChartRepository(s, 'X', { name: 'r', namespace: 'f', url: 'oci://ghcr.io/x' })],
+    ['a release name of 53 characters', release({ releaseName: long(53) })],
+    ['a dotted HelmRelease object name with a plain release name', release({ name: 'edge.controller', releaseName: 'edge' })],
+    ['a PrometheusRule with the default name', (s) => new CertificateAlerts(s, 'X', { namespace: 'n', tenant: 't' })],
+    ['a ClusterRole without rules', (s) => new ClusterRole(s, 'X', { name: 'empty', rules: [] })],
+  ];
+
+  test.each(ACCEPTED)('accepts %s', (_name, build) => {
+    const chart = freshChart();
+    expect(() => build(chart)).not.toThrow();
+    expect(apiObjectsIn(chart).length).toBeGreaterThan(0);
   });
 });
 
@@ -897,6 +1441,15 @@ describe('PlatformChart', () => {
     expect(schemaProblems([...prod.values(), ...dev.values()].flat())).toEqual([]);
   });
 
+  test('every rendered object carries the chart\'s managed-by label and no tenant label', () => {
+    const objects = [...prod.values(), ...dev.values()].flat();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) {
+      expect(o.metadata.labels).toMatchObject({ [MANAGED]: 'tenant-edge' });
+      expect(o.metadata.labels).not.toHaveProperty([TENANT]);
+    }
+  });
+
   test('renders the issuers of the environment as ClusterIssuers without namespace', () => {
     const prodIssuers = fileObjects(prod, 'platform/cluster-issuers.yaml');
     expect(prodIssuers.map((o) => o.metadata.name)).toEqual(['le-dns', 'le-http', 'le-special']);
@@ -1047,6 +1600,25 @@ describe('TenantChart', () => {
   const envs = environmentsFor(platformYaml(), TENANTS);
   const prod = envs.get('prod')!;
   const dev = envs.get('dev')!;
+
+  test.each([
+    ['prod', 'alpha'],
+    ['prod', 'bravo'],
+    ['prod', 'charlie'],
+    ['prod', 'delta'],
+    ['dev', 'alpha'],
+    ['dev', 'bravo'],
+    ['dev', 'delta'],
+  ])('every object of %s/%s carries the chart\'s managed-by label and exactly its tenant\'s label', (env, name) => {
+    const objects = [...renderTenant(envs.get(env)!, name).values()].flat();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) expect(o.metadata.labels).toMatchObject({ [MANAGED]: 'tenant-edge', [TENANT]: name });
+  });
+
+  test('the tenants of the fixture are exactly those the table above covers', () => {
+    expect(prod.tenants.map((t) => t.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
+    expect(dev.tenants.map((t) => t.name)).toEqual(['alpha', 'bravo', 'delta']);
+  });
 
   describe('dedicated tenant with DNS-01 certificates (alpha in prod)', () => {
     const files = renderTenant(prod, 'alpha');
