@@ -474,6 +474,14 @@ const crossCases: Case[] = [
     }),
   ),
   {
+    name: 'fails if the platform\'s rule labels set a label tenant-edge owns (managed-by, the Flux tenant label)',
+    modify: (f) => f.replace(P, '  flux:\n', '  monitoring:\n    ruleLabels:\n      release: prom\n      app.kubernetes.io/managed-by: helm\n      toolkit.fluxcd.io/tenant: someone-else\n  flux:\n'),
+    expected: [
+      'platform.yaml:40:7: spec.monitoring.ruleLabels["app.kubernetes.io/managed-by"]: "app.kubernetes.io/managed-by" is a label tenant-edge sets itself; choose another key',
+      'platform.yaml:41:7: spec.monitoring.ruleLabels["toolkit.fluxcd.io/tenant"]: "toolkit.fluxcd.io/tenant" is a label tenant-edge sets itself; choose another key',
+    ],
+  },
+  {
     name: 'fails if a tenant namespace is where the platform runs cert-manager (monitoring.certManagerNamespace)',
     modify: (f) => f.replace(P, '  flux:\n', '  monitoring:\n    certManagerNamespace: certs\n  flux:\n').replace(C, 'namespace: team-charlie', 'namespace: certs'),
     expected: [`${C}:6:14: spec.namespace: namespace "certs" is reserved for the platform; set spec.namespace to another name`],

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** A Kubernetes object's fields besides apiVersion, kind and metadata, as plain JSON data. */
@@ -13,12 +13,12 @@ export type ObjectBody = Record<string, unknown>;
  * to resolve: it returns the body with the metadata cdk8s keeps (the chart's labels and whatever
  * was added through `metadata` after construction). Key order is left to the writer, which sorts.
  *
- * Anything that cdk8s would still have to resolve falls back to cdk8s's own path: JSON patches
- * added with `addJsonPatch`. Both paths give the same object (test/constructs.test.ts).
+ * Whatever cdk8s would still have to resolve takes cdk8s's own path: JSON patches
+ * (`addJsonPatch`), and an App with resolvers of its own, which may rewrite any value. Both paths
+ * give the same object (test/plain-api-object.test.ts).
  */
 export class PlainApiObject extends ApiObject {
   private readonly body: ObjectBody;
-  private patched = false;
 
   constructor(scope: Construct, id: string, props: { apiVersion: string; kind: string; metadata: ApiObjectMetadata; body: ObjectBody }) {
     const body = withoutUndefined(props.body);
@@ -26,14 +26,10 @@ export class PlainApiObject extends ApiObject {
     this.body = body;
   }
 
-  override addJsonPatch(...ops: JsonPatch[]): void {
-    this.patched = true;
-    super.addJsonPatch(...ops);
-  }
-
   override toJson(): any {
-    if (this.patched) return super.toJson();
-    return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...this.body };
+    if ((this as unknown as { patches: readonly unknown[] }).patches.length > 0 || hasCustomResolvers(this)) return super.toJson();
+    // A fresh copy each time, as cdk8s returns: a caller may change what it gets.
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...withoutUndefined(this.body) };
   }
 }
 
@@ -55,4 +51,9 @@ export function withoutUndefined<T>(value: T): T {
 /** A copy of `map`, or undefined when it is empty (cdk8s leaves empty maps out of metadata). */
 export function nonEmpty(map: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
   return map && Object.keys(map).length > 0 ? { ...map } : undefined;
+}
+
+/** True when the object's App has resolvers besides cdk8s's built-in ones (App({ resolvers })). */
+function hasCustomResolvers(obj: ApiObject): boolean {
+  return App.of(obj).resolvers.some((r) => !(r instanceof LazyResolver || r instanceof ImplicitTokenResolver || r instanceof NumberStringUnionResolver));
 }

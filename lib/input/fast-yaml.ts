@@ -65,11 +65,13 @@ const COMMA = 0x2c;
 /** Only the line feed, printable ASCII and nothing else: the common case, checked first. */
 const NOT_PLAIN_ASCII = /[^\n\x20-\x7e]/;
 /**
- * Text made only of line feeds, printable ASCII and non-control Unicode characters, with every
- * surrogate paired. Excluded: C0 and C1 controls, DEL, U+2028/U+2029 (line breaks to some
- * readers), U+FEFF (byte order mark) and the non-characters U+FFFE/U+FFFF.
+ * A character outside line feeds, printable ASCII and non-control Unicode, or an unpaired
+ * surrogate. Refused: C0 and C1 controls (tab and carriage return among them), DEL,
+ * U+2028/U+2029 (line breaks to some readers), U+FEFF (byte order mark) and the non-characters
+ * U+FFFE/U+FFFF.
  */
-const ALLOWED_TEXT = /^(?:[\n\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const FORBIDDEN_CHAR =
+  /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Characters that may not start a plain scalar here: YAML's indicators. (`-` is allowed when a
@@ -603,7 +605,7 @@ function trimEnd(s: string, from: number, to: number): number {
  * valid.
  */
 export function fastParse(text: string): { value: unknown } | undefined {
-  if (NOT_PLAIN_ASCII.test(text) && !ALLOWED_TEXT.test(text)) return undefined;
+  if (NOT_PLAIN_ASCII.test(text) && FORBIDDEN_CHAR.test(text)) return undefined;
   try {
     return { value: new Reader(text).document() };
   } catch (err) {

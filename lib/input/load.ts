@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Problem } from './problems';
 import { validateDocument } from './schema';
 import { Platform, Tenant } from './types';
-import { YamlSource } from './yaml-source';
+import { fastParse } from './fast-yaml';
+import { LazySource, SourceLocator, YamlSource } from './yaml-source';
 
 /** A validated document and the source it came from. */
 export interface Loaded<T> {
@@ -14,7 +15,8 @@ export interface Loaded<T> {
    * holds platform.yaml, with forward slashes (e.g. tenants/acme.yaml).
    */
   readonly name: string;
-  readonly source: YamlSource;
+  /** Locates problems in the file (parsing it with positions only when one is reported). */
+  readonly source: SourceLocator;
   readonly value: T;
 }
 
@@ -153,17 +155,29 @@ function readDocument<K extends 'platform' | 'tenant'>(
     return undefined;
   }
   const text = read.text;
-  const { source, problems: syntax } = YamlSource.parse(shown, text);
-  if (syntax.length > 0) {
-    problems.push(...syntax);
-    return undefined;
+  let source: SourceLocator;
+  let data: unknown;
+  // The fast parser reads the common subset of YAML and declines anything else (anchors, block
+  // scalars, duplicate keys, syntax errors, ...); the full parser takes those, with positions.
+  const fast = fastParse(text);
+  if (fast) {
+    source = new LazySource(shown, text);
+    data = fast.value;
+  } else {
+    const parsed = YamlSource.parse(shown, text);
+    if (parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      return undefined;
+    }
+    const expanded = parsed.source.expand(4 * MAX_SPEC_BYTES[kind]);
+    if ('problem' in expanded) {
+      problems.push(expanded.problem);
+      return undefined;
+    }
+    source = parsed.source;
+    data = expanded.data;
   }
-  const expanded = source.expand(4 * MAX_SPEC_BYTES[kind]);
-  if ('problem' in expanded) {
-    problems.push(expanded.problem);
-    return undefined;
-  }
-  const { value, problems: invalid } = validateDocument(kind, source, expanded.data);
+  const { value, problems: invalid } = validateDocument(kind, source, data);
   if (!value) {
     problems.push(...invalid);
     return undefined;

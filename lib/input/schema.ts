@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from './tenant-edge.schema.json';
 import { closest, listOf, PathSegment, Problem, uniqueProblems } from './problems';
 import { Platform, Tenant } from './types';
-import { YamlSource } from './yaml-source';
+import { SourceLocator } from './yaml-source';
 
 /** The input contract, as shipped in lib/input/tenant-edge.schema.json. */
 export const inputSchema = schemaJson;
@@ -34,7 +34,7 @@ function compile(): { platform: ValidateFunction; tenant: ValidateFunction } {
  */
 export function validateDocument<K extends 'platform' | 'tenant'>(
   kind: K,
-  source: YamlSource,
+  source: SourceLocator,
   data: unknown,
 ): { value?: K extends 'platform' ? Platform : Tenant; problems: Problem[] } {
   const validate = compile()[kind];
@@ -52,7 +52,7 @@ export function validateDocument<K extends 'platform' | 'tenant'>(
  */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 
-function controlCharacterProblems(source: YamlSource, data: unknown): Problem[] {
+function controlCharacterProblems(source: SourceLocator, data: unknown): Problem[] {
   const problems: Problem[] = [];
   const describe = (c: string): string => `U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`;
   const walk = (value: unknown, at: PathSegment[]): void => {
@@ -99,7 +99,7 @@ function show(value: unknown): string {
 }
 
 /** Turns ajv's errors into one readable problem per mistake (in time linear in the errors). */
-function translate(source: YamlSource, errors: ErrorObject[]): Problem[] {
+function translate(source: SourceLocator, errors: ErrorObject[]): Problem[] {
   const context = errorContext(errors);
   const kept = errors.filter((e) => !coveredByAnyOf(e, context) && !followsFromTypo(e, context) && e.keyword !== 'if');
   // A bad key inside propertyNames comes twice: as the inner keyword at the map, and as
@@ -158,7 +158,7 @@ function followsFromTypo(e: ErrorObject, c: ErrorContext): boolean {
   });
 }
 
-function translateOne(source: YamlSource, e: ErrorObject): Problem {
+function translateOne(source: SourceLocator, e: ErrorObject): Problem {
   const path = pointer(e.instancePath);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = parent['x-expected'];

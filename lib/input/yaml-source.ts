@@ -4,8 +4,36 @@ import { PathSegment, Problem, formatPath } from './problems';
 /** Most aliases a spec may use. */
 const MAX_ALIASES = 100;
 
+/** Where problems found in a file's data are located: at the line and column of a path in it. */
+export interface SourceLocator {
+  readonly file: string;
+  /**
+   * Builds a problem located at the value under `segments`, or at its key when `atKey` is set.
+   * Where the path does not exist (a missing key), the nearest existing ancestor is used.
+   */
+  problem(segments: readonly PathSegment[], message: string, atKey?: boolean): Problem;
+}
+
+/**
+ * A file read through the fast path (fast-yaml.ts), which keeps no positions: the first problem
+ * reported parses the text again with positions. Valid files, the vast majority, never pay for it.
+ */
+export class LazySource implements SourceLocator {
+  private parsed?: YamlSource;
+
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+  ) {}
+
+  problem(segments: readonly PathSegment[], message: string, atKey = false): Problem {
+    this.parsed ??= YamlSource.parse(this.file, this.text).source;
+    return this.parsed.problem(segments, message, atKey);
+  }
+}
+
 /** A parsed YAML file that can point back at the line and column of any value or key in it. */
-export class YamlSource {
+export class YamlSource implements SourceLocator {
   /** Parses `text`; syntax problems are returned with the source rather than thrown. */
   static parse(file: string, text: string): { source: YamlSource; problems: Problem[] } {
     const lineCounter = new LineCounter();

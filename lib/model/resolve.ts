@@ -5,7 +5,7 @@ import { Loaded } from '../input/load';
 import { inputSchema } from '../input/schema';
 import { PathSegment, Problem, uniqueProblems } from '../input/problems';
 import { Environment, Issuer, Platform, Route, Tenant } from '../input/types';
-import { YamlSource } from '../input/yaml-source';
+import { SourceLocator } from '../input/yaml-source';
 import {
   AcmeIssuerModel,
   CertificateModel,
@@ -18,7 +18,7 @@ import {
   RouteTls,
   TenantModel,
 } from './model';
-import { BUILTIN_RESERVED_NAMESPACES, BUILTIN_RESERVED_TENANT_NAMES, LIMITS, longestTenantDerivedName, names } from './names';
+import { BUILTIN_RESERVED_NAMESPACES, BUILTIN_RESERVED_TENANT_NAMES, LIMITS, longestTenantDerivedName, MANAGED_BY, names, TENANT_LABEL } from './names';
 
 export const ACME_SERVERS: Record<string, string> = {
   production: 'https://acme-v02.api.letsencrypt.org/directory',
@@ -26,6 +26,9 @@ export const ACME_SERVERS: Record<string, string> = {
 };
 
 const DEFAULT_DEDICATED_REPLICAS = 2;
+
+/** Labels tenant-edge puts on what it renders; no platform setting may set them to something else. */
+const OWN_LABELS: readonly string[] = [...Object.keys(MANAGED_BY), TENANT_LABEL];
 
 export interface Resolution {
   readonly environments: EnvironmentModel[];
@@ -47,7 +50,7 @@ export type PolicyLookup = (id: string) => FlavourPolicy;
 
 /** Where a value came from, so a problem about it points at the right line. */
 interface Origin {
-  readonly source: YamlSource;
+  readonly source: SourceLocator;
   readonly path: PathSegment[];
 }
 
@@ -75,7 +78,7 @@ interface TenantFacts {
 class Resolver {
   private readonly problems: Problem[] = [];
   private readonly spec: Platform['spec'];
-  private readonly psrc: YamlSource;
+  private readonly psrc: SourceLocator;
   private readonly flavour: FlavourPolicy;
   private readonly chart: ChartRef;
   private readonly envByName = new Map<string, Environment>();
@@ -173,10 +176,19 @@ class Resolver {
         this.report(this.psrc, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], 'the shared controller is disabled (enabled: false), so it has no address to set');
       }
     });
+
+    // The rule labels land on tenants' PrometheusRules and the controllers' ServiceMonitors, beside
+    // the labels tenant-edge owns: the shared controller's webhook selects on managed-by, and Flux
+    // reads the tenant label.
+    for (const key of Object.keys(spec.monitoring.ruleLabels)) {
+      if (OWN_LABELS.includes(key)) {
+        this.report(this.psrc, ['spec', 'monitoring', 'ruleLabels', key], `"${key}" is a label tenant-edge sets itself; choose another key`, true);
+      }
+    }
   }
 
   /** A static address must be an IPv4 or IPv6 address (the schema's pattern only shapes it). */
-  private checkAddress(source: YamlSource, at: PathSegment[], ip: string | undefined): void {
+  private checkAddress(source: SourceLocator, at: PathSegment[], ip: string | undefined): void {
     if (ip !== undefined && canonicalAddress(ip) === undefined) {
       this.report(source, at, `"${ip}" is not an IPv4 or IPv6 address`);
     }
@@ -390,7 +402,7 @@ class Resolver {
    * the path's own Ingress says ssl-redirect: "false". A tls: none route on such a host would
    * never be served over HTTP, so it must say so with options.sslRedirect: false.
    */
-  private checkPlainHttpOnTlsHosts(source: YamlSource, env: Environment, specs: readonly Route[], routes: readonly RouteModel[]): void {
+  private checkPlainHttpOnTlsHosts(source: SourceLocator, env: Environment, specs: readonly Route[], routes: readonly RouteModel[]): void {
     const tlsHosts = new Set(routes.filter((r) => r.tls.mode !== 'none').flatMap((r) => r.hosts));
     for (const r of routes) {
       if (r.tls.mode !== 'none' || r.options.sslRedirect === false) continue;
@@ -672,7 +684,7 @@ class Resolver {
     };
   }
 
-  private report(source: YamlSource, path: PathSegment[], message: string, atKey = false): void {
+  private report(source: SourceLocator, path: PathSegment[], message: string, atKey = false): void {
     this.problems.push(source.problem(path, message, atKey));
   }
 }

@@ -48,6 +48,9 @@ export class ClusterRoleGrant extends Construct {
   readonly binding: PlainApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterRoleGrantProps) {
+    checkName('ClusterRole', props.name);
+    checkNoWildcards(`ClusterRole ${props.name}`, props.rules);
+    checkName('ServiceAccount', props.serviceAccount.name);
     super(scope, id);
     this.role = new ClusterRole(this, 'Role', { name: props.name, rules: props.rules, labels: props.labels });
     this.binding = new PlainApiObject(this, 'Binding', {

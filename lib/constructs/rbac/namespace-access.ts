@@ -33,10 +33,10 @@ export class NamespaceAccess extends Construct {
   readonly roleBinding: PlainApiObject;
 
   constructor(scope: Construct, id: string, props: NamespaceAccessProps) {
-    super(scope, id);
     const bindingName = props.bindingName ?? props.serviceAccount.name;
     checkName('ServiceAccount', props.serviceAccount.name);
     checkName('RoleBinding', bindingName);
+    super(scope, id);
     const labels = nonEmpty(props.labels);
     const annotations = props.keepOnPrune ?? true ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;
     this.serviceAccount = new PlainApiObject(this, 'ServiceAccount', {
