@@ -32,10 +32,10 @@
  * on a later line; a flow sequence holding `key: value` pairs; empty flow entries and trailing
  * commas; collections as keys; null keys, `<<` and `__proto__` as keys, keys longer than 1000
  * characters and keys repeated in one mapping (the caller reports those from the library's tree);
- * integers beyond ±(2^53 − 1); a comment not preceded by white space; plain scalars starting with
- * an indicator character (other than a `-` followed by a letter, digit or `.`); empty documents,
- * several documents and documents that are not block mappings; and any text the subset's rules
- * do not account for.
+ * integers beyond ±(2^53 − 1); a `#` straight after a quoted scalar or a flow collection; plain
+ * scalars starting with an indicator character (other than a `-` followed by a letter, digit or
+ * `.`); empty documents, several documents and documents that are not block mappings; and any
+ * text the subset's rules do not account for.
  */
 
 /** Thrown internally to abandon the fast path; never escapes {@link fastParse}. */
