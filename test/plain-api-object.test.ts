@@ -549,3 +549,13 @@ describe('where cdk8s still has work to do, its own path is taken', () => {
     expect(chart.node.children).toHaveLength(0);
   });
 });
+
+test('an ApiObject that is not plain is not taken for one (ApiObject\'s own instanceof answers true for any)', () => {
+  const chart = new Chart(new App(), 'c');
+  const other = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+  expect(other instanceof PlainApiObject).toBe(false);
+  expect(PlainApiObject.isPlain(other)).toBe(false);
+  const plain = new Namespace(chart, 'ns', { name: 'ns' });
+  expect(plain instanceof PlainApiObject).toBe(true);
+  expect(plain instanceof ApiObject).toBe(true);
+});

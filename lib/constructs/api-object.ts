@@ -1,6 +1,8 @@
 import { ApiObject, ApiObjectMetadata, App, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 
+const PLAIN = Symbol.for('tenant-edge.PlainApiObject');
+
 /** A Kubernetes object's fields besides apiVersion, kind and metadata, as plain JSON data. */
 export type ObjectBody = Record<string, unknown>;
 
@@ -18,18 +20,45 @@ export type ObjectBody = Record<string, unknown>;
  * give the same object (test/plain-api-object.test.ts).
  */
 export class PlainApiObject extends ApiObject {
+  /** True when `o` is a PlainApiObject (by a marker, as cdk8s tells ApiObjects apart across copies of the library). */
+  static isPlain(o: unknown): o is PlainApiObject {
+    return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[PLAIN] === true;
+  }
+
+  /**
+   * `instanceof` as isPlain. ApiObject's own check, which this class would otherwise inherit,
+   * answers true for every ApiObject.
+   */
+  static override [Symbol.hasInstance](o: unknown): o is PlainApiObject {
+    return PlainApiObject.isPlain(o);
+  }
+
   private readonly body: ObjectBody;
 
   constructor(scope: Construct, id: string, props: { apiVersion: string; kind: string; metadata: ApiObjectMetadata; body: ObjectBody }) {
     const body = withoutUndefined(props.body);
     super(scope, id, { apiVersion: props.apiVersion, kind: props.kind, metadata: props.metadata, ...body });
     this.body = body;
+    Object.defineProperty(this, PLAIN, { value: true });
   }
 
   override toJson(): any {
-    if ((this as unknown as { patches: readonly unknown[] }).patches.length > 0 || hasCustomResolvers(this)) return super.toJson();
+    if (this.needsCdk8s()) return super.toJson();
     // A fresh copy each time, as cdk8s returns: a caller may change what it gets.
     return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...withoutUndefined(this.body) };
+  }
+
+  /**
+   * The manifest as `toJson` gives it, without the copy: its parts are shared with this object
+   * and must not be changed. For renderers that only read it (tenant-edge's writer).
+   */
+  manifest(): Record<string, unknown> {
+    if (this.needsCdk8s()) return super.toJson() as Record<string, unknown>;
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...this.body };
+  }
+
+  private needsCdk8s(): boolean {
+    return (this as unknown as { patches: readonly unknown[] }).patches.length > 0 || hasCustomResolvers(this);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { PlainApiObject } from '../constructs/api-object';
 import { fileOf } from '../constructs/placement';
 import { InputError, Problem } from '../input/problems';
 import { emitYaml } from './yaml-emit';
@@ -134,7 +135,7 @@ export function synthObjects(root: IConstruct): Map<string, Record<string, unkno
     const file = fileOf(c);
     if (file === undefined) throw new Error(`${c.node.path}: no output file was assigned (use placeIn)`);
     const docs = byFile.get(file) ?? [];
-    docs.push(c.toJson() as Record<string, unknown>);
+    docs.push(PlainApiObject.isPlain(c) ? c.manifest() : (c.toJson() as Record<string, unknown>));
     byFile.set(file, docs);
   }
   for (const docs of byFile.values()) docs.sort(compareObjects);

@@ -41,19 +41,23 @@ function digitLedIsString(s: string): boolean {
 }
 
 /**
- * Strings written so far and how they were written: keys and many values repeat in every object.
- * Bounded, so a run over many distinct strings does not grow it without end.
+ * Keys written so far and how they were written: the same few hundred keys repeat in every
+ * object. Bounded, so that input with many distinct keys cannot grow it without end.
  */
-const written = new Map<string, string>();
-const MAX_REMEMBERED = 50_000;
+const writtenKeys = new Map<string, string>();
+const MAX_REMEMBERED_KEYS = 10_000;
+
+function quoteKey(s: string): string {
+  const known = writtenKeys.get(s);
+  if (known !== undefined) return known;
+  const text = quoteIfNeeded(s);
+  if (writtenKeys.size >= MAX_REMEMBERED_KEYS) writtenKeys.clear();
+  writtenKeys.set(s, text);
+  return text;
+}
 
 function quoteIfNeeded(s: string): string {
-  const known = written.get(s);
-  if (known !== undefined) return known;
-  const text = quote(s);
-  if (written.size >= MAX_REMEMBERED) written.clear();
-  written.set(s, text);
-  return text;
+  return quote(s);
 }
 
 function quote(s: string): string {
@@ -139,7 +143,7 @@ function block(v: Record<string, Json> | Json[], indent: number, out: string[], 
   for (const key of orderedKeys(v, top)) {
     const item = v[key];
     if (item === undefined) continue;
-    out.push(first ? '' : pad, quoteIfNeeded(key), ':');
+    out.push(first ? '' : pad, quoteKey(key), ':');
     first = false;
     if (isCollection(item) && !isEmpty(item)) {
       out.push('\n');

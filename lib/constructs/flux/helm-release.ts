@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { nonEmpty, PlainApiObject, withoutUndefined } from '../api-object';
+import { nonEmpty, PlainApiObject } from '../api-object';
 import { checkName } from '../checks';
 
 /** A Helm chart pinned to one version, in a Flux HelmRepository. */
@@ -74,7 +74,7 @@ export class FluxHelmRelease extends PlainApiObject {
           },
           install: { strategy: { name: 'RetryOnFailure', retryInterval } },
           upgrade: { strategy: { name: 'RetryOnFailure', retryInterval }, cleanupOnFail: true },
-          values: withoutUndefined(props.values),
+          values: props.values,
         },
       },
     });
