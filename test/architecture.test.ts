@@ -124,3 +124,12 @@ describe('dependency direction', () => {
     expect(violations([edge])).toEqual([message]);
   });
 });
+
+test('the constants the constructs keep for themselves equal the model\'s (the constructs may not import it)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const constructs = require('../lib/constructs/flux/annotations') as typeof import('../lib/constructs/flux/annotations');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const model = require('../lib/model/names') as typeof import('../lib/model/names');
+  expect(constructs.TENANT_LABEL).toBe(model.TENANT_LABEL);
+  expect(constructs.TENANT_LABEL).toBe('toolkit.fluxcd.io/tenant');
+});

@@ -27,6 +27,7 @@ import {
   rendered,
   schemaProblems,
   DEDICATED_ACME,
+  FLUX_PROD,
 } from './support/construct-helpers';
 
 const MANAGED = 'app.kubernetes.io/managed-by';
@@ -451,16 +452,6 @@ describe('FluxHelmRelease', () => {
 // ---------------------------------------------------------------- ingressController (charts/controller.ts)
 
 describe('ingressController', () => {
-  const FLUX: FluxModel = {
-    namespace: 'flux-system',
-    kustomizeServiceAccount: 'kustomize-controller',
-    helmServiceAccount: 'helm-controller',
-    sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
-    envPath: './dist/prod',
-    interval: '10m',
-    timeout: '5m',
-    retryInterval: '2m',
-  };
   const dedicated: ControllerModel = { ...DEDICATED_ACME, chart: nginxFlavour.policy.defaultChart, repositoryName: 'ingress-nginx' };
   const objects = (
     controller: Partial<ControllerModel> = {},
@@ -468,7 +459,7 @@ describe('ingressController', () => {
     flux: Partial<FluxModel> = {},
     chart: Chart = freshChart(),
   ): Manifest[] => {
-    ingressController(chart, { ...dedicated, ...controller }, flavour, { ...FLUX, ...flux });
+    ingressController(chart, { ...dedicated, ...controller }, flavour, { ...FLUX_PROD, ...flux });
     return objectsUnder(chart);
   };
   const release = (...args: Parameters<typeof objects>): Manifest => {

@@ -18,7 +18,7 @@ import { NamespaceAccess } from '../lib/constructs/rbac/namespace-access';
 import { nginxFlavour } from '../lib/flavours/registry';
 import { emitYaml } from '../lib/output/yaml-emit';
 import { projectRoot } from '../lib/project-root';
-import { DEDICATED_ACME, Manifest } from './support/construct-helpers';
+import { DEDICATED_ACME, FLUX_PROD, Manifest } from './support/construct-helpers';
 
 /**
  * PlainApiObject.toJson() returns the body it was built with instead of going through cdk8s's
@@ -287,16 +287,7 @@ const CASES: [string, (scope: Construct) => ApiObject[]][] = [
   [
     'ingressController: HelmRelease, ClusterRole and binding of a dedicated controller',
     (s) => {
-      ingressController(s, { ...DEDICATED_ACME, chart: nginxFlavour.policy.defaultChart, repositoryName: 'ingress-nginx' }, nginxFlavour, {
-        namespace: 'flux-system',
-        kustomizeServiceAccount: 'kustomize-controller',
-        helmServiceAccount: 'helm-controller',
-        sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
-        envPath: './dist/prod',
-        interval: '10m',
-        timeout: '5m',
-        retryInterval: '2m',
-      });
+      ingressController(s, { ...DEDICATED_ACME, chart: nginxFlavour.policy.defaultChart, repositoryName: 'ingress-nginx' }, nginxFlavour, FLUX_PROD);
       return apiObjectsUnder(s);
     },
   ],

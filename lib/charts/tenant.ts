@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
 import { Certificate } from '../constructs/cert-manager/certificate';
 import { TenantNamespace } from '../constructs/core/namespace';
-import { TENANT_LABEL } from '../constructs/flux/annotations';
 import { FluxKustomization } from '../constructs/flux/kustomization';
 import { CertificateAlerts } from '../constructs/monitoring/certificate-alerts';
 import { placeIn } from '../constructs/placement';
@@ -11,7 +10,7 @@ import { NamespaceAccess } from '../constructs/rbac/namespace-access';
 import { FlavourEmit } from '../flavours/emit';
 import { flavourFor } from '../flavours/registry';
 import { EnvironmentModel, RouteModel, TenantModel } from '../model/model';
-import { MANAGED_BY, names } from '../model/names';
+import { MANAGED_BY, names, TENANT_LABEL } from '../model/names';
 import { ingressController } from './controller';
 
 export interface TenantChartProps {

@@ -60,10 +60,10 @@ export function longestTenantDerivedName(tenant: string): string {
 /** Labels carried by every rendered object. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'tenant-edge' } as const;
 
-/** Flux's annotation that keeps an object when it leaves its Kustomization (value "disabled"). */
-export const PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
-
-/** The Flux multi-tenancy label. */
+/**
+ * The Flux multi-tenancy label. constructs/flux/annotations.ts defines it too, because the
+ * constructs import nothing of tenant-edge; a test keeps the two equal.
+ */
 export const TENANT_LABEL = 'toolkit.fluxcd.io/tenant';
 
 /**

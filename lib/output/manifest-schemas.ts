@@ -34,8 +34,11 @@ function loadIndex(): SchemaIndex {
   return index;
 }
 
-/** File name of a kind's precompiled validator (scripts/gen-validators.ts writes them). */
-function validatorFile(key: string): string {
+/**
+ * File name of a kind's precompiled validator in lib/output/generated/ (scripts/gen-validators.ts
+ * writes them), e.g. networking.k8s.io/v1/Ingress -> networking.k8s.io_v1_Ingress.js.
+ */
+export function validatorFile(key: string): string {
   return `${key.replace(/\//g, '_')}.js`;
 }
 

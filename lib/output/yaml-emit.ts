@@ -57,10 +57,6 @@ function quoteKey(s: string): string {
 }
 
 function quoteIfNeeded(s: string): string {
-  return quote(s);
-}
-
-function quote(s: string): string {
   const bare =
     (PLAIN.test(s) && !KEYWORDS.test(s)) || digitLedIsString(s);
   if (

@@ -3,7 +3,8 @@
 // for test/naive-equivalence.test.ts.
 import { Construct } from 'constructs';
 import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
-import { MANAGED_BY, PRUNE_ANNOTATION } from '../../lib/model/names';
+import { PRUNE_ANNOTATION } from '../../lib/constructs/flux/annotations';
+import { MANAGED_BY } from '../../lib/model/names';
 
 export interface NamespaceAccessProps {
   /** The service account to create; a Flux Kustomization in its namespace impersonates it. */

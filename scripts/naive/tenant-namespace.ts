@@ -3,7 +3,8 @@
 // for test/naive-equivalence.test.ts.
 import { Construct } from 'constructs';
 import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
-import { MANAGED_BY, PRUNE_ANNOTATION, TENANT_LABEL } from '../../lib/model/names';
+import { PRUNE_ANNOTATION } from '../../lib/constructs/flux/annotations';
+import { MANAGED_BY, TENANT_LABEL } from '../../lib/model/names';
 
 export interface TenantNamespaceProps {
   /** Namespace name. */

@@ -7,7 +7,7 @@ import { PlatformChart } from '../../lib/charts/platform';
 import { TenantChart } from '../../lib/charts/tenant';
 import { plan } from '../../lib/commands/plan';
 import { ControllerSettings } from '../../lib/flavours/flavour';
-import { EnvironmentModel } from '../../lib/model/model';
+import { EnvironmentModel, FluxModel } from '../../lib/model/model';
 import { validateManifest } from '../../lib/output/manifest-schemas';
 import { synthObjects } from '../../lib/output/render';
 
@@ -110,4 +110,16 @@ export const DEDICATED_ACME: ControllerSettings = {
   replicas: 2,
   namespaced: true,
   cloud: 'generic',
+};
+
+/** Flux settings of an environment whose folder is ./dist/prod, with Flux's own service accounts. */
+export const FLUX_PROD: FluxModel = {
+  namespace: 'flux-system',
+  kustomizeServiceAccount: 'kustomize-controller',
+  helmServiceAccount: 'helm-controller',
+  sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+  envPath: './dist/prod',
+  interval: '10m',
+  timeout: '5m',
+  retryInterval: '2m',
 };
