@@ -99,7 +99,7 @@ function readSpecText(file: string, kind: 'platform' | 'tenant'): { text: string
     // O_NOFOLLOW: the file may not be swapped for a link between the check and the read.
     const fd = fs.openSync(file, fs.constants.O_RDONLY | (kind === 'tenant' ? fs.constants.O_NOFOLLOW : 0));
     try {
-      const buffer = Buffer.alloc(limit + 1);
+      const buffer = readBuffer(limit + 1);
       const length = fs.readSync(fd, buffer, 0, limit + 1, 0);
       if (length > limit) return { why: `it has more than the ${limit} bytes a ${kind} spec may have` };
       bytes = buffer.subarray(0, length);
@@ -110,7 +110,7 @@ function readSpecText(file: string, kind: 'platform' | 'tenant'): { text: string
     return { why: (err as Error).message };
   }
   try {
-    let text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    let text = UTF8.decode(bytes);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text };
   } catch {
@@ -120,6 +120,15 @@ function readSpecText(file: string, kind: 'platform' | 'tenant'): { text: string
     const col = at - (before.lastIndexOf('\n') + 1) + 1;
     return { why: `byte 0x${bytes[at].toString(16).padStart(2, '0')} is not UTF-8; save the file as UTF-8`, line, col };
   }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** One buffer for every read (the largest spec plus one byte); only the bytes read are ever used. */
+let scratch: Buffer | undefined;
+function readBuffer(size: number): Buffer {
+  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafe(size);
+  return scratch;
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
