@@ -4,19 +4,25 @@ import * as path from 'path';
 /**
  * The layers of lib/ and which may import which. Dependencies point one way:
  * commands -> output -> constructs, commands -> charts -> constructs, charts -> model ->
- * flavours' policy -> input. Constructs import nothing of tenant-edge (only cdk8s), so other cdk8s
+ * flavours' policy -> input. Inside the model, resolve.ts runs the builders (model/build/), which
+ * use the rules' results (model/rules/), which read the model's base (model.ts, names.ts,
+ * context.ts, ...). Constructs import nothing of tenant-edge (only cdk8s), so other cdk8s
  * apps can use them; the output layer never names a chart, so a new render unit or flavour never
  * touches it.
  */
 const LIB = path.join(__dirname, '..', 'lib');
 
-type Layer = 'input' | 'model' | 'policy' | 'emit' | 'constructs' | 'charts' | 'output' | 'commands' | 'entry' | 'util';
+type Layer = 'input' | 'model' | 'rules' | 'builders' | 'resolve' | 'policy' | 'emit' | 'constructs' | 'charts' | 'output' | 'commands' | 'entry' | 'util';
 
 /** The layer of a file under lib/ (path relative to lib/, forward slashes). */
 function layerOf(file: string): Layer {
   const [top, ...rest] = file.split('/');
   if (top === 'input') return 'input';
-  if (top === 'model') return 'model';
+  if (top === 'model') {
+    if (rest[0] === 'rules') return 'rules';
+    if (rest[0] === 'build') return 'builders';
+    return rest[0] === 'resolve.ts' ? 'resolve' : 'model';
+  }
   if (top === 'flavours') {
     const name = rest[rest.length - 1];
     return name === 'policy.ts' || name === 'annotation-policy.ts' ? 'policy' : 'emit';
@@ -35,12 +41,15 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   input: ['util'],
   policy: ['input'],
   model: ['input', 'policy'],
+  rules: ['model', 'input', 'policy'],
+  builders: ['rules', 'model', 'input', 'policy'],
+  resolve: ['builders', 'rules', 'model', 'input', 'policy'],
   constructs: [],
   emit: ['policy', 'constructs', 'model', 'input'],
   charts: ['constructs', 'model', 'policy', 'emit', 'input'],
   output: ['constructs', 'input', 'util'],
-  commands: ['input', 'model', 'policy', 'emit', 'charts', 'output', 'util'],
-  entry: ['input', 'model', 'policy', 'emit', 'constructs', 'charts', 'output', 'commands', 'util'],
+  commands: ['input', 'model', 'rules', 'builders', 'resolve', 'policy', 'emit', 'charts', 'output', 'util'],
+  entry: ['input', 'model', 'rules', 'builders', 'resolve', 'policy', 'emit', 'constructs', 'charts', 'output', 'commands', 'util'],
 };
 
 /** Packages a construct may import: cdk8s and the constructs base library. */
@@ -116,7 +125,10 @@ describe('dependency direction', () => {
     ['output naming a chart', { from: 'output/render.ts', to: 'charts/units.ts' }, 'output/render.ts (output) imports charts/units.ts (charts)'],
     ['a construct importing the model', { from: 'constructs/networking/ingress.ts', to: 'model/names.ts' }, 'constructs/networking/ingress.ts (constructs) imports model/names.ts (model)'],
     ['a construct importing a package besides cdk8s', { from: 'constructs/networking/ingress.ts', to: 'yaml' }, 'constructs/networking/ingress.ts imports yaml: constructs depend on cdk8s and constructs only'],
-    ['the model importing a flavour\'s emit half', { from: 'model/resolve.ts', to: 'flavours/nginx/emit.ts' }, 'model/resolve.ts (model) imports flavours/nginx/emit.ts (emit)'],
+    ['the model importing a flavour\'s emit half', { from: 'model/context.ts', to: 'flavours/nginx/emit.ts' }, 'model/context.ts (model) imports flavours/nginx/emit.ts (emit)'],
+    ['a rule importing a builder', { from: 'model/rules/tenant.ts', to: 'model/build/tenant.ts' }, 'model/rules/tenant.ts (rules) imports model/build/tenant.ts (builders)'],
+    ['the model\'s base importing a rule', { from: 'model/context.ts', to: 'model/rules/routes.ts' }, 'model/context.ts (model) imports model/rules/routes.ts (rules)'],
+    ['a builder importing the pipeline', { from: 'model/build/tenant.ts', to: 'model/resolve.ts' }, 'model/build/tenant.ts (builders) imports model/resolve.ts (resolve)'],
     ['a flavour\'s policy importing constructs', { from: 'flavours/nginx/policy.ts', to: 'constructs/networking/ingress.ts' }, 'flavours/nginx/policy.ts (policy) imports constructs/networking/ingress.ts (constructs)'],
     ['input importing the model', { from: 'input/load.ts', to: 'model/model.ts' }, 'input/load.ts (input) imports model/model.ts (model)'],
     ['charts importing a command', { from: 'charts/tenant.ts', to: 'commands/plan.ts' }, 'charts/tenant.ts (charts) imports commands/plan.ts (commands)'],

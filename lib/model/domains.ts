@@ -1,0 +1,56 @@
+import { isIP } from 'net';
+
+/** Name and address arithmetic shared by the rules and the builders. */
+
+/** `@` is the tenant domain, `*` its wildcard, a bare label a subdomain; dotted names stay as written. */
+export function qualify(ref: string, domain: string): string {
+  if (ref === '@') return domain;
+  if (ref === '*') return `*.${domain}`;
+  if (!ref.includes('.')) return `${ref}.${domain}`;
+  return ref;
+}
+
+/** True when `host` (or the names a wildcard covers) lies in `domain`. */
+export function inDomain(host: string, domain: string): boolean {
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  return bare === domain || bare.endsWith(`.${domain}`);
+}
+
+export function parentDomain(domain: string): string | undefined {
+  const dot = domain.indexOf('.');
+  return dot < 0 ? undefined : domain.slice(dot + 1);
+}
+
+/** The owner of the closest claimed domain that contains `host`, if any. */
+export function ownerOf<T>(host: string, owners: ReadonlyMap<string, T>): T | undefined {
+  for (let d: string | undefined = host.startsWith('*.') ? host.slice(2) : host; d; d = parentDomain(d)) {
+    const owner = owners.get(d);
+    if (owner) return owner;
+  }
+  return undefined;
+}
+
+/**
+ * The canonical text of an IP address (IPv6 lower-case and zero-compressed as RFC 5952 writes it),
+ * or undefined when `ip` is not an address.
+ */
+export function canonicalAddress(ip: string | undefined): string | undefined {
+  if (ip === undefined) return undefined;
+  const family = isIP(ip);
+  if (family === 4) return ip;
+  if (family !== 6) return undefined;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined; // a zone index (fe80::1%eth0) is no address for a Service
+  }
+}
+
+export function forEachDuplicate(values: readonly string[], onDuplicate: (index: number, first: number) => void): void {
+  const first = new Map<string, number>();
+  values.forEach((v, i) => {
+    const f = first.get(v);
+    if (f === undefined) first.set(v, i);
+    else onDuplicate(i, f);
+  });
+}

@@ -1,0 +1,71 @@
+import { PathSegment } from '../../input/problems';
+import { PlatformContext, Report } from '../context';
+import { canonicalAddress, forEachDuplicate } from '../domains';
+import { MANAGED_BY, TENANT_LABEL } from '../names';
+
+/** Labels tenant-edge puts on what it renders; no platform setting may set them to something else. */
+const OWN_LABELS: readonly string[] = [...Object.keys(MANAGED_BY), TENANT_LABEL];
+
+/** The rules of platform.yaml alone, each reported at the field that breaks it. */
+export function checkPlatform(ctx: PlatformContext, report: Report): void {
+  environmentsUnique(ctx, report);
+  issuersWellFormed(ctx, report);
+  environmentSettings(ctx, report);
+  ruleLabelsNotOwn(ctx, report);
+}
+
+function environmentsUnique(ctx: PlatformContext, report: Report): void {
+  const envs = ctx.spec.environments;
+  forEachDuplicate(envs.map((e) => e.name), (i, first) =>
+    report(['spec', 'environments', i, 'name'], `duplicate environment "${envs[i].name}" (first at spec.environments[${first}])`),
+  );
+}
+
+/** Unique names, exactly one solver, and only known environments. */
+function issuersWellFormed(ctx: PlatformContext, report: Report): void {
+  const issuers = ctx.spec.issuers;
+  const envNames = [...ctx.envByName.keys()];
+  forEachDuplicate(issuers.map((i) => i.name), (i, first) =>
+    report(['spec', 'issuers', i, 'name'], `duplicate issuer "${issuers[i].name}" (first at spec.issuers[${first}])`),
+  );
+  issuers.forEach((issuer, i) => {
+    const at: PathSegment[] = ['spec', 'issuers', i];
+    const solvers = [issuer.acme.http01 && 'http01', issuer.acme.dns01 && 'dns01'].filter(Boolean);
+    if (solvers.length !== 1) {
+      report([...at, 'acme'], `set exactly one solver, http01 or dns01 (got ${solvers.length === 0 ? 'none' : 'both'})`);
+    }
+    (issuer.environments ?? []).forEach((e, j) => {
+      if (!ctx.envByName.has(e)) report([...at, 'environments', j], `unknown environment "${e}"; environments: ${envNames.join(', ')}`);
+    });
+  });
+}
+
+/** An environment's issuer must be usable there; the shared controller's address must be an address it can have. */
+function environmentSettings(ctx: PlatformContext, report: Report): void {
+  ctx.spec.environments.forEach((env, i) => {
+    if (env.issuer !== undefined) {
+      const why = ctx.issuerProblem(env.issuer, env.name);
+      if (why) report(['spec', 'environments', i, 'issuer'], why);
+    }
+    checkAddress(report, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], env.sharedIngress.loadBalancerIP);
+    if (env.sharedIngress.loadBalancerIP && !env.sharedIngress.enabled) {
+      report(['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], 'the shared controller is disabled (enabled: false), so it has no address to set');
+    }
+  });
+}
+
+/**
+ * The rule labels land on tenants' PrometheusRules and the controllers' ServiceMonitors, beside
+ * the labels tenant-edge owns: the shared controller's webhook selects on managed-by, and Flux
+ * reads the tenant label.
+ */
+function ruleLabelsNotOwn(ctx: PlatformContext, report: Report): void {
+  for (const key of Object.keys(ctx.spec.monitoring.ruleLabels)) {
+    if (OWN_LABELS.includes(key)) report(['spec', 'monitoring', 'ruleLabels', key], `"${key}" is a label tenant-edge sets itself; choose another key`, true);
+  }
+}
+
+/** A static address must be an IPv4 or IPv6 address (the schema's pattern only shapes it). */
+export function checkAddress(report: Report, at: PathSegment[], ip: string | undefined): void {
+  if (ip !== undefined && canonicalAddress(ip) === undefined) report(at, `"${ip}" is not an IPv4 or IPv6 address`);
+}

@@ -1,0 +1,214 @@
+import { Loaded } from '../../input/load';
+import { PathSegment } from '../../input/problems';
+import { Environment, Tenant } from '../../input/types';
+import { PlatformContext, Report } from '../context';
+import { canonicalAddress, inDomain } from '../domains';
+import { LIMITS } from '../names';
+import { checkAddress } from './platform';
+import { checkRoutes } from './routes';
+
+/** A name claimed in one environment, and where the tenant's file claims it. */
+export interface DomainClaim {
+  readonly domain: string;
+  readonly path: PathSegment[];
+  /** The tenant's default domain, <tenant>.<environment domain> (yields to explicit claims). */
+  readonly isDefault: boolean;
+}
+
+/** What a tenant claims in one environment, for the rules across tenants. */
+export interface EnvironmentClaims {
+  readonly environment: string;
+  /** The tenant's domain there: its default or its override. */
+  readonly domain: string;
+  /** The claims that passed the tenant's own rules: its domain, then its extra domains. */
+  readonly domains: readonly DomainClaim[];
+  /** The static address of its dedicated controller there. */
+  readonly address?: { readonly ip: string; readonly written: string; readonly path: PathSegment[] };
+}
+
+/**
+ * Everything of a tenant that another tenant can collide with: plain data, the same for the same
+ * platform and tenant file (so it can be kept between runs).
+ */
+export interface TenantClaims {
+  readonly name: string;
+  /** The tenant's file as the user reads it, for messages on the other side of a collision. */
+  readonly file: string;
+  readonly namespace: string;
+  /** Where the namespace comes from: spec.namespace, or the tenant's name. */
+  readonly namespacePath: PathSegment[];
+  /** The environments the tenant is rendered in, in the order its file lists them. */
+  readonly environments: readonly EnvironmentClaims[];
+}
+
+/**
+ * The rules of one tenant's file against the platform (environments, names, namespace, addresses,
+ * routes, claims the platform keeps for itself), reported through `report`. Returns what the tenant
+ * claims, for the rules across tenants (rules/cross-tenant.ts).
+ */
+export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report: Report): TenantClaims {
+  const spec = loaded.value.spec;
+  const name = loaded.value.metadata.name;
+  const environments = tenantEnvironments(ctx, loaded.value, report);
+  const namespace = spec.namespace ?? `${ctx.spec.tenantNamespacePrefix}${name}`;
+  const namespacePath: PathSegment[] = spec.namespace !== undefined ? ['spec', 'namespace'] : ['metadata', 'name'];
+  tenantNameNotReserved(ctx, name, report);
+  namespaceAllowed(ctx, namespace, namespacePath, report);
+  checkAddress(report, ['spec', 'ingress', 'loadBalancerIP'], spec.ingress.loadBalancerIP);
+  for (const [env, ov] of Object.entries(spec.overrides)) {
+    checkAddress(report, ['spec', 'overrides', env, 'ingress', 'loadBalancerIP'], ov.ingress?.loadBalancerIP);
+  }
+  checkRoutes(loaded, ctx.flavour, ctx.allowed, environments, report);
+  noDeadIngressSettings(ctx, loaded.value, environments, report);
+  // Whether a name belongs to the platform does not depend on the environment: judged once.
+  const extras = spec.extraDomains
+    .map((d, i) => (platformClaimProblem(ctx, name, d, ['spec', 'extraDomains', i], 'extra domain', report) === undefined ? i : -1))
+    .filter((i) => i >= 0);
+  return {
+    name,
+    file: loaded.file,
+    namespace,
+    namespacePath,
+    environments: environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, report)),
+  };
+}
+
+/** The tenant's environments: the ones it lists, or all. Overrides must name one of them. */
+function tenantEnvironments(ctx: PlatformContext, tenant: Tenant, report: Report): string[] {
+  const spec = tenant.spec;
+  const all = [...ctx.envByName.keys()];
+  const environments: string[] = [];
+  if (spec.environments) {
+    spec.environments.forEach((e, i) => {
+      if (ctx.envByName.has(e)) environments.push(e);
+      else report(['spec', 'environments', i], `unknown environment "${e}"; platform environments: ${all.join(', ')}`);
+    });
+  } else {
+    environments.push(...all);
+  }
+  for (const key of Object.keys(spec.overrides)) {
+    if (!environments.includes(key)) report(['spec', 'overrides', key], `"${key}" is not one of the tenant's environments (${environments.join(', ')})`, true);
+  }
+  return environments;
+}
+
+function tenantNameNotReserved(ctx: PlatformContext, name: string, report: Report): void {
+  if (ctx.reservedTenantNames.has(name)) {
+    report(['metadata', 'name'], `tenant name "${name}" is reserved for the platform: the tenant's domain would be ${name}.<environment domain>; choose another name`);
+  }
+}
+
+/**
+ * The platform's prefix is the allow-list: a tenant namespace always starts with it, so no tenant
+ * can adopt a namespace the platform or another team created. The reserved names stay as a second
+ * line, and the only one without a prefix.
+ */
+function namespaceAllowed(ctx: PlatformContext, namespace: string, at: PathSegment[], report: Report): void {
+  const prefix = ctx.spec.tenantNamespacePrefix;
+  if (!namespace.startsWith(prefix)) {
+    report(at, `namespace "${namespace}" does not start with "${prefix}", which the platform requires of tenant namespaces (spec.tenantNamespacePrefix in ${ctx.file})`);
+  } else if (namespace.length > LIMITS.label) {
+    report(at, `namespace "${namespace}" has ${namespace.length} characters, over the ${LIMITS.label} a namespace may have`);
+  } else if (ctx.reserved.has(namespace) || namespace.startsWith('kube-')) {
+    report(at, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
+  }
+}
+
+/** Ingress settings that apply in no environment are mistakes, not preferences. */
+function noDeadIngressSettings(ctx: PlatformContext, tenant: Tenant, environments: string[], report: Report): void {
+  const spec = tenant.spec;
+  const dedicatedIn = environments.filter((e) => ctx.isDedicated(tenant, e));
+  for (const key of ['loadBalancerIP', 'replicas'] as const) {
+    if (spec.ingress[key] !== undefined && dedicatedIn.length === 0) {
+      report(['spec', 'ingress', key], `applies only to a dedicated controller, and the tenant has none in ${environments.join(', ')}; set ingress.dedicated: true or remove it`);
+    }
+    for (const [env, ov] of Object.entries(spec.overrides)) {
+      if (ov.ingress?.[key] !== undefined && environments.includes(env) && !dedicatedIn.includes(env)) {
+        report(['spec', 'overrides', env, 'ingress', key], `applies only to a dedicated controller, and the tenant has none in ${env}`);
+      }
+    }
+  }
+  if (dedicatedIn.length > 0) {
+    const name = tenant.metadata.name;
+    const release = ctx.flavour.dedicatedReleaseName(name);
+    if (release.length > ctx.flavour.maxReleaseNameLength) {
+      const room = ctx.flavour.maxReleaseNameLength - release.length + name.length;
+      report(['metadata', 'name'], `too long for a dedicated controller: its Helm release "${release}" would have ${release.length} characters and the ${ctx.chart.name} chart copes with ${ctx.flavour.maxReleaseNameLength}; use at most ${room} characters`);
+    }
+    const cls = ctx.flavour.dedicatedClassName(name);
+    if (cls === ctx.spec.ingress.sharedClass) {
+      report(['metadata', 'name'], `the dedicated IngressClass "${cls}" would collide with the shared class; rename the tenant or platform.spec.ingress.sharedClass`);
+    }
+  }
+}
+
+/** The tenant's domain in `env` and where it comes from. */
+export function tenantDomain(tenant: Tenant, env: Environment): { domain: string; path: PathSegment[]; isDefault: boolean } {
+  const override = tenant.spec.overrides[env.name]?.domain;
+  if (override !== undefined) return { domain: override, path: ['spec', 'overrides', env.name, 'domain'], isDefault: false };
+  return { domain: `${tenant.metadata.name}.${env.domain}`, path: ['metadata', 'name'], isDefault: true };
+}
+
+/**
+ * What the tenant claims in `env`: its domain when the platform lets it have that name, its
+ * extra domains that passed (`extras`, indexes), and its dedicated controller's static address.
+ */
+function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environment, extras: readonly number[], report: Report): EnvironmentClaims {
+  const spec = tenant.spec;
+  const own = tenantDomain(tenant, env);
+  const domains: DomainClaim[] = [];
+  const ok = own.isDefault
+    ? defaultDomainProblem(ctx, own.domain, own.path, report) === undefined
+    : platformClaimProblem(ctx, tenant.metadata.name, own.domain, own.path, 'domain', report) === undefined;
+  if (ok) domains.push(own);
+  for (const i of extras) domains.push({ domain: spec.extraDomains[i], path: ['spec', 'extraDomains', i], isDefault: false });
+
+  let address: EnvironmentClaims['address'];
+  if (ctx.isDedicated(tenant, env.name)) {
+    const fromOverride = spec.overrides[env.name]?.ingress?.loadBalancerIP;
+    const written = fromOverride ?? spec.ingress.loadBalancerIP;
+    // Compared in canonical form: 2001:DB8::1 and 2001:db8:0::1 are one address.
+    const ip = canonicalAddress(written);
+    if (ip !== undefined && written !== undefined) {
+      address = { ip, written, path: fromOverride ? ['spec', 'overrides', env.name, 'ingress', 'loadBalancerIP'] : ['spec', 'ingress', 'loadBalancerIP'] };
+    }
+  }
+  return { environment: env.name, domain: own.domain, domains, ...(address ? { address } : {}) };
+}
+
+/**
+ * Names under an environment domain belong to the platform, except each tenant's own part,
+ * <tenant>.<environment domain>: a tenant may not claim the apex, a sibling such as
+ * www.<environment domain>, or a parent of an environment domain, in any environment.
+ * Reports and returns the problem, or returns undefined when the claim is the tenant's to make.
+ */
+function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: string, at: PathSegment[], what: string, report: Report): string | undefined {
+  for (const env of ctx.envByName.values()) {
+    const own = `${tenant}.${env.domain}`;
+    let why: string | undefined;
+    if (inDomain(env.domain, claim)) {
+      why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
+    } else if (inDomain(claim, env.domain) && !inDomain(claim, own)) {
+      why = `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain}), whose names belong to the platform; a tenant may claim only its own part, ${own}`;
+    } else if (what === 'extra domain' && inDomain(claim, own)) {
+      why = `${what} "${claim}" lies inside the tenant's own domain in environment "${env.name}" (${own}), which it has already; remove it`;
+    }
+    if (why) {
+      report(at, why);
+      return why;
+    }
+  }
+  return undefined;
+}
+
+/** A tenant's default domain, <tenant>.<environment domain>, must not be or hold another environment's domain. */
+function defaultDomainProblem(ctx: PlatformContext, domain: string, at: PathSegment[], report: Report): string | undefined {
+  for (const env of ctx.envByName.values()) {
+    if (inDomain(env.domain, domain)) {
+      const why = `the tenant's domain "${domain}" is (or contains) the domain of environment "${env.name}" (${env.domain}); rename the tenant`;
+      report(at, why);
+      return why;
+    }
+  }
+  return undefined;
+}
