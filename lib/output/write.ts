@@ -21,15 +21,24 @@ Flux Kustomization for the platform part and one per tenant.
 export class OutputDirError extends Error {}
 
 /**
- * Names of the work folders beside the output folder `dist`:
+ * Names of the work files and folders beside the output folder `dist` (all matched by `.dist.*`
+ * in .gitignore):
  *  - `.dist.lock`: held by the run that writes (its pid inside);
- *  - `.dist.staging-<id>`: the new tree being written;
- *  - `.dist.staging-<id>.old`: the previous tree, between the two renames of a swap.
+ *  - `.dist.staging-<id>`: the new tree being written (OutputTransaction);
+ *  - `.dist.staging-<id>.old`: the previous tree, between the two renames of a swap;
+ *  - `.dist.update-<id>`: the new files of an in-place update, numbered (OutputUpdate);
+ *  - `.dist.journal`: the steps of an update being applied; `.dist.journal.tmp` while written.
  */
-function siblings(out: string): { lock: string; stagingPrefix: string } {
+function siblings(out: string): { lock: string; stagingPrefix: string; updatePrefix: string; journal: string; journalTmp: string } {
   const parent = path.dirname(out);
   const base = path.basename(out);
-  return { lock: path.join(parent, `.${base}.lock`), stagingPrefix: path.join(parent, `.${base}.staging-`) };
+  return {
+    lock: path.join(parent, `.${base}.lock`),
+    stagingPrefix: path.join(parent, `.${base}.staging-`),
+    updatePrefix: path.join(parent, `.${base}.update-`),
+    journal: path.join(parent, `.${base}.journal`),
+    journalTmp: path.join(parent, `.${base}.journal.tmp`),
+  };
 }
 
 /** Why an operating-system error means the output location is unusable, for a usage error; undefined otherwise. */
@@ -67,21 +76,10 @@ export class OutputTransaction {
     }
     const release = takeLock(out, outDir);
     try {
-      recover(out);
-      if (fs.existsSync(out)) {
-        const stat = fs.lstatSync(out);
-        if (stat.isSymbolicLink()) throw new OutputDirError(`${outDir} is a symbolic link; point --out at the folder itself`);
-        if (!stat.isDirectory()) throw new OutputDirError(`${outDir} exists and is not a directory`);
-        // A mount point (a bind-mounted dist/ in a container) cannot be renamed away.
-        if (stat.dev !== fs.statSync(path.dirname(out)).dev) {
-          throw new OutputDirError(`${outDir} is a mount point, which cannot be replaced as a whole; mount its parent folder instead, or point --out at a folder inside the mount`);
-        }
-        const entries = fs.readdirSync(out);
-        const readme = path.join(out, 'README.md');
-        const ours = fs.existsSync(readme) && fs.readFileSync(readme, 'utf8').startsWith(MARKER);
-        if (entries.length > 0 && !ours) {
-          throw new OutputDirError(`refusing to replace ${outDir}: it is not empty and has no tenant-edge README.md; remove it or choose another --out`);
-        }
+      recover(out, outDir);
+      const state = checkTarget(out, outDir, 'which cannot be replaced as a whole');
+      if (state === 'foreign') {
+        throw new OutputDirError(`refusing to replace ${outDir}: it is not empty and has no tenant-edge README.md; remove it or choose another --out`);
       }
       return new OutputTransaction(out, outDir, release);
     } catch (err) {
@@ -159,6 +157,438 @@ export class OutputTransaction {
 }
 
 /**
+ * For tests only: called while commit() applies its journal with the number of steps done (0
+ * right after the journal is written, then one more after each removal and each rename), so that
+ * a test can stop a run where a kill could.
+ */
+export const updateHooks: { afterStep?: (done: number) => void } = {};
+
+/**
+ * What an update does, in this order: remove files, remove the folders that this left empty,
+ * then rename each staged file over its target. Removals go first so that a file can become a
+ * folder, or a folder a file, in one update. Paths are relative to the output folder; `from` is
+ * a name in the staging folder `staging` (a name beside the output; null without renames).
+ */
+interface UpdatePlan {
+  readonly staging: string | null;
+  readonly remove: readonly string[];
+  readonly rename: readonly { readonly from: string; readonly to: string }[];
+}
+
+/**
+ * Changes a tenant-edge output folder in place: only the files given are written or removed, so
+ * that an incremental run costs what changed, not the whole tree. New content is staged beside
+ * the output (same file system, so each rename is atomic); commit() writes a journal of the
+ * renames and removals before it does any, so that a run killed while applying them is rolled
+ * forward by the next one. Shares the lock and the recovery with OutputTransaction.
+ */
+export class OutputUpdate {
+  /** Output-relative path to the staged file's name, or null for a removal. */
+  private readonly changes = new Map<string, string | null>();
+  /** Created with the first staged file: an update that only removes needs none. */
+  private staging?: string;
+  private staged = 0;
+  private done = false;
+
+  /**
+   * Takes the lock and finishes or cleans up after an interrupted run, like
+   * OutputTransaction.begin; the output folder must exist and be tenant-edge output.
+   */
+  static begin(outDir: string): OutputUpdate {
+    const out = path.resolve(outDir);
+    const missing = `${outDir} does not exist; an update needs the output of a full synth`;
+    // The lock lives in the parent; the output itself may be missing only because a killed swap
+    // moved it aside, which recover() undoes, so it is looked at under the lock.
+    if (!fs.existsSync(path.dirname(out))) throw new OutputDirError(missing);
+    const release = takeLock(out, outDir);
+    try {
+      recover(out, outDir);
+      const state = checkTarget(out, outDir, 'so files staged beside it cannot be renamed into it');
+      if (state === 'absent') throw new OutputDirError(missing);
+      if (state !== 'ours') throw new OutputDirError(`refusing to update ${outDir}: it has no tenant-edge README.md; choose another --out`);
+      return new OutputUpdate(out, outDir, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  private constructor(
+    private readonly out: string,
+    private readonly shown: string,
+    private readonly release: () => void,
+  ) {}
+
+  /** Stages new content for a file; content equal to the file's drops any earlier change of it. */
+  write(file: OutputFile): void {
+    const rel = this.checkChange(file.path);
+    if (holds(path.join(this.out, ...rel.split('/')), file.content)) this.forget(rel);
+    else this.stage(rel, file.content);
+  }
+
+  /** Marks a file for removal; folders this leaves empty go too, never the output folder. */
+  remove(relPath: string): void {
+    const rel = this.checkChange(relPath);
+    this.forget(rel);
+    this.changes.set(rel, null);
+  }
+
+  /**
+   * Journals the changes and applies them, then deletes the journal and the staging folder and
+   * releases the lock. Changes that clash with what the output holds (a file where a folder must
+   * go, a link or mount point inside it) are refused before anything is journaled.
+   */
+  commit(): void {
+    this.checkOpen();
+    // An older tenant-edge may have written another README text.
+    const readme = path.join(this.out, 'README.md');
+    if (!holds(readme, README)) this.stage('README.md', README);
+    const plan = this.plan();
+    const changes = plan.remove.length > 0 || plan.rename.length > 0;
+    if (changes) {
+      try {
+        writeJournal(this.out, plan);
+      } catch (err) {
+        throw new OutputDirError(locationProblem(err, this.shown) ?? `cannot write the journal beside ${this.shown}: ${(err as Error).message}`);
+      }
+    }
+    // From here on the staged files belong to the journal: abort() leaves them, and a run that
+    // fails or is killed is finished by the next one.
+    this.done = true;
+    try {
+      if (changes) applyUpdate(this.out, this.shown, plan, updateHooks.afterStep);
+      fs.rmSync(siblings(this.out).journal, { force: true });
+      if (this.staging) fs.rmSync(this.staging, { recursive: true, force: true });
+    } catch (err) {
+      if (err instanceof OutputDirError) throw err;
+      const why = locationProblem(err, this.shown);
+      const next = 'the next run finishes the update';
+      throw why ? new OutputDirError(`${why}; ${next}`) : new Error(`cannot update ${this.shown}: ${(err as Error).message}; ${next}`);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Discards the staged files and releases the lock; safe to call after commit. */
+  abort(): void {
+    if (!this.done) {
+      if (this.staging) fs.rmSync(this.staging, { recursive: true, force: true });
+      fs.rmSync(siblings(this.out).journalTmp, { force: true });
+      this.release();
+    }
+    this.done = true;
+  }
+
+  private checkOpen(): void {
+    if (this.done) throw new Error(`the update of ${this.shown} is finished`);
+  }
+
+  private checkChange(relPath: string): string {
+    this.checkOpen();
+    const rel = checkOutputPath(relPath);
+    if (rel === 'README.md') throw new Error('output path "README.md" is the README that marks the output folder; the update keeps it itself');
+    return rel;
+  }
+
+  private stage(rel: string, content: string): void {
+    try {
+      if (this.staging === undefined) {
+        const dir = `${siblings(this.out).updatePrefix}${crypto.randomBytes(6).toString('hex')}`;
+        // mkdirSync, unlike mkdtempSync, lets the umask decide the mode; renamed files keep theirs.
+        fs.mkdirSync(dir);
+        this.staging = dir;
+      }
+      const name = this.changes.get(rel) ?? String(this.staged++);
+      fs.writeFileSync(path.join(this.staging, name), content);
+      this.changes.set(rel, name);
+    } catch (err) {
+      throw new OutputDirError(locationProblem(err, this.shown) ?? `cannot stage ${rel} beside ${this.shown}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Drops any change of `rel` made so far. */
+  private forget(rel: string): void {
+    const name = this.changes.get(rel);
+    if (name && this.staging) fs.rmSync(path.join(this.staging, name), { force: true });
+    this.changes.delete(rel);
+  }
+
+  /** The plan of the changes, checked against the output folder as it is now. */
+  private plan(): UpdatePlan {
+    const removed = new Set<string>();
+    const written = new Map<string, string>();
+    for (const [rel, name] of this.changes) {
+      if (name === null) removed.add(rel);
+      else written.set(rel, name);
+    }
+    for (const rel of [...removed]) {
+      const { stat } = lookUp(this.out, rel, this.shown);
+      if (!stat) removed.delete(rel);
+      else if (stat.isDirectory()) throw new OutputDirError(`cannot remove ${this.shown}/${rel}: it is a folder`);
+    }
+    for (const rel of written.keys()) {
+      const segments = rel.split('/');
+      for (let i = 1; i < segments.length; i++) {
+        const above = segments.slice(0, i).join('/');
+        if (written.has(above)) throw new Error(`output path "${rel}" lies under "${above}", which this update writes as a file`);
+      }
+      const { stat, fileAbove } = lookUp(this.out, rel, this.shown);
+      if (fileAbove !== undefined && !removed.has(fileAbove)) {
+        throw new OutputDirError(`cannot write ${this.shown}/${rel}: ${this.shown}/${fileAbove} is a file`);
+      }
+      if (stat?.isDirectory() && !emptiedBy(this.out, rel, removed)) throw new OutputDirError(`cannot write ${this.shown}/${rel}: it is a folder`);
+    }
+    const byPath = (a: [string, string], b: [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+    return {
+      staging: written.size > 0 && this.staging ? path.basename(this.staging) : null,
+      remove: [...removed].sort(),
+      rename: [...written].sort(byPath).map(([to, from]) => ({ from, to })),
+    };
+  }
+}
+
+/**
+ * Checks a path relative to the output folder, as OutputFile has it: an absolute path, a `..`,
+ * `.` or empty segment, or a backslash (a separator on Windows) could reach outside the output
+ * folder or name one file in two ways. Such paths come from tenant-edge itself, so they throw a
+ * plain Error.
+ */
+function checkOutputPath(p: string): string {
+  const bad = (why: string): Error => new Error(`output path ${JSON.stringify(p)} ${why}`);
+  if (p === '') throw bad('is empty');
+  if (p.includes('\0')) throw bad('holds a NUL character');
+  if (p.includes('\\')) throw bad('holds a backslash; separate folders with "/"');
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) throw bad('is absolute; give it relative to the output folder');
+  for (const segment of p.split('/')) {
+    if (segment === '') throw bad('has an empty segment');
+    if (segment === '..') throw bad('has a ".." segment, which would leave the output folder');
+    if (segment === '.') throw bad('has a "." segment');
+  }
+  return p;
+}
+
+/** Whether `file` is a regular file holding exactly `content` (an update then leaves it alone). */
+function holds(file: string, content: string): boolean {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return false;
+  }
+  return stat.isFile() && stat.size === Buffer.byteLength(content) && fs.readFileSync(file).equals(Buffer.from(content));
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Refuses a folder inside the output that is a symbolic link or a mount point: a change through
+ * it would land outside the output folder, or on another file system than the staged files.
+ */
+function checkFolderInside(stat: fs.Stats, dev: number, shownAt: string): void {
+  if (stat.isSymbolicLink()) throw new OutputDirError(`${shownAt} is a symbolic link; tenant-edge changes only real folders inside its output`);
+  if (stat.isDirectory() && stat.dev !== dev) throw new OutputDirError(`${shownAt} is a mount point; tenant-edge cannot move files onto it from beside the output folder`);
+}
+
+/**
+ * `rel` inside the output folder, without following links: its lstat (undefined when it is
+ * missing), and the first path above it that is a file rather than a folder, if any.
+ */
+function lookUp(out: string, rel: string, shown: string): { stat?: fs.Stats; fileAbove?: string } {
+  const dev = fs.statSync(out).dev;
+  const segments = rel.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const above = segments.slice(0, i).join('/');
+    const stat = lstatOrUndefined(path.join(out, ...segments.slice(0, i)));
+    if (!stat) return {};
+    checkFolderInside(stat, dev, `${shown}/${above}`);
+    if (!stat.isDirectory()) return { fileAbove: above };
+  }
+  return { stat: lstatOrUndefined(path.join(out, ...segments)) };
+}
+
+/** Creates the folders `segments` inside the output folder, as far as they are missing. */
+function makeFolders(out: string, segments: readonly string[], shown: string): void {
+  const dev = fs.statSync(out).dev;
+  for (let i = 1; i <= segments.length; i++) {
+    const at = path.join(out, ...segments.slice(0, i));
+    const shownAt = `${shown}/${segments.slice(0, i).join('/')}`;
+    const stat = lstatOrUndefined(at);
+    if (!stat) fs.mkdirSync(at);
+    else {
+      checkFolderInside(stat, dev, shownAt);
+      if (!stat.isDirectory()) throw new OutputDirError(`cannot write into ${shownAt}: it is a file`);
+    }
+  }
+}
+
+/** Whether removing `removed`, then the folders that leaves empty, removes the folder `rel` (see pruneFolders). */
+function emptiedBy(out: string, rel: string, removed: ReadonlySet<string>): boolean {
+  if (![...removed].some((r) => r.startsWith(`${rel}/`))) return false;
+  return fs.readdirSync(path.join(out, ...rel.split('/')), { withFileTypes: true }).every((entry) => {
+    const child = `${rel}/${entry.name}`;
+    return entry.isDirectory() ? emptiedBy(out, child, removed) : removed.has(child);
+  });
+}
+
+/** Removes the folders above removed files that are empty now, deepest first; never the output folder. */
+function pruneFolders(out: string, removed: readonly string[], shown: string): void {
+  const folders = new Set<string>();
+  for (const rel of removed) {
+    const segments = rel.split('/');
+    for (let i = 1; i < segments.length; i++) folders.add(segments.slice(0, i).join('/'));
+  }
+  const depth = (rel: string): number => rel.split('/').length;
+  for (const rel of [...folders].sort((a, b) => depth(b) - depth(a))) {
+    if (!lookUp(out, rel, shown).stat?.isDirectory()) continue;
+    try {
+      fs.rmdirSync(path.join(out, ...rel.split('/')));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
+ * Applies a plan. Every step may be repeated, which is what lets recover() replay a journal from
+ * the start after a kill at any point: a removed file that is missing, or is a folder (which only
+ * a rename of the same plan can have made), is gone already; a staged file that is missing was
+ * renamed already.
+ */
+function applyUpdate(out: string, shown: string, plan: UpdatePlan, afterStep?: (done: number) => void): void {
+  let done = 0;
+  afterStep?.(done);
+  for (const rel of plan.remove) {
+    const { stat } = lookUp(out, rel, shown);
+    if (stat && !stat.isDirectory()) fs.unlinkSync(path.join(out, ...rel.split('/')));
+    afterStep?.(++done);
+  }
+  pruneFolders(out, plan.remove, shown);
+  for (const { from, to } of plan.rename) {
+    const source = path.join(path.dirname(out), plan.staging ?? '', from);
+    if (lstatOrUndefined(source)) {
+      const segments = to.split('/');
+      makeFolders(out, segments.slice(0, -1), shown);
+      fs.renameSync(source, path.join(out, ...segments));
+    }
+    afterStep?.(++done);
+  }
+}
+
+/**
+ * The journal as stored in `.dist.journal`, with paths relative to the folder that holds the
+ * output (so it survives a move of that folder) and forward slashes, for example:
+ *   {"version": 1, "staging": ".dist.update-3fa2…",
+ *    "remove": ["dist/prod/tenants/old/ingress.yaml"],
+ *    "rename": [{"from": ".dist.update-3fa2…/0", "to": "dist/prod/flux/tenant-acme.yaml"}]}
+ */
+interface JournalFile {
+  readonly version: 1;
+  readonly staging: string | null;
+  readonly remove: readonly string[];
+  readonly rename: readonly { readonly from: string; readonly to: string }[];
+}
+
+function writeJournal(out: string, plan: UpdatePlan): void {
+  const { journal, journalTmp } = siblings(out);
+  const base = path.basename(out);
+  const file: JournalFile = {
+    version: 1,
+    staging: plan.staging,
+    remove: plan.remove.map((rel) => `${base}/${rel}`),
+    rename: plan.rename.map(({ from, to }) => ({ from: `${plan.staging}/${from}`, to: `${base}/${to}` })),
+  };
+  fs.writeFileSync(journalTmp, `${JSON.stringify(file, null, 1)}\n`);
+  // The rename makes the journal appear whole or not at all; before it, the output is untouched.
+  fs.renameSync(journalTmp, journal);
+}
+
+/** Reads and checks a journal: its steps must stay inside the output and its staging folder. */
+function readJournal(out: string, shown: string): UpdatePlan {
+  const { journal } = siblings(out);
+  const name = path.basename(journal);
+  const base = path.basename(out);
+  const damaged = (why: string): OutputDirError =>
+    new OutputDirError(`${name} beside ${shown} is damaged (${why}), so the last update of ${shown} cannot be finished; remove ${name} and run a full synth`);
+  let data: Partial<Record<keyof JournalFile, unknown>>;
+  try {
+    data = JSON.parse(fs.readFileSync(journal, 'utf8')) as typeof data;
+  } catch (err) {
+    throw damaged((err as Error).message);
+  }
+  const inOutput = (p: unknown): string => {
+    if (typeof p !== 'string' || !p.startsWith(`${base}/`)) throw damaged(`${JSON.stringify(p)} is not inside ${base}`);
+    try {
+      return checkOutputPath(p.slice(base.length + 1));
+    } catch (err) {
+      throw damaged((err as Error).message);
+    }
+  };
+  const { staging } = data;
+  const stagingPrefix = `.${base}.update-`;
+  if (data.version !== 1) throw damaged(`unknown version ${JSON.stringify(data.version)}`);
+  if (staging !== null && !(typeof staging === 'string' && staging.startsWith(stagingPrefix) && /^[0-9a-f]+$/.test(staging.slice(stagingPrefix.length)))) {
+    throw damaged(`staging folder ${JSON.stringify(staging)}`);
+  }
+  if (!Array.isArray(data.remove) || !Array.isArray(data.rename)) throw damaged('no remove or rename list');
+  const rename = (data.rename as unknown[]).map((step) => {
+    const { from, to } = (step ?? {}) as { from?: unknown; to?: unknown };
+    const staged = typeof from === 'string' && staging !== null && from.startsWith(`${staging}/`) ? from.slice(staging.length + 1) : '';
+    if (!/^[0-9]+$/.test(staged)) throw damaged(`rename from ${JSON.stringify(from)}`);
+    return { from: staged, to: inOutput(to) };
+  });
+  return { staging, remove: (data.remove as unknown[]).map(inOutput), rename };
+}
+
+/**
+ * Finishes an update whose journal was written: its run was killed, or a step failed, while
+ * applying it. Every step may be repeated, so the whole journal is applied again. Without the
+ * output folder (removed by hand since) there is nothing to finish.
+ */
+function replayJournal(out: string, shown: string): void {
+  const { journal } = siblings(out);
+  if (!fs.existsSync(journal)) return;
+  const plan = readJournal(out, shown);
+  if (lstatOrUndefined(out)?.isDirectory()) {
+    try {
+      applyUpdate(out, shown, plan);
+    } catch (err) {
+      if (err instanceof OutputDirError) throw err;
+      throw new OutputDirError(locationProblem(err, shown) ?? `cannot finish the interrupted update of ${shown}: ${(err as Error).message}`);
+    }
+  }
+  fs.rmSync(journal, { force: true });
+}
+
+/** What an output location holds: nothing, an empty folder, tenant-edge output, or something else. */
+type TargetState = 'absent' | 'empty' | 'ours' | 'foreign';
+
+/**
+ * Refuses an output location that is a symbolic link, not a folder, or a mount point (`mountWhy`
+ * says why that matters to the caller), and tells what it holds.
+ */
+function checkTarget(out: string, shown: string, mountWhy: string): TargetState {
+  const stat = lstatOrUndefined(out);
+  if (!stat) return 'absent';
+  if (stat.isSymbolicLink()) throw new OutputDirError(`${shown} is a symbolic link; point --out at the folder itself`);
+  if (!stat.isDirectory()) throw new OutputDirError(`${shown} exists and is not a directory`);
+  // A mount point (a bind-mounted dist/ in a container) cannot be renamed away, nor renamed into.
+  if (stat.dev !== fs.statSync(path.dirname(out)).dev) {
+    throw new OutputDirError(`${shown} is a mount point, ${mountWhy}; mount its parent folder instead, or point --out at a folder inside the mount`);
+  }
+  const readme = path.join(out, 'README.md');
+  if (fs.existsSync(readme) && fs.readFileSync(readme, 'utf8').startsWith(MARKER)) return 'ours';
+  return fs.readdirSync(out).length === 0 ? 'empty' : 'foreign';
+}
+/**
  * Takes `.dist.lock` for this process, or refuses when another live run holds it; a lock left by
  * a process that no longer exists is taken over. Returns the function that releases it.
  */
@@ -195,10 +625,12 @@ function alive(pid: number): boolean {
  *  - `staging-<id>.old` exists and the output folder does not: the run died between the two
  *    renames of its swap, with a complete new tree staged; the swap is finished.
  *  - `staging-<id>.old` beside an output folder: the run died after the swap; the old tree goes.
- *  - a staging folder without `.old`: the run died before its swap; it goes.
+ *  - `.dist.journal`: an update died while applying it; it is replayed (replayJournal).
+ *  - a staging or update folder, or `.dist.journal.tmp`, left over: the run died before its swap
+ *    or before its journal was complete (the output is untouched), or after it was applied; it goes.
  */
-function recover(out: string): void {
-  const { stagingPrefix } = siblings(out);
+function recover(out: string, shown: string): void {
+  const { stagingPrefix, updatePrefix, journalTmp } = siblings(out);
   const parent = path.dirname(out);
   const prefix = path.basename(stagingPrefix);
   const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(prefix)).sort();
@@ -213,7 +645,10 @@ function recover(out: string): void {
     }
     fs.rmSync(old, { recursive: true, force: true });
   }
-  for (const name of fs.readdirSync(parent).filter((n) => n.startsWith(prefix) && !n.endsWith('.old'))) {
+  replayJournal(out, shown);
+  const update = path.basename(updatePrefix);
+  const stale = (n: string): boolean => (n.startsWith(prefix) && !n.endsWith('.old')) || n.startsWith(update) || n === path.basename(journalTmp);
+  for (const name of fs.readdirSync(parent).filter(stale)) {
     fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
