@@ -15,7 +15,7 @@ export type { Io } from './commands/io';
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, stale: 4 } as const;
 
 type Command = 'synth' | 'validate' | 'check';
-type OptionName = 'platform' | 'tenants' | 'out' | 'env' | 'allow-removal';
+type OptionName = 'platform' | 'tenants' | 'out' | 'env' | 'allow-removal' | 'cache' | 'no-cache';
 
 const OPTION_HELP: Record<OptionName, string> = {
   platform: '  --platform FILE   platform spec (default: platform.yaml)',
@@ -23,13 +23,15 @@ const OPTION_HELP: Record<OptionName, string> = {
   out: '  --out DIR         output folder (default: dist/)',
   env: '  --env NAME        only this environment; other folders of the output are kept (synth) or ignored (check)',
   'allow-removal': '  --allow-removal   let this run remove all tenants, or more than a tenth of an environment\'s',
+  cache: '  --cache DIR       where synth keeps what the next run needs to render only what changed (default: .<out>.cache beside the output)',
+  'no-cache': '  --no-cache        render and write everything, and keep no cache',
 };
 
 const EXIT_HELP = 'exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 4 output folder out of date (check)';
 
 /** Each command with its one-line summary and the options it takes. */
 const COMMANDS: Record<Command, { readonly summary: string; readonly options: readonly OptionName[] }> = {
-  synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env', 'allow-removal'] },
+  synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env', 'allow-removal', 'cache', 'no-cache'] },
   validate: { summary: 'check the specs and the rendered manifests without writing anything', options: ['platform', 'tenants', 'env'] },
   check: { summary: 'fail when the output folder differs from what synth would write (for CI)', options: ['platform', 'tenants', 'out', 'env'] },
 };
@@ -51,7 +53,7 @@ const USAGE = [
 function commandUsage(command: Command): string {
   const c = COMMANDS[command];
   return [
-    `usage: tenant-edge ${command} ${c.options.map((o) => (o === 'allow-removal' ? `[--${o}]` : `[--${o} ${o === 'platform' ? 'FILE' : o === 'env' ? 'NAME' : 'DIR'}]`)).join(' ')}`,
+    `usage: tenant-edge ${command} ${c.options.map((o) => (o === 'allow-removal' || o === 'no-cache' ? `[--${o}]` : `[--${o} ${o === 'platform' ? 'FILE' : o === 'env' ? 'NAME' : 'DIR'}]`)).join(' ')}`,
     '',
     c.summary,
     '',
@@ -93,6 +95,8 @@ export function run(argv: readonly string[], io: Io = stdio): number {
         out: { type: 'string' },
         env: { type: 'string' },
         'allow-removal': { type: 'boolean' },
+        cache: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -129,7 +133,12 @@ export function run(argv: readonly string[], io: Io = stdio): number {
     io.err(commandUsage(command));
     return EXIT.usage;
   }
+  if (values.cache !== undefined && values['no-cache']) {
+    io.err('tenant-edge: give --cache or --no-cache, not both');
+    return EXIT.usage;
+  }
   const opts = {
+    cacheDir: values['no-cache'] ? (false as const) : values.cache,
     platformFile: values.platform ?? 'platform.yaml',
     tenantsDir: values.tenants ?? 'tenants',
     outDir: values.out ?? 'dist',
@@ -139,10 +148,12 @@ export function run(argv: readonly string[], io: Io = stdio): number {
   const started = process.hrtime.bigint();
   try {
     if (command === 'check') return checkCommand(opts, io) === 'ok' ? EXIT.ok : EXIT.stale;
-    const summary = command === 'synth' ? synthCommand(opts) : validateCommand(opts, io);
+    const synth = command === 'synth' ? synthCommand(opts) : undefined;
+    const summary = synth ? synth.summary : validateCommand(opts, io);
     for (const notice of summary.notices) io.err(notice);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    io.out(command === 'synth' ? `wrote ${opts.outDir}: ${describe(summary)}, ${summary.files} files in ${ms.toFixed(0)} ms` : `valid: ${describe(summary)}`);
+    const how = synth?.mode === 'incremental' ? ` (${synth.rendered} of ${synth.units} units rendered again)` : '';
+    io.out(synth ? `wrote ${opts.outDir}: ${describe(summary)}, ${summary.files} files in ${ms.toFixed(0)} ms${how}` : `valid: ${describe(summary)}`);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof InputError) {

@@ -1,10 +1,11 @@
-import { environmentUnits } from '../charts/units';
+import { environmentUnits, RenderUnit } from '../charts/units';
 import { flavourFor } from '../flavours/registry';
 import { loadInput } from '../input/load';
 import { InputError, Problem } from '../input/problems';
 import { EnvironmentModel } from '../model/model';
+import { TenantClaims } from '../model/rules/tenant';
 import { checkTenantsAlone, resolve } from '../model/resolve';
-import { OutputFile, RenderedObject, renderEnvironment } from '../output/render';
+import { OutputFile, RenderedObject, renderEnvironment, UnitResult } from '../output/render';
 
 /** The pipeline every command shares: load and check the input, build the model, render the units. */
 
@@ -16,9 +17,6 @@ export interface SynthOptions {
   /** Render only this environment; the other folders of the output are kept. @default all */
   readonly env?: string;
 }
-
-/** Tenants one synth may remove from an environment's output without --allow-removal: one, or this share. */
-export const REMOVAL_SHARE = 0.1;
 
 export interface SynthSummary {
   readonly environments: string[];
@@ -35,7 +33,7 @@ export class UsageError extends Error {}
  * Loads and checks the input, returning the environment models to render. Throws InputError
  * with every problem when anything is wrong.
  */
-export function plan(opts: SynthOptions): { environments: EnvironmentModel[]; tenants: number; notices: string[] } {
+export function plan(opts: SynthOptions): Plan {
   const loaded = loadInput({ platformFile: opts.platformFile, tenantsDir: opts.tenantsDir });
   const problems: Problem[] = [...loaded.problems];
   if (!loaded.platform) throw new InputError([...problems, ...checkTenantsAlone(loaded.tenants, policyOf)]);
@@ -51,7 +49,33 @@ export function plan(opts: SynthOptions): { environments: EnvironmentModel[]; te
       throw new UsageError(`unknown environment "${opts.env}"; ${loaded.platform.file} defines: ${known}`);
     }
   }
-  return { environments, tenants: loaded.tenants.length, notices: resolution.notices };
+  const platform = loaded.platform;
+  return {
+    environments,
+    tenants: loaded.tenants.length,
+    notices: resolution.notices,
+    inputs: {
+      platformDigest: platform.digest,
+      digests: new Map([[platform.name, platform.digest], ...loaded.tenants.map((t): [string, string] => [t.name, t.digest])]),
+      tenants: loaded.tenants.map((t, i) => ({ name: t.name, digest: t.digest, claims: resolution.claims[i] })),
+    },
+  };
+}
+
+/** What plan() found: the models to render, and the input they come from (for the synth cache). */
+export interface Plan {
+  readonly environments: EnvironmentModel[];
+  readonly tenants: number;
+  readonly notices: string[];
+  readonly inputs: PlanInputs;
+}
+
+export interface PlanInputs {
+  readonly platformDigest: string;
+  /** SHA-256 of each spec file's text, by its name in the model (platformFile, TenantModel.file). */
+  readonly digests: ReadonlyMap<string, string>;
+  /** Every tenant's file name, digest and claims. */
+  readonly tenants: readonly { readonly name: string; readonly digest: string; readonly claims: TenantClaims }[];
 }
 
 /** Renders every planned environment into the given sinks; returns the counts. */
@@ -59,6 +83,7 @@ export function renderPlan(
   environments: readonly EnvironmentModel[],
   onFile: (file: OutputFile) => void,
   onObject?: (o: RenderedObject) => void,
+  onUnit?: (env: string, unit: RenderUnit, result: UnitResult) => void,
 ): { objects: number; files: number } {
   let objects = 0;
   let files = 0;
@@ -68,7 +93,7 @@ export function renderPlan(
   };
   for (const env of environments) {
     const units = environmentUnits(env);
-    objects += renderEnvironment({ name: env.name, platformFile: env.platformFile, units }, { file, object: onObject }).objects;
+    objects += renderEnvironment({ name: env.name, platformFile: env.platformFile, units }, { file, object: onObject }, onUnit && ((unit, result) => onUnit(env.name, unit as RenderUnit, result))).objects;
   }
   return { objects, files };
 }
@@ -86,7 +111,7 @@ export function renderAll(
 
 
 /** The policy half of a flavour, for the model. */
-const policyOf = (id: string) => flavourFor(id).policy;
+export const policyOf = (id: string) => flavourFor(id).policy;
 
 /** One line describing what a run covered, e.g. "3 tenants, 2 environments (dev, prod), 44 objects". */
 export function describe(summary: SynthSummary): string {

@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EnvironmentModel } from '../model/model';
-import { OutputFile } from '../output/render';
+import { TenantClaims } from '../model/rules/tenant';
+import { OutputFile, UnitResult } from '../output/render';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
-import { plan, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
+import { CACHE_FORMAT, defaultCacheDir, dropCache, FileRecord, fingerprint, readCache, SynthCache, tenantKey, toolFingerprint, UnitRecord, unitKey, unitRef, writeCache } from './cache';
+import { incrementalSynth } from './incremental';
+import { plan, PlanInputs, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
 
 /** Tenants one synth may remove from an environment's output without --allow-removal: one, or this share. */
 export const REMOVAL_SHARE = 0.1;
@@ -16,17 +18,57 @@ export const REMOVAL_SHARE = 0.1;
  * every removed tenant.
  */
 export function synthToDir(
-  opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
+  opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean; readonly cacheDir?: string | false },
   onFile?: (file: OutputFile) => void,
 ): SynthSummary {
+  return synthWithCache(opts, onFile).summary;
+}
+
+/** How a synth went: its summary, and how much of the output the cache let it skip. */
+export interface SynthRun {
+  readonly summary: SynthSummary;
+  /** 'incremental' when the cache was used; 'full' otherwise. */
+  readonly mode: 'full' | 'incremental';
+  /** Units rendered, and all units (equal in a full synth). */
+  readonly rendered: number;
+  readonly units: number;
+}
+
+/**
+ * synthToDir, telling how it went. With a cache (the default: `.dist.cache` beside the output;
+ * `cacheDir: false` for none), a run after a previous one renders only units whose sources
+ * changed and writes only files whose bytes changed (commands/incremental.ts); otherwise, and
+ * whenever the input has problems, it renders everything into a new tree and swaps it in.
+ * Either way the output is the same, and the cache is rewritten for the next run.
+ */
+export function synthWithCache(
+  opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean; readonly cacheDir?: string | false },
+  onFile?: (file: OutputFile) => void,
+): SynthRun {
   checkOutputHoldsNoInput(opts);
+  const out = path.resolve(opts.outDir);
+  const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? defaultCacheDir(opts.outDir));
+  const tool = cacheDir ? toolFingerprint() : '';
+  // The cdk8s output folder needs every file, which only a full synth renders.
+  if (cacheDir && !onFile) {
+    const cache = readCache(cacheDir, out, tool);
+    if (cache) {
+      const inc = incrementalSynth(opts, cache, tool, checkRemovals);
+      if (inc) {
+        writeCache(cacheDir, inc.cache);
+        return { summary: inc.summary, mode: 'incremental', rendered: inc.rendered, units: inc.units };
+      }
+    }
+  }
   const p = plan(opts);
   if (p.tenants === 0 && !opts.allowRemoval) {
     throw new UsageError(`${opts.tenantsDir} holds no tenant specs: the output would have no tenants, and Flux would prune every tenant's objects; pass --allow-removal if that is what you want`);
   }
   const tx = OutputTransaction.begin(opts.outDir);
+  const units: Record<string, { key: string; result: UnitResult }> = {};
+  let count = 0;
   try {
-    if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments);
+    if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments.map((e) => ({ name: e.name, tenants: e.tenants.map((t) => t.name) })));
     const check = new RenderedObjectCheck();
     const { objects, files } = renderPlan(
       p.environments,
@@ -35,15 +77,41 @@ export function synthToDir(
         onFile?.(f);
       },
       check.add,
+      cacheDir
+        ? (env, unit, result) => {
+            count++;
+            units[unitRef(env, unit.id)] = { key: unitKey(tool, env, unit.id, unit.sources.map((s) => p.inputs.digests.get(s) ?? '')), result };
+          }
+        : () => count++,
     );
     check.throwIfInvalid();
     const rendered = new Set(p.environments.map((e) => e.name));
     const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
+    // A cache that does not describe the tree this run writes must not outlive it.
+    dropCache(cacheDir ?? defaultCacheDir(opts.outDir));
     tx.commit(keep);
-    return { environments: [...rendered], tenants: p.tenants, objects, files, notices: p.notices };
+    // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
+    if (cacheDir && opts.env === undefined) writeCache(cacheDir, recordFullRun(out, tool, p.inputs, units));
+    return { summary: { environments: [...rendered], tenants: p.tenants, objects, files, notices: p.notices }, mode: 'full', rendered: count, units: count };
   } finally {
     tx.abort();
   }
+}
+
+/** The cache after a full synth: every tenant's claims, and every unit's files as they are on disk now. */
+function recordFullRun(out: string, tool: string, inputs: PlanInputs, units: Record<string, { key: string; result: UnitResult }>): SynthCache {
+  const tenants: Record<string, TenantClaims> = {};
+  for (const t of inputs.tenants) tenants[tenantKey(tool, inputs.platformDigest, t.name, t.digest)] = t.claims;
+  const records: Record<string, UnitRecord> = {};
+  for (const [ref, { key, result }] of Object.entries(units)) {
+    records[ref] = {
+      key,
+      entries: result.entries,
+      objects: result.objects,
+      files: result.files.map((f) => fingerprint(out, f)).filter((f): f is FileRecord => f !== undefined),
+    };
+  }
+  return { format: CACHE_FORMAT, tool, out, tenants, units: records };
 }
 
 /** The output folder must not hold the input: synth replaces it as a whole. */
@@ -76,10 +144,10 @@ function tenantsIn(outDir: string, env: string): string[] {
 }
 
 /** Refuses to remove more than REMOVAL_SHARE (at least one) of an environment's tenants in one run. */
-function checkRemovals(outDir: string, environments: readonly EnvironmentModel[]): void {
+function checkRemovals(outDir: string, environments: readonly { readonly name: string; readonly tenants: readonly string[] }[]): void {
   for (const env of environments) {
     const before = tenantsIn(outDir, env.name);
-    const now = new Set(env.tenants.map((t) => t.name));
+    const now = new Set(env.tenants);
     const removed = before.filter((t) => !now.has(t)).sort();
     const allowed = Math.max(1, Math.floor(before.length * REMOVAL_SHARE));
     if (removed.length > allowed) {
@@ -105,15 +173,15 @@ function listDirs(dir: string): string[] {
  * looks for manifests, so that cdk8s validation plugins see them; dist/ itself is written by
  * tenant-edge, not by cdk8s-cli.
  */
-export function synthCommand(opts: SynthOptions & { readonly outDir: string; readonly allowRemoval: boolean }): SynthSummary {
+export function synthCommand(opts: SynthOptions & { readonly outDir: string; readonly allowRemoval: boolean; readonly cacheDir?: string | false }): SynthRun {
   const cdk8sOut = process.env.CDK8S_OUTDIR;
-  if (!cdk8sOut || path.resolve(cdk8sOut) === path.resolve(opts.outDir)) return synthToDir(opts);
+  if (!cdk8sOut || path.resolve(cdk8sOut) === path.resolve(opts.outDir)) return synthWithCache(opts);
   const docs = new Map<string, string[]>();
-  const summary = synthToDir(opts, (f) => {
+  const run = synthWithCache(opts, (f) => {
     const env = f.path.split('/')[0];
     if (!f.path.endsWith('kustomization.yaml')) docs.set(env, [...(docs.get(env) ?? []), f.content]);
   });
   fs.mkdirSync(cdk8sOut, { recursive: true });
   for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
-  return summary;
+  return run;
 }

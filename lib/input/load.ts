@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Problem } from './problems';
@@ -18,6 +19,19 @@ export interface Loaded<T> {
   /** Locates problems in the file (parsing it with positions only when one is reported). */
   readonly source: SourceLocator;
   readonly value: T;
+  /** SHA-256 of the file's text, hex. */
+  readonly digest: string;
+}
+
+/** A tenant file whose text an earlier run found valid (LoadOptions.known): read and hashed, not parsed. */
+export interface KnownTenant {
+  /** The path it was read from. */
+  readonly path: string;
+  readonly file: string;
+  readonly name: string;
+  /** The tenant's name (the file's name without .yaml). */
+  readonly tenant: string;
+  readonly digest: string;
 }
 
 export interface LoadResult {
@@ -25,6 +39,8 @@ export interface LoadResult {
   readonly platform?: Loaded<Platform>;
   /** Valid tenants, sorted by name. */
   readonly tenants: Loaded<Tenant>[];
+  /** Tenants skipped because `known` said so, sorted by name. */
+  readonly known: KnownTenant[];
   /** Number of tenant files read, valid or not. */
   readonly tenantFiles: number;
   readonly problems: Problem[];
@@ -33,27 +49,41 @@ export interface LoadResult {
 export interface LoadOptions {
   readonly platformFile: string;
   readonly tenantsDir: string;
+  /**
+   * Says whether a tenant file, by its name and the SHA-256 of its text (and of platform.yaml's), is known to be valid
+   * (an incremental synth keeps the results of files it checked before): a known file is read and
+   * hashed but not parsed, and is listed in `known` instead of `tenants`.
+   */
+  readonly known?: (name: string, digest: string, platformDigest: string) => boolean;
 }
 
 /** Reads and validates platform.yaml and every tenants/*.yaml; never throws for bad input. */
 export function loadInput(opts: LoadOptions): LoadResult {
   const problems: Problem[] = [];
   const base = path.dirname(path.resolve(opts.platformFile));
-  const platformDoc = readDocument(opts.platformFile, 'platform', problems, base);
+  const read = readDocument(opts.platformFile, 'platform', problems, base);
+  const platformDoc = read && 'value' in read ? read : undefined;
 
   const tenants: Loaded<Tenant>[] = [];
+  const known: KnownTenant[] = [];
   const files = listTenantFiles(opts.tenantsDir, problems);
   const byName = new Map<string, string>();
+  const isKnown = platformDoc && opts.known ? (name: string, digest: string) => opts.known!(name, digest, platformDoc.digest) : undefined;
   for (const file of files) {
-    const loaded = readDocument(file, 'tenant', problems, base);
     const stem = path.basename(file).replace(/\.ya?ml$/, '');
     const earlier = byName.get(stem);
     if (earlier !== undefined) {
+      readDocument(file, 'tenant', problems, base);
       problems.push({ file, line: 0, col: 0, path: '', message: `tenant file name "${stem}" is also used by ${earlier}; keep one file per tenant` });
       continue;
     }
     byName.set(stem, file);
+    const loaded = readDocument(file, 'tenant', problems, base, isKnown);
     if (!loaded) continue;
+    if (!('value' in loaded)) {
+      known.push({ ...loaded, path: file, tenant: stem });
+      continue;
+    }
     if (loaded.value.metadata.name !== stem) {
       problems.push(
         loaded.source.problem(['metadata', 'name'], `must equal the file name "${stem}" (got "${loaded.value.metadata.name}"); rename the file or the tenant`),
@@ -63,7 +93,17 @@ export function loadInput(opts: LoadOptions): LoadResult {
     tenants.push(loaded);
   }
   tenants.sort((a, b) => (a.value.metadata.name < b.value.metadata.name ? -1 : 1));
-  return { platform: platformDoc, tenants, tenantFiles: files.length, problems };
+  known.sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+  return { platform: platformDoc, tenants, known, tenantFiles: files.length, problems };
+}
+
+/**
+ * Reads and validates one tenant file that `loadInput` found valid before (an incremental synth
+ * that needs its model after all); problems go to `problems`.
+ */
+export function loadTenant(file: string, platformFile: string, problems: Problem[]): Loaded<Tenant> | undefined {
+  const read = readDocument(file, 'tenant', problems, path.dirname(path.resolve(platformFile)));
+  return read && 'value' in read ? read : undefined;
 }
 
 function display(file: string): string {
@@ -155,7 +195,8 @@ function readDocument<K extends 'platform' | 'tenant'>(
   kind: K,
   problems: Problem[],
   base: string,
-): Loaded<K extends 'platform' ? Platform : Tenant> | undefined {
+  known?: (name: string, digest: string) => boolean,
+): Loaded<K extends 'platform' ? Platform : Tenant> | Omit<KnownTenant, 'tenant' | 'path'> | undefined {
   const shown = display(file);
   const read = readSpecText(file, kind);
   if (!('text' in read)) {
@@ -164,6 +205,9 @@ function readDocument<K extends 'platform' | 'tenant'>(
     return undefined;
   }
   const text = read.text;
+  const digest = crypto.createHash('sha256').update(text).digest('hex');
+  const name = path.relative(base, path.resolve(file)).split(path.sep).join('/');
+  if (known?.(name, digest)) return { file: shown, name, digest };
   let source: SourceLocator;
   let data: unknown;
   // The fast parser reads the common subset of YAML and declines anything else (anchors, block
@@ -191,8 +235,7 @@ function readDocument<K extends 'platform' | 'tenant'>(
     problems.push(...invalid);
     return undefined;
   }
-  const name = path.relative(base, path.resolve(file)).split(path.sep).join('/');
-  return { file: shown, name, source, value };
+  return { file: shown, name, source, value, digest };
 }
 
 function listTenantFiles(dir: string, problems: Problem[]): string[] {

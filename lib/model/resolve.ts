@@ -7,7 +7,7 @@ import { PlatformContext, PolicyLookup, Report } from './context';
 import { EnvironmentModel, TenantModel } from './model';
 import { checkAcrossTenants, TenantReport } from './rules/cross-tenant';
 import { checkPlatform } from './rules/platform';
-import { checkTenant } from './rules/tenant';
+import { checkTenant, TenantClaims } from './rules/tenant';
 
 export { ACME_SERVERS, PlatformContext } from './context';
 export type { PolicyLookup, Report } from './context';
@@ -20,6 +20,8 @@ export interface Resolution {
   readonly problems: Problem[];
   /** One-line notices for the user (not problems), e.g. a retired controller. */
   readonly notices: string[];
+  /** What each tenant claims (rules/tenant.ts), in the order of `tenants`. */
+  readonly claims: TenantClaims[];
 }
 
 /**
@@ -52,7 +54,7 @@ export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Ten
     });
     return buildEnvironment(ctx, env, models);
   });
-  return { environments, problems: uniqueProblems(problems), notices: platformNotices(ctx) };
+  return { environments, problems: uniqueProblems(problems), notices: platformNotices(ctx), claims };
 }
 
 /** One-line notices about the platform (not problems): a retired controller, a missing namespace prefix. */

@@ -53,29 +53,49 @@ export interface EnvironmentToRender {
  */
 export const ENTRY_FOLDER = 'flux';
 
+/** What rendering a unit produced, besides its files. */
+export interface UnitResult {
+  /** Paths (relative to the output root) of the unit's files, its folders' kustomization.yaml included. */
+  readonly files: readonly string[];
+  /** Its files in the environment's entry folder, which the environment's kustomization.yaml lists (relative to the environment). */
+  readonly entries: readonly string[];
+  readonly objects: number;
+}
+
 /**
- * Renders one environment. Each unit is synthesized in an App of its own and serialized at once,
- * so time and memory grow linearly with the number of units: cdk8s's App.synth() re-validates the
- * whole app for every chart, which is quadratic when there is a chart per tenant.
+ * State shared by the units of one environment while they render: every object of an environment
+ * lands in one cluster, so two with the same identity would overwrite each other there (a bug in
+ * the names tenant-edge derives); and objects over the size limit are collected, to be reported
+ * together.
  */
-export function renderEnvironment(env: EnvironmentToRender, sink: RenderSink): { objects: number } {
-  let objects = 0;
-  const flux: string[] = [];
-  // Every object of an environment lands in one cluster: two with the same identity would
-  // overwrite each other there, so that is a bug in the names tenant-edge derives.
-  const identities = new Map<string, string>();
-  const oversized: Problem[] = [];
-  const emitUnit = (root: IConstruct, sources: readonly string[]): void => {
-    const byFile = synthObjects(root);
+export class EnvironmentRender {
+  private readonly identities = new Map<string, string>();
+  readonly oversized: Problem[] = [];
+
+  constructor(readonly name: string) {}
+
+  /**
+   * Synthesizes one unit in an App of its own and serializes it at once, so time and memory grow
+   * linearly with the number of units: cdk8s's App.synth() re-validates the whole app for every
+   * chart, which is quadratic when there is a chart per tenant.
+   */
+  unit(unit: UnitToRender, sink: RenderSink): UnitResult {
+    const app = new App({ outdir: 'unused' });
+    unit.build(app);
+    const byFile = synthObjects(app);
+    const env = this.name;
+    const files: string[] = [];
+    const entries: string[] = [];
     const folders = new Map<string, string[]>();
+    let objects = 0;
     for (const [file, docs] of byFile) {
-      const rel = `${env.name}/${file}`;
+      const rel = `${env}/${file}`;
       for (const object of docs) {
         const meta = (object.metadata ?? {}) as { name?: string; namespace?: string };
         const id = `${String(object.apiVersion).split('/').slice(0, -1).join('/')}/${String(object.kind)} ${meta.namespace ?? ''}/${meta.name ?? ''}`;
-        const first = identities.get(id);
-        if (first !== undefined) throw new Error(`${id} is rendered twice in environment "${env.name}": in ${first} and ${rel}`);
-        identities.set(id, rel);
+        const first = this.identities.get(id);
+        if (first !== undefined) throw new Error(`${id} is rendered twice in environment "${env}": in ${first} and ${rel}`);
+        this.identities.set(id, rel);
         sink.object?.({ file: rel, object });
       }
       objects += docs.length;
@@ -83,42 +103,62 @@ export function renderEnvironment(env: EnvironmentToRender, sink: RenderSink): {
       texts.forEach((text, i) => {
         if (text.length > MAX_OBJECT_BYTES) {
           const meta = docs[i].metadata as { name?: string; namespace?: string };
-          oversized.push({
-            file: sources[sources.length - 1],
+          this.oversized.push({
+            file: unit.sources[unit.sources.length - 1],
             line: 0,
             col: 0,
             path: '',
-            message: `renders ${String(docs[i].kind)} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name} in environment "${env.name}" with ${text.length} bytes, over the ${MAX_OBJECT_BYTES} an object may have; spread its hosts and paths over more routes`,
+            message: `renders ${String(docs[i].kind)} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name} in environment "${env}" with ${text.length} bytes, over the ${MAX_OBJECT_BYTES} an object may have; spread its hosts and paths over more routes`,
           });
         }
       });
-      sink.file({ path: rel, content: header(sources) + texts.join('---\n') });
+      sink.file({ path: rel, content: header(unit.sources) + texts.join('---\n') });
+      files.push(rel);
       const slash = file.lastIndexOf('/');
       const folder = file.slice(0, slash);
       if (folder === ENTRY_FOLDER) {
-        flux.push(file);
+        entries.push(file);
       } else {
         const listed = folders.get(folder) ?? [];
         listed.push(file.slice(slash + 1));
         folders.set(folder, listed);
       }
     }
-    for (const [folder, files] of folders) {
-      sink.file({ path: `${env.name}/${folder}/kustomization.yaml`, content: kustomization(files, sources) });
+    for (const [folder, listed] of folders) {
+      const rel = `${env}/${folder}/kustomization.yaml`;
+      sink.file({ path: rel, content: kustomization(listed, unit.sources) });
+      files.push(rel);
     }
-  };
-
-  for (const unit of env.units) {
-    const app = new App({ outdir: 'unused' });
-    unit.build(app);
-    emitUnit(app, unit.sources);
+    return { files, entries, objects };
   }
 
-  if (oversized.length > 0) throw new InputError(oversized);
-  sink.file({
-    path: `${env.name}/kustomization.yaml`,
-    content: kustomization(flux, [env.platformFile, 'the tenant specs'], 'Entry point for Flux: the Kustomizations below each apply one folder.'),
-  });
+  /** Throws every oversized object of the units rendered so far as input problems. */
+  throwIfOversized(): void {
+    if (this.oversized.length > 0) throw new InputError(this.oversized);
+  }
+}
+
+/** The environment's entry point, kustomization.yaml, which lists its entry files (`entries`, relative to the environment). */
+export function environmentEntry(env: string, platformFile: string, entries: readonly string[]): OutputFile {
+  return {
+    path: `${env}/kustomization.yaml`,
+    content: kustomization(entries, [platformFile, 'the tenant specs'], 'Entry point for Flux: the Kustomizations below each apply one folder.'),
+  };
+}
+
+/** Renders one environment: every unit, then its entry point. `onUnit` sees what each unit produced. */
+export function renderEnvironment(env: EnvironmentToRender, sink: RenderSink, onUnit?: (unit: UnitToRender, result: UnitResult) => void): { objects: number } {
+  const render = new EnvironmentRender(env.name);
+  let objects = 0;
+  const entries: string[] = [];
+  for (const unit of env.units) {
+    const result = render.unit(unit, sink);
+    onUnit?.(unit, result);
+    objects += result.objects;
+    entries.push(...result.entries);
+  }
+  render.throwIfOversized();
+  sink.file(environmentEntry(env.name, env.platformFile, entries));
   return { objects };
 }
 

@@ -1,0 +1,198 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { environmentUnits, TenantToRender } from '../charts/units';
+import { Loaded, loadInput, loadTenant } from '../input/load';
+import { Problem } from '../input/problems';
+import { Tenant } from '../input/types';
+import { buildEnvironment } from '../model/build/environment';
+import { buildTenant } from '../model/build/tenant';
+import { PlatformContext, Report } from '../model/context';
+import { TenantModel } from '../model/model';
+import { platformNotices } from '../model/resolve';
+import { checkAcrossTenants } from '../model/rules/cross-tenant';
+import { checkPlatform } from '../model/rules/platform';
+import { checkTenant, TenantClaims } from '../model/rules/tenant';
+import { RenderedObjectCheck } from '../output/manifest-schemas';
+import { EnvironmentRender, environmentEntry, UnitResult } from '../output/render';
+import { OutputUpdate } from '../output/write';
+import { fingerprint, FileRecord, SynthCache, tenantKey, unchanged, UnitRecord, unitKey, unitRef } from './cache';
+import { policyOf, SynthOptions, SynthSummary } from './plan';
+
+/** A tenant of this run: read from the cache (known) or checked now (loaded). */
+interface TenantEntry {
+  /** The tenant's name. */
+  readonly tenant: string;
+  /** Its file's name in the model. */
+  readonly name: string;
+  readonly path: string;
+  readonly digest: string;
+  readonly claims: TenantClaims;
+  loaded?: Loaded<Tenant>;
+  readonly models: Map<string, TenantModel>;
+}
+
+export interface IncrementalResult {
+  readonly summary: SynthSummary;
+  readonly cache: SynthCache;
+  /** Units rendered again, of all units. */
+  readonly rendered: number;
+  readonly units: number;
+}
+
+/**
+ * Synth from the previous run's cache: tenants whose file (and platform.yaml) did not change are
+ * not parsed, their claims come from the cache and take part in the rules across tenants as
+ * before; units whose sources did not change and whose files are as the last run left them are
+ * not rendered; what is rendered is compared with the output and only changed files are written,
+ * in place (OutputUpdate, with a journal). The result is the tree a full synth writes.
+ *
+ * Returns undefined whenever the full path must decide: any problem in the input (so that every
+ * problem is reported, with positions, by one code path), an unknown --env, an output folder that
+ * is missing or holds folders the platform no longer has. Nothing is written then.
+ */
+export function incrementalSynth(
+  opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
+  cache: SynthCache,
+  tool: string,
+  checkRemovals: (outDir: string, envs: readonly { name: string; tenants: readonly string[] }[]) => void,
+): IncrementalResult | undefined {
+  const out = path.resolve(opts.outDir);
+  const loaded = loadInput({
+    platformFile: opts.platformFile,
+    tenantsDir: opts.tenantsDir,
+    known: (name, digest, platformDigest) => cache.tenants[tenantKey(tool, platformDigest, name, digest)] !== undefined,
+  });
+  const platform = loaded.platform;
+  if (loaded.problems.length > 0 || !platform) return undefined;
+  // With most tenants changed (a new platform.yaml changes them all), a new tree is cheaper.
+  if (loaded.known.length === 0 || loaded.known.length < loaded.tenants.length) return undefined;
+  let problems = 0;
+  const count: Report = () => {
+    problems++;
+  };
+  const ctx = new PlatformContext(platform, policyOf, count);
+  checkPlatform(ctx, count);
+  if (problems > 0) return undefined;
+
+  const entries: TenantEntry[] = [
+    ...loaded.known.map((k) => ({ tenant: k.tenant, name: k.name, path: k.path, digest: k.digest, claims: cache.tenants[tenantKey(tool, platform.digest, k.name, k.digest)], models: new Map() })),
+    ...loaded.tenants.map((t) => ({ tenant: t.value.metadata.name, name: t.name, path: '', digest: t.digest, claims: checkTenant(ctx, t, count), loaded: t, models: new Map() })),
+  ].sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+  if (problems > 0) return undefined;
+  const owners = checkAcrossTenants(ctx, entries.map((e) => e.claims), () => {
+    problems++;
+  });
+  if (problems > 0) return undefined;
+  const build = (e: TenantEntry, env: string): TenantModel | undefined => {
+    const environment = ctx.envByName.get(env)!;
+    return buildTenant(ctx, e.loaded!, e.claims, environment, owners.get(env)!, count);
+  };
+  // A changed tenant is built in every environment, as the full path does: its problems anywhere fail the run.
+  for (const e of entries) {
+    if (!e.loaded) continue;
+    for (const { environment } of e.claims.environments) {
+      const model = build(e, environment);
+      if (model) e.models.set(environment, model);
+    }
+  }
+  if (problems > 0) return undefined;
+
+  let environments = ctx.environments;
+  if (opts.env !== undefined) {
+    environments = environments.filter((e) => e.name === opts.env);
+    if (environments.length === 0) return undefined;
+  }
+  // The output must hold exactly the environments of the platform (with --env, any others are
+  // kept as they are); anything else at the top is left to a full synth, which replaces the tree.
+  if (!fs.existsSync(path.join(out, 'README.md'))) return undefined;
+  if (opts.env === undefined) {
+    const expected = new Set(['README.md', ...ctx.environments.map((e) => e.name)]);
+    const top = fs.readdirSync(out);
+    if (top.length !== expected.size || top.some((n) => !expected.has(n))) return undefined;
+  }
+  const inEnv = (e: TenantEntry, env: string): boolean => e.claims.environments.some((c) => c.environment === env);
+  if (!opts.allowRemoval) checkRemovals(out, environments.map((env) => ({ name: env.name, tenants: entries.filter((e) => inEnv(e, env.name)).map((e) => e.tenant) })));
+
+  const digests = new Map<string, string>([[platform.name, platform.digest], ...entries.map((e): [string, string] => [e.name, e.digest])]);
+  const model = (e: TenantEntry, env: string): TenantModel => {
+    const built = e.models.get(env);
+    if (built) return built;
+    // A tenant from the cache whose output was changed by someone else: checked and built again.
+    const fileProblems: Problem[] = [];
+    e.loaded = loadTenant(e.path, opts.platformFile, fileProblems);
+    const again = e.loaded && fileProblems.length === 0 ? build(e, env) : undefined;
+    if (!again || problems > 0) throw new Error(`${e.path} was valid when it was read, and is not now; was it changed during the run?`);
+    e.models.set(env, again);
+    return again;
+  };
+
+  const update = OutputUpdate.begin(opts.outDir);
+  try {
+    const check = new RenderedObjectCheck();
+    const units: Record<string, UnitRecord> = { ...cache.units };
+    const rendered: { ref: string; key: string; result: UnitResult }[] = [];
+    const current = new Set<string>();
+    const renderedEnvs = new Set(environments.map((e) => e.name));
+    // Every file some unit of this run owns, and files units owned before: the difference goes.
+    const owned = new Set<string>();
+    const before: string[] = [];
+    let objects = 0;
+    let files = 0;
+    let total = 0;
+    for (const env of environments) {
+      const envModel = buildEnvironment(ctx, env, []);
+      const tenants: TenantToRender[] = entries.filter((e) => inEnv(e, env.name)).map((e) => ({ name: e.tenant, file: e.name, model: () => model(e, env.name) }));
+      const render = new EnvironmentRender(env.name);
+      const envEntries: string[] = [];
+      for (const unit of environmentUnits(envModel, tenants)) {
+        total++;
+        const ref = unitRef(env.name, unit.id);
+        current.add(ref);
+        const key = unitKey(tool, env.name, unit.id, unit.sources.map((s) => digests.get(s) ?? ''));
+        const old = cache.units[ref];
+        if (old && old.key === key && old.files.every((f) => unchanged(out, f))) {
+          envEntries.push(...old.entries);
+          for (const f of old.files) owned.add(f[0]);
+          objects += old.objects;
+          files += old.files.length;
+          continue;
+        }
+        const result = render.unit(unit, { file: (f) => update.write(f), object: check.add });
+        rendered.push({ ref, key, result });
+        envEntries.push(...result.entries);
+        objects += result.objects;
+        files += result.files.length;
+        for (const f of result.files) owned.add(f);
+        for (const f of old?.files ?? []) before.push(f[0]);
+      }
+      render.throwIfOversized();
+      update.write(environmentEntry(env.name, ctx.name, envEntries));
+      files++;
+    }
+    // Units gone from a rendered environment (a removed tenant, or one that left the environment).
+    for (const [ref, old] of Object.entries(cache.units)) {
+      const env = ref.slice(0, ref.indexOf('\0'));
+      if (!renderedEnvs.has(env) || current.has(ref)) continue;
+      for (const f of old.files) before.push(f[0]);
+      delete units[ref];
+    }
+    for (const f of before) if (!owned.has(f)) update.remove(f);
+    check.throwIfInvalid();
+    update.commit();
+
+    for (const { ref, key, result } of rendered) {
+      const recorded = result.files.map((f) => fingerprint(out, f)).filter((f): f is FileRecord => f !== undefined);
+      units[ref] = { key, entries: result.entries, objects: result.objects, files: recorded };
+    }
+    const tenantsCache: Record<string, TenantClaims> = {};
+    for (const e of entries) tenantsCache[tenantKey(tool, platform.digest, e.name, e.digest)] = e.claims;
+    return {
+      summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: platformNotices(ctx) },
+      cache: { format: cache.format, tool, out, tenants: tenantsCache, units },
+      rendered: rendered.length,
+      units: total,
+    };
+  } finally {
+    update.abort();
+  }
+}

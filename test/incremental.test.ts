@@ -1,0 +1,198 @@
+/**
+ * Incremental synth: with the cache of the previous run, synth renders only the units whose
+ * sources changed and writes only changed files, and the output is always the tree a full synth
+ * (without a cache) writes from the same input.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { defaultCacheDir, readCache, toolFingerprint } from '../lib/commands/cache';
+import { synthWithCache } from '../lib/commands/synth';
+import { InputError } from '../lib/input/problems';
+import { readTree, ROOT, tempDir } from './support/tree';
+
+interface Workspace {
+  readonly dir: string;
+  readonly out: string;
+  readonly platformFile: string;
+  readonly tenantsDir: string;
+}
+
+/** A copy of the bundled example (platform.yaml and tenants/) in a fresh folder. */
+function workspace(): Workspace {
+  const dir = tempDir('tenant-edge-incremental-');
+  fs.copyFileSync(path.join(ROOT, 'platform.yaml'), path.join(dir, 'platform.yaml'));
+  fs.cpSync(path.join(ROOT, 'tenants'), path.join(dir, 'tenants'), { recursive: true });
+  return { dir, out: path.join(dir, 'dist'), platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') };
+}
+
+function synth(ws: Workspace, extra: { cacheDir?: string | false; allowRemoval?: boolean; env?: string } = {}) {
+  return synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: ws.out, ...extra });
+}
+
+/** What a full synth without a cache writes from the workspace's input now. */
+function fullTree(ws: Workspace, env?: string): Record<string, string> {
+  const out = path.join(tempDir('tenant-edge-full-'), 'dist');
+  if (env !== undefined) fs.cpSync(ws.out, out, { recursive: true });
+  synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: out, cacheDir: false, env });
+  return readTree(out);
+}
+
+function edit(file: string, from: string | RegExp, to: string): void {
+  const text = fs.readFileSync(file, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit of ${file} changed nothing`);
+  fs.writeFileSync(file, next);
+}
+
+describe('a sequence of edits, each followed by a synth with the cache', () => {
+  const ws = workspace();
+  const t = (name: string): string => path.join(ws.tenantsDir, name);
+  const o = (rel: string): string => path.join(ws.out, rel);
+  const orbit = fs.readFileSync(t('orbit.yaml'), 'utf8');
+
+  beforeAll(() => {
+    const first = synth(ws);
+    expect(first.mode).toBe('full');
+  });
+
+  // [what changed, the change, how the run goes, units rendered again]
+  const steps: [string, () => void, 'full' | 'incremental', number | undefined][] = [
+    ['nothing', () => undefined, 'incremental', 0],
+    ['a route option of a tenant in two environments', () => edit(t('acme.yaml'), 'bodySize: 10m', 'bodySize: 12m'), 'incremental', 2],
+    ['a tenant leaves an environment', () => edit(t('beta.yaml'), 'spec:\n', 'spec:\n  environments: [prod]\n'), 'incremental', 1],
+    ['a tenant is removed', () => fs.rmSync(t('orbit.yaml')), 'incremental', 0],
+    ['a tenant is added', () => fs.writeFileSync(t('orbit.yaml'), orbit), 'incremental', 1],
+    ['a rendered file is changed by hand', () => fs.appendFileSync(o('prod/tenants/acme/namespace/ingresses.yaml'), '# edited\n'), 'incremental', 1],
+    ['a rendered file is deleted by hand', () => fs.rmSync(o('dev/tenants/acme/cluster/namespace.yaml')), 'incremental', 1],
+    ['a rendered file is replaced with the same bytes (new inode)', () => {
+      const f = o('prod/flux/tenant-orbit.yaml');
+      const text = fs.readFileSync(f);
+      fs.rmSync(f);
+      fs.writeFileSync(f, text);
+    }, 'incremental', 1],
+    ['the environment entry point is changed by hand', () => fs.appendFileSync(o('prod/kustomization.yaml'), '# edited\n'), 'incremental', 0],
+    ['platform.yaml changes (every unit depends on it)', () => edit(ws.platformFile, /\n$/, '\n# a comment\n'), 'full', undefined],
+    ['a folder the platform does not render appears in the output', () => fs.mkdirSync(o('staging')), 'full', undefined],
+  ];
+
+  test.each(steps)('%s', (_what, change, mode, rendered) => {
+    change();
+    const run = synth(ws);
+    expect(run.mode).toBe(mode);
+    if (rendered !== undefined) expect(run.rendered).toBe(rendered);
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+  });
+
+  test('the summary counts what a full synth counts', () => {
+    const incremental = synth(ws);
+    expect(incremental.mode).toBe('incremental');
+    const full = synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: path.join(tempDir(), 'dist'), cacheDir: false });
+    expect(incremental.summary).toEqual(full.summary);
+  });
+});
+
+describe('what the cache is keyed by, and what it may not do', () => {
+  test('unchanged files keep their inode and modification time: only changed files are written', () => {
+    const ws = workspace();
+    synth(ws);
+    const untouched = path.join(ws.out, 'dev/tenants/beta/namespace/ingresses.yaml');
+    const before = fs.statSync(untouched);
+    edit(path.join(ws.tenantsDir, 'acme.yaml'), 'bodySize: 10m', 'bodySize: 12m');
+    expect(synth(ws).mode).toBe('incremental');
+    const after = fs.statSync(untouched);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  test('the cache lives beside the output, not in it, and deleting it costs one full synth', () => {
+    const ws = workspace();
+    synth(ws);
+    const cache = defaultCacheDir(ws.out);
+    expect(path.dirname(cache)).toBe(ws.dir);
+    expect(path.basename(cache)).toBe('.dist.cache');
+    expect(fs.existsSync(cache)).toBe(true);
+    fs.rmSync(cache, { recursive: true });
+    expect(synth(ws).mode).toBe('full');
+    expect(synth(ws).mode).toBe('incremental');
+  });
+
+  test('a cache written by another tenant-edge, or for another output folder, is not used', () => {
+    const ws = workspace();
+    synth(ws);
+    const file = path.join(defaultCacheDir(ws.out), 'synth-cache.json');
+    const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(cache.tool).toBe(toolFingerprint());
+    fs.writeFileSync(file, JSON.stringify({ ...cache, tool: 'another build' }));
+    expect(synth(ws).mode).toBe('full');
+    const again = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...again, out: '/elsewhere/dist' }));
+    expect(synth(ws).mode).toBe('full');
+  });
+
+  test.each([
+    ['not JSON', (c: string) => `${c.slice(0, 20)}`],
+    ['an old format', (c: string) => JSON.stringify({ ...JSON.parse(c), format: 0 })],
+    ['a unit record of the wrong shape', (c: string) => {
+      const data = JSON.parse(c);
+      const ref = Object.keys(data.units)[0];
+      return JSON.stringify({ ...data, units: { ...data.units, [ref]: { key: 1 } } });
+    }],
+    ['a path that leaves the output folder', (c: string) => {
+      const data = JSON.parse(c);
+      const ref = Object.keys(data.units)[0];
+      const unit = data.units[ref];
+      return JSON.stringify({ ...data, units: { ...data.units, [ref]: { ...unit, files: [['../platform.yaml', 1, 1, 1, 1]] } } });
+    }],
+  ])('a damaged cache is ignored: %s', (_what, damage) => {
+    const ws = workspace();
+    synth(ws);
+    const file = path.join(defaultCacheDir(ws.out), 'synth-cache.json');
+    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    expect(synth(ws).mode).toBe('full');
+    expect(fs.existsSync(ws.platformFile)).toBe(true);
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+  });
+
+  test('bad input fails as without a cache, leaves the output, and keeps the cache for the next run', () => {
+    const ws = workspace();
+    synth(ws);
+    const before = readTree(ws.out);
+    const acme = path.join(ws.tenantsDir, 'acme.yaml');
+    const good = fs.readFileSync(acme, 'utf8');
+    edit(acme, 'bodySize: 10m', 'bodySize: lots');
+    expect(() => synth(ws)).toThrow(InputError);
+    expect(readTree(ws.out)).toEqual(before);
+    fs.writeFileSync(acme, good);
+    const run = synth(ws);
+    expect([run.mode, run.rendered]).toEqual(['incremental', 0]);
+  });
+
+  test('a collision between an unchanged tenant and a changed one is found with the unchanged one read from the cache', () => {
+    const ws = workspace();
+    synth(ws);
+    // orbit is unchanged (its claims come from the cache); acme now claims one of orbit's domains.
+    edit(path.join(ws.tenantsDir, 'acme.yaml'), 'spec:\n', 'spec:\n  extraDomains: [orbit.example.org]\n');
+    expect(() => synth(ws)).toThrow(/orbit\.yaml:\d+:\d+: spec\.extraDomains\[1\]: domain "orbit\.example\.org" is already claimed by tenant "acme" in environment "prod"/);
+  });
+
+  test('--no-cache renders everything and removes the default cache, which would no longer describe the output', () => {
+    const ws = workspace();
+    synth(ws);
+    expect(synth(ws, { cacheDir: false }).mode).toBe('full');
+    expect(readCache(defaultCacheDir(ws.out), ws.out, toolFingerprint())).toBeUndefined();
+    expect(synth(ws).mode).toBe('full');
+  });
+
+  test('with --env, the other environments stay as they are and the output is what a full synth with --env writes', () => {
+    const ws = workspace();
+    synth(ws);
+    edit(path.join(ws.tenantsDir, 'acme.yaml'), 'bodySize: 10m', 'bodySize: 12m');
+    const expected = fullTree(ws, 'prod');
+    const run = synth(ws, { env: 'prod' });
+    expect([run.mode, run.rendered]).toEqual(['incremental', 1]);
+    expect(readTree(ws.out)).toEqual(expected);
+    // dev was not rendered: the next run renders acme's dev unit.
+    const next = synth(ws);
+    expect([next.mode, next.rendered]).toEqual(['incremental', 1]);
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+  });
+});
