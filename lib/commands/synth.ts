@@ -91,7 +91,7 @@ export function synthWithCache(
     dropCache(cacheDir ?? defaultCacheDir(opts.outDir));
     tx.commit(keep);
     // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
-    if (cacheDir && opts.env === undefined) writeCache(cacheDir, recordFullRun(out, tool, p.inputs, units));
+    if (cacheDir && opts.env === undefined) writeCache(cacheDir, recordFullRun(out, tool, p.inputs, units, tx.written));
     return { summary: { environments: [...rendered], tenants: p.tenants, objects, files, notices: p.notices }, mode: 'full', rendered: count, units: count };
   } finally {
     tx.abort();
@@ -99,7 +99,13 @@ export function synthWithCache(
 }
 
 /** The cache after a full synth: every tenant's claims, and every unit's files as they are on disk now. */
-function recordFullRun(out: string, tool: string, inputs: PlanInputs, units: Record<string, { key: string; result: UnitResult }>): SynthCache {
+function recordFullRun(
+  out: string,
+  tool: string,
+  inputs: PlanInputs,
+  units: Record<string, { key: string; result: UnitResult }>,
+  written: ReadonlyMap<string, readonly [number, number, number, number]>,
+): SynthCache {
   const tenants: Record<string, TenantClaims> = {};
   for (const t of inputs.tenants) tenants[tenantKey(tool, inputs.platformDigest, t.name, t.digest)] = t.claims;
   const records: Record<string, UnitRecord> = {};
@@ -108,7 +114,13 @@ function recordFullRun(out: string, tool: string, inputs: PlanInputs, units: Rec
       key,
       entries: result.entries,
       objects: result.objects,
-      files: result.files.map((f) => fingerprint(out, f)).filter((f): f is FileRecord => f !== undefined),
+      // As the writer saw each file after writing it; lstat only for one it did not report.
+      files: result.files
+        .map((f): FileRecord | undefined => {
+          const s = written.get(f);
+          return s ? [f, s[0], s[1], s[2], s[3]] : fingerprint(out, f);
+        })
+        .filter((f): f is FileRecord => f !== undefined),
     };
   }
   return { format: CACHE_FORMAT, tool, out, tenants, units: records };

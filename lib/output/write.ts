@@ -108,10 +108,15 @@ export class OutputTransaction {
     this.writer.write(path.join(this.staging, ...file.path.split('/')), file.content);
   }
 
+  /** Written files by output-relative path: size, mtimeMs, ctimeMs and inode right after the write. */
+  readonly written = new Map<string, readonly [number, number, number, number]>();
+
   /** Waits for the staged files; a failure that says the location is unusable is a usage error. */
   private flushWrites(): void {
     try {
-      this.writer?.finish();
+      const stats = this.writer?.finish();
+      const prefix = this.staging + path.sep;
+      for (const [file, stat] of stats ?? []) this.written.set(file.slice(prefix.length).split(path.sep).join('/'), stat);
     } catch (err) {
       const why = err instanceof WriteFailure ? locationProblem(err, this.shown) : undefined;
       if (why) throw new OutputDirError(why);

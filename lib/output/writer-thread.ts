@@ -16,10 +16,12 @@ const { workerData } = require('worker_threads');
 const { port, done } = workerData;
 const flag = new Int32Array(done);
 const folders = new Set();
+// [file, size, mtimeMs, ctimeMs, inode, ...] of every file written, taken right after the write.
+const stats = [];
 let failure;
 port.on('message', (batch) => {
   if (batch === null) {
-    port.postMessage(failure ?? null);
+    port.postMessage({ failure: failure ?? null, stats });
     port.close();
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
@@ -35,6 +37,8 @@ port.on('message', (batch) => {
         folders.add(folder);
       }
       fs.writeFileSync(file, batch[i + 1]);
+      const s = fs.lstatSync(file);
+      stats.push(file, s.size, s.mtimeMs, s.ctimeMs, s.ino);
     } catch (err) {
       failure = { file, code: err.code, message: err.message };
       return;
@@ -78,17 +82,25 @@ export class FileWriterThread {
     if (this.batch.length >= BATCH * 2) this.flush();
   }
 
-  /** Waits until every queued file is written; throws the first failure. */
-  finish(): void {
-    if (this.finished) return;
+  /**
+   * Waits until every queued file is written; throws the first failure. Returns each file with
+   * its size, modification and change times and inode, as lstat saw them right after the write
+   * (a renamed folder leaves them as they are).
+   */
+  finish(): Map<string, readonly [number, number, number, number]> {
+    const stats = new Map<string, readonly [number, number, number, number]>();
+    if (this.finished) return stats;
     this.finished = true;
     this.flush();
     this.port.postMessage(null);
     Atomics.wait(this.done, 0, 0);
-    const reply = receiveMessageOnPort(this.port)?.message as { file: string; code?: string; message: string } | null | undefined;
+    const reply = receiveMessageOnPort(this.port)?.message as { failure: { file: string; code?: string; message: string } | null; stats: (string | number)[] } | undefined;
     this.port.close();
     void this.worker.terminate();
-    if (reply) throw new WriteFailure(reply.file, reply.code, reply.message);
+    if (reply?.failure) throw new WriteFailure(reply.failure.file, reply.failure.code, reply.failure.message);
+    const flat = reply?.stats ?? [];
+    for (let i = 0; i < flat.length; i += 5) stats.set(flat[i] as string, [flat[i + 1] as number, flat[i + 2] as number, flat[i + 3] as number, flat[i + 4] as number]);
+    return stats;
   }
 
   /**
