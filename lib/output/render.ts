@@ -74,6 +74,18 @@ export class EnvironmentRender {
 
   constructor(readonly name: string) {}
 
+  /** Records an object rendered elsewhere (by another thread) under the same rule: one identity, one object. */
+  claim(id: string, file: string): void {
+    const first = this.identities.get(id);
+    if (first !== undefined) throw new Error(`${id} is rendered twice in environment "${this.name}": in ${first} and ${file}`);
+    this.identities.set(id, file);
+  }
+
+  /** Identities of the objects rendered here so far, with their files (for another thread's claim). */
+  claimed(): [string, string][] {
+    return [...this.identities];
+  }
+
   /**
    * Synthesizes one unit in an App of its own and serializes it at once, so time and memory grow
    * linearly with the number of units: cdk8s's App.synth() re-validates the whole app for every
@@ -93,9 +105,7 @@ export class EnvironmentRender {
       for (const object of docs) {
         const meta = (object.metadata ?? {}) as { name?: string; namespace?: string };
         const id = `${String(object.apiVersion).split('/').slice(0, -1).join('/')}/${String(object.kind)} ${meta.namespace ?? ''}/${meta.name ?? ''}`;
-        const first = this.identities.get(id);
-        if (first !== undefined) throw new Error(`${id} is rendered twice in environment "${env}": in ${first} and ${rel}`);
-        this.identities.set(id, rel);
+        this.claim(id, rel);
         sink.object?.({ file: rel, object });
       }
       objects += docs.length;

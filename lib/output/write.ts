@@ -103,6 +103,11 @@ export class OutputTransaction {
     }
   }
 
+  /** The folder the new tree is staged in, for another thread that writes files of its own into it (reporting them through `written`). */
+  get stagingDir(): string {
+    return this.staging;
+  }
+
   write(file: OutputFile): void {
     this.writer ??= new FileWriterThread();
     this.writer.write(path.join(this.staging, ...file.path.split('/')), file.content);
