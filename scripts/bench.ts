@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- --sizes 1000,10000 --runs 3]`: generates realistic tenants for each size and
  * times whole, fresh processes (start-up and cold JIT included), reporting the median of the runs:
- *  - `synth` with the output on tmpfs (/dev/shm) and on disk (the system's temporary folder);
+ *  - `synth` with the output on tmpfs (/dev/shm) and on disk (the system's temporary folder),
+ *    with no cache to start from (a fresh machine), writing one;
+ *  - `synth` again after editing one tenant, with the cache of the previous run;
  *  - `validate`, for its memory;
  *  - a naive cdk8s app (scripts/naive-cdk8s.ts: one App, one chart per tenant, app.synth()) as the
  *    baseline, in the same run, for sizes up to --naive-max (default 1000; it does not finish at
@@ -137,9 +139,12 @@ function measure(size: number, what: string, runs: number, timeoutS: number, com
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     const out = path.join(outRoot, `out-${size}-${i}`);
+    const cache = path.join(outRoot, `.out-${size}-${i}.cache`);
     fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
     const s = timed(command(out), timeoutS);
     fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
     if (typeof s === 'string') return { size, what, failure: s };
     samples.push(s);
   }
@@ -148,6 +153,35 @@ function measure(size: number, what: string, runs: number, timeoutS: number, com
     what,
     sample: { wallS: median(samples.map((s) => s.wallS)), cpuS: median(samples.map((s) => s.cpuS)), rssMiB: median(samples.map((s) => s.rssMiB)) },
   };
+}
+
+/**
+ * Re-synth after editing one tenant: one full synth (untimed) leaves the output and its cache,
+ * then each timed run follows an edit of one tenant's route option (a different value each time,
+ * so every run has exactly one change to render), as a fresh process like the others.
+ */
+function measureIncremental(size: number, input: string, runs: number, timeoutS: number, common: string[], outRoot: string): Row {
+  const what = 'synth after editing 1 tenant';
+  const out = path.join(outRoot, `out-${size}-incremental`);
+  const cache = path.join(outRoot, `.out-${size}-incremental.cache`);
+  const file = path.join(input, 'tenants', `tenant-${String(Math.floor(size / 2)).padStart(5, '0')}.yaml`);
+  const original = fs.readFileSync(file, 'utf8');
+  try {
+    const first = timed([CLI, 'synth', ...common, '--out', out], timeoutS);
+    if (typeof first === 'string') return { size, what, failure: first };
+    const samples: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      fs.writeFileSync(file, original.replace('bodySize: 10m', `bodySize: ${11 + i}m`));
+      const s = timed([CLI, 'synth', ...common, '--out', out], timeoutS);
+      if (typeof s === 'string') return { size, what, failure: s };
+      samples.push(s);
+    }
+    return { size, what, sample: { wallS: median(samples.map((s) => s.wallS)), cpuS: median(samples.map((s) => s.cpuS)), rssMiB: median(samples.map((s) => s.rssMiB)) } };
+  } finally {
+    fs.writeFileSync(file, original);
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 }
 
 function main(): void {
@@ -176,10 +210,12 @@ function main(): void {
       fs.mkdirSync(input);
       generate(input, size);
       const common = ['--platform', path.join(input, 'platform.yaml'), '--tenants', path.join(input, 'tenants')];
+      // Each run writes a new output folder, so no run finds a cache (a fresh CI machine); each writes one.
       const synth = (out: string): string[] => [CLI, 'synth', ...common, '--out', out];
       rows.push(measure(size, 'synth, output on tmpfs', runs, timeoutS, synth, tmpfs));
       rows.push(measure(size, 'synth, output on disk', runs, timeoutS, synth, disk));
       rows.push(measure(size, 'validate', runs, timeoutS, () => [CLI, 'validate', ...common], tmpfs));
+      rows.push(measureIncremental(size, input, runs, timeoutS, common, tmpfs));
       if (size <= naiveMax) {
         rows.push(measure(size, 'naive cdk8s, output on tmpfs', runs, timeoutS, (out) => [NAIVE, ...common, '--out', out], tmpfs));
       }
@@ -193,7 +229,7 @@ function main(): void {
     const figures = r.sample
       ? `wall ${r.sample.wallS.toFixed(2).padStart(7)} s  cpu ${r.sample.cpuS.toFixed(2).padStart(7)} s  peak RSS ${r.sample.rssMiB.toFixed(0).padStart(5)} MiB`
       : r.failure;
-    console.log(`${String(r.size).padStart(6)} tenants  ${r.what.padEnd(30)} ${figures}`);
+    console.log(`${String(r.size).padStart(6)} tenants  ${r.what.padEnd(32)} ${figures}`);
   }
   const wall = (size: number, what: string): number | undefined => rows.find((r) => r.size === size && r.what === what)?.sample?.wallS;
   if (sizes.length >= 2) {
@@ -209,7 +245,11 @@ function main(): void {
     const naive = wall(size, 'naive cdk8s, output on tmpfs');
     if (ours && naive) console.log(`${size} tenants: tenant-edge is ${(naive / ours).toFixed(1)}x faster than the naive cdk8s app`);
   }
-  console.log('incremental re-synth: not implemented yet');
+  for (const size of sizes) {
+    const inc = wall(size, 'synth after editing 1 tenant');
+    const full = wall(size, 'synth, output on tmpfs');
+    if (inc && full) console.log(`${size} tenants: re-synth after editing 1 tenant takes ${inc.toFixed(2)} s (${(full / inc).toFixed(1)}x less than a full synth)`);
+  }
 }
 
 if (require.main === module) main();
