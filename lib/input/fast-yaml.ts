@@ -186,6 +186,9 @@ class Reader {
   private value: unknown = null;
   /** ...and whether it was plain (so its type is resolved) or quoted (a string). */
   private plain = false;
+  /** The items of the sequences being read, innermost last, below `top` (see {@link takeItems}). */
+  private readonly items: unknown[] = [];
+  private top = 0;
 
   constructor(private readonly s: string) {}
 
@@ -295,30 +298,47 @@ class Reader {
   private blockSeq(col: number, depth: number): unknown[] {
     if (depth > MAX_DEPTH) throw BAIL;
     const s = this.s;
-    const seq: unknown[] = [];
+    const start = this.top;
     for (;;) {
       let i = this.content + 1;
       while (i < this.lineEnd && s.charCodeAt(i) === SPACE) i++;
       if (i === this.lineEnd || s.charCodeAt(i) === HASH) {
         this.seek(this.lineEnd + 1, false);
-        seq.push(this.indent > col ? this.blockNode(this.indent, depth + 1) : null);
+        this.pushItem(this.indent > col ? this.blockNode(this.indent, depth + 1) : null);
       } else {
         const c = s.charCodeAt(i);
         if (c === LBRACKET || c === LBRACE) {
-          seq.push(this.inlineValue(i, depth));
+          this.pushItem(this.inlineValue(i, depth));
           this.seek(this.lineEnd + 1, false);
         } else if (this.keyEnd(i) >= 0) {
           // `- key: value`: a mapping whose keys line up under this first one.
-          seq.push(this.blockMap(i - this.lineStart, i, depth + 1));
+          this.pushItem(this.blockMap(i - this.lineStart, i, depth + 1));
         } else {
-          seq.push(this.inlineValue(i, depth));
+          this.pushItem(this.inlineValue(i, depth));
           this.seek(this.lineEnd + 1, false);
         }
       }
-      if (this.indent < col) return seq;
+      if (this.indent < col) return this.takeItems(start);
       if (this.indent > col) throw BAIL;
-      if (!this.isSeqItem()) return seq;
+      if (!this.isSeqItem()) return this.takeItems(start);
     }
+  }
+
+  /**
+   * The items pushed onto {@link items} since `start`, as an array of their exact number. Spec
+   * data is kept for the whole run, and an array grown by push holds room for 17 items or more:
+   * most of a spec's lists hold one to four.
+   */
+  private takeItems(start: number): unknown[] {
+    const seq = this.items.slice(start, this.top);
+    // Kept at its size (shrinking it would free and regrow its storage); `top` marks the end.
+    this.top = start;
+    return seq;
+  }
+
+  /** A call, not `items[top++] = ...` in place: reading the item may push and take items itself, so `top` is read after. */
+  private pushItem(item: unknown): void {
+    this.items[this.top++] = item;
   }
 
   /**
@@ -458,19 +478,19 @@ class Reader {
   /** `[a, b, ...]` on one line, starting at `p`; leaves the array in `value`. */
   private flowSeq(p: number, depth: number): number {
     const s = this.s;
-    const seq: unknown[] = [];
     let i = this.skipSpaces(p + 1);
     if (i < this.lineEnd && s.charCodeAt(i) === RBRACKET) {
-      this.value = seq;
+      this.value = [];
       return i + 1;
     }
+    const start = this.top;
     for (;;) {
       i = this.skipSpaces(this.flowNode(i, depth + 1));
-      seq.push(this.value);
+      this.pushItem(this.value);
       if (i >= this.lineEnd) throw BAIL;
       const c = s.charCodeAt(i);
       if (c === RBRACKET) {
-        this.value = seq;
+        this.value = this.takeItems(start);
         return i + 1;
       }
       if (c !== COMMA) throw BAIL;

@@ -61,24 +61,29 @@ export interface LoadOptions {
 export function loadInput(opts: LoadOptions): LoadResult {
   const problems: Problem[] = [];
   const base = path.dirname(path.resolve(opts.platformFile));
-  const read = readDocument(opts.platformFile, 'platform', problems, base);
+  const cwd = process.cwd();
+  const platformFile = { file: opts.platformFile, shown: display(opts.platformFile, cwd), name: relativeName(base, opts.platformFile), regular: false };
+  const read = readDocument(platformFile, 'platform', problems);
   const platformDoc = read && 'value' in read ? read : undefined;
 
   const tenants: Loaded<Tenant>[] = [];
   const known: KnownTenant[] = [];
-  const files = listTenantFiles(opts.tenantsDir, problems);
+  const files = listTenantFiles(opts.tenantsDir, problems, cwd);
+  const names = new Names(opts.tenantsDir, base, cwd);
   const byName = new Map<string, string>();
   const isKnown = platformDoc && opts.known ? (name: string, digest: string) => opts.known!(name, digest, platformDoc.digest) : undefined;
-  for (const file of files) {
-    const stem = path.basename(file).replace(/\.ya?ml$/, '');
+  for (const entry of files) {
+    const file = names.file(entry.name);
+    const spec = { file, shown: names.shown(entry.name, file), name: names.relative(entry.name, file), regular: entry.regular };
+    const stem = entry.name.replace(/\.ya?ml$/, '');
     const earlier = byName.get(stem);
     if (earlier !== undefined) {
-      readDocument(file, 'tenant', problems, base);
+      readDocument(spec, 'tenant', problems);
       problems.push({ file, line: 0, col: 0, path: '', message: `tenant file name "${stem}" is also used by ${earlier}; keep one file per tenant` });
       continue;
     }
     byName.set(stem, file);
-    const loaded = readDocument(file, 'tenant', problems, base, isKnown);
+    const loaded = readDocument(spec, 'tenant', problems, isKnown);
     if (!loaded) continue;
     if (!('value' in loaded)) {
       known.push({ ...loaded, path: file, tenant: stem });
@@ -102,17 +107,69 @@ export function loadInput(opts: LoadOptions): LoadResult {
  * that needs its model after all); problems go to `problems`.
  */
 export function loadTenant(file: string, platformFile: string, problems: Problem[]): Loaded<Tenant> | undefined {
-  const read = readDocument(file, 'tenant', problems, path.dirname(path.resolve(platformFile)));
+  const base = path.dirname(path.resolve(platformFile));
+  const read = readDocument({ file, shown: display(file, process.cwd()), name: relativeName(base, file), regular: false }, 'tenant', problems);
   return read && 'value' in read ? read : undefined;
 }
 
-function display(file: string): string {
-  const rel = path.relative(process.cwd(), file);
+function display(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * The three names of each file in the tenants folder (as joined, as shown, as named in headers),
+ * built from the folder's, worked out once: path.resolve and path.relative per file cost more
+ * than reading a small spec. Each method returns exactly what path.join, display() and
+ * relativeName() would for a name that is one plain path segment (as listed names are).
+ */
+class Names {
+  /** path.join(dir, name) is this plus the name. */
+  private readonly joined: string;
+  /** display(file) is this plus the name; undefined when the folder is outside cwd (then every file is shown as joined). */
+  private readonly shownDir?: string;
+  /** relativeName(base, file) is this plus the name; undefined when base lies inside the folder (then it is worked out in full). */
+  private readonly baseDir?: string;
+
+  constructor(
+    dir: string,
+    private readonly base: string,
+    cwd: string,
+  ) {
+    this.joined = path.join(dir, 'x').slice(0, -1);
+    const resolved = path.resolve(dir);
+    // A file in a folder outside cwd is outside cwd too (or is cwd itself): display() keeps its path.
+    const fromCwd = path.relative(cwd, resolved);
+    if (!(fromCwd === '..' || fromCwd.startsWith(`..${path.sep}`) || path.isAbsolute(fromCwd))) this.shownDir = fromCwd && `${fromCwd}${path.sep}`;
+    // Unless base lies inside the folder (a path of `..` only), the folder's path from base
+    // continues into its files.
+    const fromBase = path.relative(base, resolved);
+    if (fromBase === '' || !fromBase.split(path.sep).every((s) => s === '..')) this.baseDir = fromBase && `${fromBase.split(path.sep).join('/')}/`;
+  }
+
+  file(name: string): string {
+    return this.joined + name;
+  }
+
+  shown(name: string, file: string): string {
+    if (this.shownDir === undefined) return file;
+    const rel = this.shownDir + name;
+    return !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  }
+
+  relative(name: string, file: string): string {
+    return this.baseDir === undefined ? relativeName(this.base, file) : this.baseDir + name;
+  }
+}
+
+function relativeName(base: string, file: string): string {
+  return path.relative(base, path.resolve(file)).split(path.sep).join('/');
 }
 
 /** Largest spec file read, in bytes: far above any real spec, far below what could hurt a CI job. */
 export const MAX_SPEC_BYTES = { platform: 1024 * 1024, tenant: 256 * 1024 } as const;
+
+type SpecText = { text: string } | { why: string; line?: number; col?: number };
 
 /**
  * Reads a spec file as text, or says why it cannot be used. Only regular files are opened: a
@@ -120,25 +177,42 @@ export const MAX_SPEC_BYTES = { platform: 1024 * 1024, tenant: 256 * 1024 } as c
  * (no symbolic links), so a link can neither pull in a file from elsewhere nor echo it into a CI
  * log. The size is checked before reading, and bytes that are not UTF-8 are refused rather than
  * replaced.
+ *
+ * `listedAsFile` says the folder listing found a regular file under this name: then the file is
+ * opened straight away and checked on the open descriptor (one path lookup instead of two). If
+ * the open fails (the name is a link or is gone by now), the file is looked at again the slow
+ * way, so the reason given is the one a check before opening gives.
  */
-function readSpecText(file: string, kind: 'platform' | 'tenant'): { text: string } | { why: string; line?: number; col?: number } {
-  let stat: fs.Stats;
-  try {
-    stat = kind === 'tenant' ? fs.lstatSync(file) : fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { why: code === 'ENOENT' ? 'no such file' : (err as Error).message };
+function readSpecText(file: string, kind: 'platform' | 'tenant', listedAsFile: boolean): SpecText {
+  if (!listedAsFile) {
+    let stat: fs.Stats;
+    try {
+      stat = kind === 'tenant' ? fs.lstatSync(file) : fs.statSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return { why: code === 'ENOENT' ? 'no such file' : (err as Error).message };
+    }
+    if (stat.isSymbolicLink()) return { why: 'it is a symbolic link; tenant specs must be files in the tenants folder itself' };
+    const refused = refusal(stat, kind);
+    if (refused) return refused;
   }
-  if (stat.isSymbolicLink()) return { why: 'it is a symbolic link; tenant specs must be files in the tenants folder itself' };
-  if (stat.isDirectory()) return { why: 'it is a directory' };
-  if (!stat.isFile()) return { why: 'it is not a regular file' };
-  const limit = MAX_SPEC_BYTES[kind];
-  if (stat.size > limit) return { why: `it has ${stat.size} bytes, over the ${limit} a ${kind} spec may have` };
   let bytes: Buffer;
   try {
-    // O_NOFOLLOW: the file may not be swapped for a link between the check and the read.
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | (kind === 'tenant' ? fs.constants.O_NOFOLLOW : 0));
+    // O_NOFOLLOW: the file may not be swapped for a link between the listing (or check) and the
+    // read. O_NONBLOCK: nor can a FIFO swapped in block the open; the descriptor's own status
+    // below refuses it.
+    const flags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (kind === 'tenant' ? fs.constants.O_NOFOLLOW : 0);
+    let fd: number;
     try {
+      fd = fs.openSync(file, flags);
+    } catch (err) {
+      if (listedAsFile) return readSpecText(file, kind, false);
+      throw err;
+    }
+    try {
+      const refused = refusal(fs.fstatSync(fd), kind);
+      if (refused) return refused;
+      const limit = MAX_SPEC_BYTES[kind];
       const buffer = readBuffer(limit + 1);
       const length = fs.readSync(fd, buffer, 0, limit + 1, 0);
       if (length > limit) return { why: `it has more than the ${limit} bytes a ${kind} spec may have` };
@@ -160,6 +234,15 @@ function readSpecText(file: string, kind: 'platform' | 'tenant'): { text: string
     const col = at - (before.lastIndexOf('\n') + 1) + 1;
     return { why: `byte 0x${bytes[at].toString(16).padStart(2, '0')} is not UTF-8; save the file as UTF-8`, line, col };
   }
+}
+
+/** Why a file of this type and size is not read (links are told apart before, by lstat or O_NOFOLLOW). */
+function refusal(stat: fs.Stats, kind: 'platform' | 'tenant'): { why: string } | undefined {
+  if (stat.isDirectory()) return { why: 'it is a directory' };
+  if (!stat.isFile()) return { why: 'it is not a regular file' };
+  const limit = MAX_SPEC_BYTES[kind];
+  if (stat.size > limit) return { why: `it has ${stat.size} bytes, over the ${limit} a ${kind} spec may have` };
+  return undefined;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -190,15 +273,23 @@ function firstInvalidUtf8(bytes: Buffer): number {
   return lo;
 }
 
+/** A spec file to read: its names (see {@link Loaded}) and whether the listing found a regular file. */
+interface SpecFile {
+  /** The path as given or joined. */
+  readonly file: string;
+  readonly shown: string;
+  readonly name: string;
+  readonly regular: boolean;
+}
+
 function readDocument<K extends 'platform' | 'tenant'>(
-  file: string,
+  spec: SpecFile,
   kind: K,
   problems: Problem[],
-  base: string,
   known?: (name: string, digest: string) => boolean,
 ): Loaded<K extends 'platform' ? Platform : Tenant> | Omit<KnownTenant, 'tenant' | 'path'> | undefined {
-  const shown = display(file);
-  const read = readSpecText(file, kind);
+  const { file, shown } = spec;
+  const read = readSpecText(file, kind, spec.regular);
   if (!('text' in read)) {
     const what = kind === 'platform' ? 'the platform spec' : 'the tenant spec';
     problems.push({ file: shown, line: read.line ?? 0, col: read.col ?? 0, path: '', message: `cannot read ${what}: ${read.why}` });
@@ -206,7 +297,7 @@ function readDocument<K extends 'platform' | 'tenant'>(
   }
   const text = read.text;
   const digest = crypto.createHash('sha256').update(text).digest('hex');
-  const name = path.relative(base, path.resolve(file)).split(path.sep).join('/');
+  const name = spec.name;
   if (known?.(name, digest)) return { file: shown, name, digest };
   let source: SourceLocator;
   let data: unknown;
@@ -238,28 +329,34 @@ function readDocument<K extends 'platform' | 'tenant'>(
   return { file: shown, name, source, value, digest };
 }
 
-function listTenantFiles(dir: string, problems: Problem[]): string[] {
+/** A file in the tenants folder: its name, and whether the listing says it is a regular file. */
+interface TenantEntry {
+  readonly name: string;
+  readonly regular: boolean;
+}
+
+function listTenantFiles(dir: string, problems: Problem[], cwd: string): TenantEntry[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      problems.push({ file: display(dir), line: 0, col: 0, path: '', message: 'cannot read the tenants folder: no such directory' });
+      problems.push({ file: display(dir, cwd), line: 0, col: 0, path: '', message: 'cannot read the tenants folder: no such directory' });
     } else {
-      problems.push({ file: display(dir), line: 0, col: 0, path: '', message: `cannot read the tenants folder: ${(err as Error).message}` });
+      problems.push({ file: display(dir, cwd), line: 0, col: 0, path: '', message: `cannot read the tenants folder: ${(err as Error).message}` });
     }
     return [];
   }
   const visible = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // A folder would otherwise be skipped without a word, and its tenants silently dropped (pruned).
   for (const e of visible.filter((e) => e.isDirectory())) {
-    problems.push({ file: display(path.join(dir, e.name)), line: 0, col: 0, path: '', message: 'tenant specs are read only from the tenants folder itself, not from folders inside it; move its files up or remove it' });
+    problems.push({ file: display(path.join(dir, e.name), cwd), line: 0, col: 0, path: '', message: 'tenant specs are read only from the tenants folder itself, not from folders inside it; move its files up or remove it' });
   }
-  const files = visible.filter((e) => !e.isDirectory()).map((e) => e.name);
+  const files = visible.filter((e) => !e.isDirectory());
   // A spec saved as .YAML or .json would otherwise be skipped without a word.
-  for (const name of files.filter((n) => !/\.ya?ml$/.test(n) && /\.(ya?ml|json)$/i.test(n))) {
-    problems.push({ file: display(path.join(dir, name)), line: 0, col: 0, path: '', message: 'tenant specs are read only from files ending in .yaml or .yml; rename this file' });
+  for (const e of files.filter((e) => !/\.ya?ml$/.test(e.name) && /\.(ya?ml|json)$/i.test(e.name))) {
+    problems.push({ file: display(path.join(dir, e.name), cwd), line: 0, col: 0, path: '', message: 'tenant specs are read only from files ending in .yaml or .yml; rename this file' });
   }
-  return files.filter((n) => /\.ya?ml$/.test(n)).map((name) => path.join(dir, name));
+  return files.filter((e) => /\.ya?ml$/.test(e.name)).map((e) => ({ name: e.name, regular: e.isFile() }));
 }

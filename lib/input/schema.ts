@@ -55,22 +55,36 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 function controlCharacterProblems(source: SourceLocator, data: unknown): Problem[] {
   const problems: Problem[] = [];
   const describe = (c: string): string => `U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`;
-  const walk = (value: unknown, at: PathSegment[]): void => {
+  // One path, extended and shortened as the walk goes, copied only for a problem: a spec has
+  // hundreds of values and nearly always nothing to report.
+  const at: PathSegment[] = [];
+  const walk = (value: unknown): void => {
     if (problems.length >= 100) return;
     if (typeof value === 'string') {
       const bad = CONTROL.exec(value);
-      if (bad) problems.push(source.problem(at, `contains the control character ${describe(bad[0])}; specs may hold only printable characters`));
+      if (bad) problems.push(source.problem(at.slice(), `contains the control character ${describe(bad[0])}; specs may hold only printable characters`));
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, [...at, i]));
+      // Parsed lists have no holes (forEach would skip one; walking undefined reports nothing).
+      for (let i = 0; i < value.length; i++) {
+        at.push(i);
+        walk(value[i]);
+        at.pop();
+      }
     } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
+      const map = value as Record<string, unknown>;
+      // for...in with an own-property check visits Object.entries' keys, in its order, without
+      // building the pairs.
+      for (const k in map) {
+        if (!Object.prototype.hasOwnProperty.call(map, k)) continue;
+        at.push(k);
         const bad = CONTROL.exec(k);
-        if (bad) problems.push(source.problem([...at, k], `key contains the control character ${describe(bad[0])}; specs may hold only printable characters`, true));
-        walk(v, [...at, k]);
+        if (bad) problems.push(source.problem(at.slice(), `key contains the control character ${describe(bad[0])}; specs may hold only printable characters`, true));
+        walk(map[k]);
+        at.pop();
       }
     }
   };
-  walk(data, []);
+  walk(data);
   return problems;
 }
 
