@@ -111,9 +111,10 @@ function isUnitRecord(v: unknown): v is UnitRecord {
     && v.entries.every((e) => typeof e === 'string');
 }
 
-/** A cached path is used to remove and rewrite files: it must stay inside the output folder. */
+/** A cached path is used to remove and rewrite files: it must stay inside the output folder (no empty, `.` or `..` segment, no absolute path, no backslash). */
+const UNSAFE_PATH = /^$|^\/|\\|(^|\/)\.{0,2}(\/|$)/;
 function safeRelative(p: string): boolean {
-  return p !== '' && !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+  return !UNSAFE_PATH.test(p);
 }
 
 let tool: string | undefined;
@@ -150,5 +151,5 @@ export function toolFingerprint(): string {
 }
 
 function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
+  return crypto.hash('sha256', text, 'hex');
 }
