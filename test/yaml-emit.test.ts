@@ -113,6 +113,24 @@ describe('emitYaml', () => {
     expect(emitYaml({ a: { b: [1, { c: 'd', e: 'f' }] }, g: 'h' })).toBe('a:\n  b:\n    - 1\n    - c: d\n      e: f\ng: h\n');
   });
 
+  test('sorts keys by UTF-16 code units whatever order they were added in; apiVersion, kind and metadata lead a document', () => {
+    // The emitter leaves keys that are already in order as they are: every order must give the same text.
+    const keys = ['b', 'B', 'a', '10', '9', 'é', '\ud83d\ude00', '\uff01', 'metadata', 'kind', 'apiVersion', 'a-b', 'a.b', 'a/b'];
+    const sorted = [...keys].sort();
+    const leading = ['apiVersion', 'kind', 'metadata'];
+    const line = (k: string): string => emitYaml({ [k]: 'v' });
+    const map = (order: string[]): Record<string, string> => Object.fromEntries(order.map((k) => [k, 'v']));
+    const indented = (order: string[], first: string): string => order.map((k, i) => (i === 0 ? first : '  ') + line(k)).join('');
+    let seed = 7;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 50; i++) {
+      const order = i === 0 ? sorted : [...keys].sort(() => next() - 0.5);
+      expect(emitYaml(map(order))).toBe([...leading, ...sorted.filter((k) => !leading.includes(k))].map(line).join(''));
+      expect(emitYaml({ x: map(order) })).toBe(`x:\n${indented(sorted, '  ')}`);
+      expect(emitYaml([map(order)])).toBe(indented(sorted, '- '));
+    }
+  });
+
   test('rejects values YAML cannot hold', () => {
     expect(() => emitYaml({ a: NaN })).toThrow('cannot write NaN to YAML');
     expect(() => emitYaml({ a: () => 1 })).toThrow('cannot write a function to YAML');
