@@ -61,6 +61,24 @@ function quoteKey(s: string): string {
   return text;
 }
 
+/**
+ * Short string values written so far and how they were written: names, namespaces, labels and
+ * hosts repeat across a tenant's objects, and many values across tenants. Bounded in count, like
+ * writtenKeys, and it keeps only short strings: long ones (rules, certificates) rarely repeat.
+ */
+const writtenValues = new Map<string, string>();
+const MAX_REMEMBERED_VALUES = 20_000;
+const MAX_REMEMBERED_LENGTH = 64;
+
+function quoteValue(s: string): string {
+  const known = writtenValues.get(s);
+  if (known !== undefined) return known;
+  const text = quoteIfNeeded(s);
+  if (writtenValues.size >= MAX_REMEMBERED_VALUES) writtenValues.clear();
+  writtenValues.set(s, text);
+  return text;
+}
+
 function quoteIfNeeded(s: string): string {
   const bare =
     (PLAIN.test(s) && !KEYWORDS.test(s)) || digitLedIsString(s);
@@ -94,7 +112,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 function scalar(v: Json): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return quoteIfNeeded(v);
+  if (typeof v === 'string') return v.length <= MAX_REMEMBERED_LENGTH ? quoteValue(v) : quoteIfNeeded(v);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to YAML`);
     return String(v);
