@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ApiObject, App, Chart, ChartProps, JsonPatch } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, Chart, ChartProps, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { environmentUnits } from '../lib/charts/units';
 import { ingressController } from '../lib/charts/controller';
@@ -503,6 +503,79 @@ describe('what cdk8s still owns shows in PlainApiObject.toJson', () => {
     expect((ingress.toJson() as Manifest).spec.tls[0].hosts).toEqual(['a.example.com']);
     expectSameAsCdk8s(release);
     expectSameAsCdk8s(ingress);
+  });
+});
+
+describe('metadata is written as cdk8s\'s metadata.toJson() writes it, without its resolve when nothing needs it', () => {
+  /** Same keys in the same order, the same values: JSON text and a strict comparison. */
+  function expectMetadataAsCdk8s(o: ApiObject): void {
+    const expected = o.metadata.toJson() as Manifest;
+    for (const got of [(o.toJson() as Manifest).metadata, (o as PlainApiObject).manifest().metadata]) {
+      expect(got).toStrictEqual(expected);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(expected));
+    }
+  }
+
+  test.each(MATRIX)('%s, in a chart with %s', (_name, chart, build) => {
+    const objects = buildCase(build, chart);
+    const spy = jest.spyOn(ApiObjectMetadataDefinition.prototype, 'toJson');
+    try {
+      for (const o of objects) {
+        o.toJson();
+        (o as PlainApiObject).manifest();
+      }
+      // Plain metadata does not go through cdk8s: the comparison below is of two different paths.
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    for (const o of objects) expectMetadataAsCdk8s(o);
+  });
+
+  /** Metadata cdk8s's sanitize changes (sorts, drops empty and null values) or that its resolve must see. */
+  const extras: [string, (m: ApiObjectMetadataDefinition) => void, 'plain' | 'cdk8s'][] = [
+    ['unsorted labels and annotations', (m) => { m.addLabel('z', '1'); m.addLabel('a', '2'); m.addAnnotation('y/b', 'x'); m.addAnnotation('10', 'n'); m.addAnnotation('9', 'n'); }, 'plain'],
+    ['finalizers and owner references', (m) => { m.addFinalizers('b', 'a'); m.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u', controller: true }); }, 'plain'],
+    ['empty, null and nested additional fields', (m) => {
+      m.add('emptyMap', {});
+      m.add('emptyList', []);
+      m.add('nothing', null);
+      m.add('unset', undefined);
+      m.add('nested', { z: { empty: {} }, a: [null, 1, [], {}, { b: undefined, a: 'x' }], n: 0, f: false, s: '' });
+      m.add('onlyEmpty', { a: {}, b: [], c: null });
+    }, 'plain'],
+    ['a Lazy', (m) => m.add('lazy', Lazy.any({ produce: () => ({ b: 'lazy', a: [] }) })), 'cdk8s'],
+    ['a token in a label', (m) => m.addLabel('token', { resolve: () => 'resolved' } as unknown as string), 'cdk8s'],
+    ['a number-or-string union', (m) => m.add('union', new (class Union { value = 80; })()), 'cdk8s'],
+    ['an instance of a class', (m) => m.add('instance', new (class Thing { a = 1; })()), 'cdk8s'],
+    ['a list with a value, which cdk8s takes for a union', (m) => m.add('list', Object.assign(['a'], { value: 'x' })), 'cdk8s'],
+    ['a list with a resolve function, which cdk8s takes for a token', (m) => m.add('list', Object.assign(['a'], { resolve: () => 'token' })), 'cdk8s'],
+    ['a key cdk8s\'s copies trip over', (m) => m.add('map', { constructor: 'x' }), 'cdk8s'],
+  ];
+  test.each(extras)('%s', (_name, change, path) => {
+    for (const o of [new Namespace(chartOf('labels and a namespace'), 'Ns', { name: 'n' }), new Certificate(chartOf('no labels'), 'Cert', { name: 'c', namespace: 'n', secretName: 's', dnsNames: ['a.example.com'], issuer: { kind: 'ClusterIssuer', name: 'i' } })]) {
+      change(o.metadata);
+      let expected: unknown;
+      try {
+        expected = o.metadata.toJson();
+      } catch (e) {
+        // What cdk8s refuses, the plain path refuses too, with cdk8s's error.
+        expect(() => o.toJson()).toThrow((e as Error).message);
+        expect(() => o.manifest()).toThrow((e as Error).message);
+        continue;
+      }
+      const spy = jest.spyOn(ApiObjectMetadataDefinition.prototype, 'toJson');
+      try {
+        const got = [(o.toJson() as Manifest).metadata, o.manifest().metadata];
+        expect(spy).toHaveBeenCalledTimes(path === 'cdk8s' ? 2 : 0);
+        for (const g of got) {
+          expect(g).toStrictEqual(expected);
+          expect(JSON.stringify(g)).toBe(JSON.stringify(expected));
+        }
+      } finally {
+        spy.mockRestore();
+      }
+    }
   });
 });
 

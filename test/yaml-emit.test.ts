@@ -113,6 +113,58 @@ describe('emitYaml', () => {
     expect(emitYaml({ a: { b: [1, { c: 'd', e: 'f' }] }, g: 'h' })).toBe('a:\n  b:\n    - 1\n    - c: d\n      e: f\ng: h\n');
   });
 
+  test('sorts keys by UTF-16 code units whatever order they were added in; apiVersion, kind and metadata lead a document', () => {
+    // The emitter leaves keys that are already in order as they are: every order must give the same text.
+    const keys = ['b', 'B', 'a', '10', '9', 'é', '\ud83d\ude00', '\uff01', 'metadata', 'kind', 'apiVersion', 'a-b', 'a.b', 'a/b'];
+    const sorted = [...keys].sort();
+    const leading = ['apiVersion', 'kind', 'metadata'];
+    const line = (k: string): string => emitYaml({ [k]: 'v' });
+    const map = (order: string[]): Record<string, string> => Object.fromEntries(order.map((k) => [k, 'v']));
+    const indented = (order: string[], first: string): string => order.map((k, i) => (i === 0 ? first : '  ') + line(k)).join('');
+    let seed = 7;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 50; i++) {
+      const order = i === 0 ? sorted : [...keys].sort(() => next() - 0.5);
+      expect(emitYaml(map(order))).toBe([...leading, ...sorted.filter((k) => !leading.includes(k))].map(line).join(''));
+      expect(emitYaml({ x: map(order) })).toBe(`x:\n${indented(sorted, '  ')}`);
+      expect(emitYaml([map(order)])).toBe(indented(sorted, '- '));
+    }
+  });
+
+  test('writes a string the same the first time, when remembered, and after the memory was cleared', () => {
+    // The emitter remembers how it wrote keys and short values; a fresh copy of the module has
+    // remembered nothing, so its first answer for each string is the unremembered one.
+    const fresh = (): typeof emitYaml => {
+      let f: typeof emitYaml | undefined;
+      jest.isolateModules(() => {
+        f = (jest.requireActual('../lib/output/yaml-emit') as { emitYaml: typeof emitYaml }).emitYaml;
+      });
+      return f as typeof emitYaml;
+    };
+    let seed = 11;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const alphabet = '0123456789.eExXoObB_-+:/ #mhns,[]{}&*!|>\'"%@`abcfinTZ$()=<;~?\\\n\té';
+    const strings = ['', 'yes', '8080', 'a: b', 'x ', '2026-11-22', 'nginx.ingress.kubernetes.io/proxy-body-size'];
+    // Lengths around the longest value remembered (64), so both sides of that limit are covered.
+    for (let i = 0; i < 1000; i++) {
+      const len = Math.floor(next() * 80);
+      let s = '';
+      for (let j = 0; j < len; j++) s += alphabet[Math.floor(next() * alphabet.length)];
+      // Near neighbours too, which a memory keyed on less than the whole string would confuse.
+      strings.push(s, `${s}:`, `${s} `, `${s}0`, s.slice(1), `x${s}`);
+    }
+    const write = (emit: typeof emitYaml, s: string): string => emit({ [s]: s, list: [s] });
+    const cold = fresh();
+    const first = strings.map((s) => write(cold, s));
+    expect(strings.map((s) => write(cold, s))).toEqual(first);
+    // More distinct strings than either memory keeps, so both are cleared at least once.
+    const other = fresh();
+    for (let i = 0; i < 50_000; i++) other({ [`key-${i}`]: `value-${i}` });
+    expect(strings.map((s) => write(other, s))).toEqual(first);
+    expect(strings.map((s) => write(other, s))).toEqual(first);
+    for (const [i, s] of strings.entries()) expect(parse(first[i], { version: '1.1' })).toEqual({ [s]: s, list: [s] });
+  });
+
   test('rejects values YAML cannot hold', () => {
     expect(() => emitYaml({ a: NaN })).toThrow('cannot write NaN to YAML');
     expect(() => emitYaml({ a: () => 1 })).toThrow('cannot write a function to YAML');

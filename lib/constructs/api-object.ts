@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, App, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, App, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 
 const PLAIN = Symbol.for('tenant-edge.PlainApiObject');
@@ -45,7 +45,7 @@ export class PlainApiObject extends ApiObject {
   override toJson(): any {
     if (this.needsCdk8s()) return super.toJson();
     // A fresh copy each time, as cdk8s returns: a caller may change what it gets.
-    return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...withoutUndefined(this.body) };
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata: metadataJson(this.metadata), ...withoutUndefined(this.body) };
   }
 
   /**
@@ -54,7 +54,7 @@ export class PlainApiObject extends ApiObject {
    */
   manifest(): Record<string, unknown> {
     if (this.needsCdk8s()) return super.toJson() as Record<string, unknown>;
-    return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...this.body };
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata: metadataJson(this.metadata), ...this.body };
   }
 
   private needsCdk8s(): boolean {
@@ -80,6 +80,84 @@ export function withoutUndefined<T>(value: T): T {
 /** A copy of `map`, or undefined when it is empty (cdk8s leaves empty maps out of metadata). */
 export function nonEmpty(map: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
   return map && Object.keys(map).length > 0 ? { ...map } : undefined;
+}
+
+/** The fields of cdk8s's ApiObjectMetadataDefinition that its toJson reads (private in its types). */
+interface MetadataFields {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: unknown;
+  readonly annotations: unknown;
+  readonly finalizers: unknown;
+  readonly ownerReferences: unknown;
+  readonly _additionalAttributes: Record<string, unknown>;
+}
+
+/**
+ * `metadata.toJson()` without cdk8s's resolve: with only the built-in resolvers (needsCdk8s) and
+ * plain data, resolving copies the data unchanged, so what is left is sanitizeValue with the
+ * options cdk8s's toJson gives it: keys sorted, null and undefined dropped, and empty maps and
+ * lists too. Anything else (a token, a Lazy, an instance of a class) goes to cdk8s.
+ */
+function metadataJson(metadata: ApiObjectMetadataDefinition): Record<string, unknown> {
+  const m = metadata as unknown as MetadataFields;
+  const data = {
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  };
+  const json = sanitized(data);
+  return json === NOT_PLAIN ? (metadata.toJson() as Record<string, unknown>) : (json as Record<string, unknown>);
+}
+
+/** What `sanitized` returns for data it leaves to cdk8s. */
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * cdk8s's sanitizeValue(resolve(value), { filterEmptyArrays: true, filterEmptyObjects: true }) for
+ * plain data, or NOT_PLAIN. Plain is what cdk8s's three built-in resolvers leave alone: strings,
+ * numbers, booleans, null and undefined, arrays and Object-prototype maps (no `resolve` function,
+ * which would make it a token; on anything but a map no string or number `value`, which would make
+ * it a number-or-string union), and no key that resolve's or sanitize's copies would take as
+ * something else ("constructor", "__proto__").
+ */
+function sanitized(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  const type = typeof value;
+  if (type !== 'string' && type !== 'number' && type !== 'boolean' && type !== 'object') return NOT_PLAIN;
+  const v = value as { resolve?: unknown; value?: unknown };
+  if (typeof v.resolve === 'function') return NOT_PLAIN;
+  if (type !== 'object') {
+    const inner = typeof v.value;
+    return inner === 'string' || inner === 'number' ? NOT_PLAIN : value;
+  }
+  if (Array.isArray(value)) {
+    const inner = typeof v.value;
+    if (Object.getPrototypeOf(value) !== Array.prototype || inner === 'string' || inner === 'number') return NOT_PLAIN;
+    if (value.length === 0) return undefined;
+    // map, as cdk8s's: holes stay holes, null items become undefined.
+    const items = value.map(sanitized);
+    return items.includes(NOT_PLAIN) ? NOT_PLAIN : items;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  const map = value as Record<string, unknown>;
+  const keys = Object.keys(map).sort();
+  const out: Record<string, unknown> = {};
+  let empty = true;
+  for (const key of keys) {
+    if (key === 'constructor' || key === '__proto__') return NOT_PLAIN;
+    const item = sanitized(map[key]);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    if (item !== undefined && item !== null) {
+      out[key] = item;
+      empty = false;
+    }
+  }
+  return empty ? undefined : out;
 }
 
 /** True when the object's App has resolvers besides cdk8s's built-in ones (App({ resolvers })). */

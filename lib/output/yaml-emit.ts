@@ -6,10 +6,15 @@
  * double-quoted with JSON escapes, which are valid YAML escapes.
  */
 export function emitYaml(value: unknown): string {
-  const out: string[] = [];
-  if (isCollection(value) && !isEmpty(value)) block(value, 0, out, false, true);
-  else out.push(scalar(value), '\n');
-  return out.join('');
+  if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      if (value.length > 0) return sequence(value, 0, false);
+    } else {
+      const keys = sortedKeys(value as Record<string, Json>);
+      if (keys.length > 0) return mapping(value as Record<string, Json>, leadingFirst(value as Record<string, Json>, keys), 0, false);
+    }
+  }
+  return `${scalar(value)}\n`;
 }
 
 type Json = unknown;
@@ -56,6 +61,24 @@ function quoteKey(s: string): string {
   return text;
 }
 
+/**
+ * Short string values written so far and how they were written: names, namespaces, labels and
+ * hosts repeat across a tenant's objects, and many values across tenants. Bounded in count, like
+ * writtenKeys, and it keeps only short strings: long ones (rules, certificates) rarely repeat.
+ */
+const writtenValues = new Map<string, string>();
+const MAX_REMEMBERED_VALUES = 20_000;
+const MAX_REMEMBERED_LENGTH = 64;
+
+function quoteValue(s: string): string {
+  const known = writtenValues.get(s);
+  if (known !== undefined) return known;
+  const text = quoteIfNeeded(s);
+  if (writtenValues.size >= MAX_REMEMBERED_VALUES) writtenValues.clear();
+  writtenValues.set(s, text);
+  return text;
+}
+
 function quoteIfNeeded(s: string): string {
   const bare =
     (PLAIN.test(s) && !KEYWORDS.test(s)) || digitLedIsString(s);
@@ -89,7 +112,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 function scalar(v: Json): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return quoteIfNeeded(v);
+  if (typeof v === 'string') return v.length <= MAX_REMEMBERED_LENGTH ? quoteValue(v) : quoteIfNeeded(v);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to YAML`);
     return String(v);
@@ -100,53 +123,75 @@ function scalar(v: Json): string {
   throw new Error(`cannot write a ${typeof v} to YAML`);
 }
 
-function isCollection(v: Json): v is Record<string, Json> | Json[] {
-  return v !== null && typeof v === 'object';
-}
-
-function isEmpty(v: Record<string, Json> | Json[]): boolean {
-  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
-}
-
 /** Keys that lead a Kubernetes object, in this order; every other key follows, sorted. */
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
 
-/**
- * The keys of a mapping in the order they are written: sorted by UTF-16 code units, as cdk8s
- * sorts them, with apiVersion, kind and metadata first at the top of a document. The order never
- * depends on how the data was built.
- */
-function orderedKeys(v: Record<string, Json>, top: boolean): string[] {
-  const keys = Object.keys(v).sort();
-  if (!top) return keys;
+/** The sorted keys of a document's top mapping with apiVersion, kind and metadata first. */
+function leadingFirst(v: Record<string, Json>, keys: string[]): string[] {
   const leading = LEADING_KEYS.filter((k) => k in v);
   return leading.length === 0 ? keys : [...leading, ...keys.filter((k) => !LEADING_KEYS.includes(k))];
 }
 
-/** Writes a non-empty collection whose first line starts at the current position. */
-function block(v: Record<string, Json> | Json[], indent: number, out: string[], inlineFirst = false, top = false): void {
-  const pad = ' '.repeat(indent);
-  let first = inlineFirst;
-  if (Array.isArray(v)) {
-    for (const item of v) {
-      out.push(first ? '' : pad, '- ');
-      first = false;
-      if (isCollection(item) && !isEmpty(item)) block(item, indent + 2, out, true);
-      else out.push(scalar(item), '\n');
-    }
-    return;
+/**
+ * The keys of a mapping in the order they are written: sorted by UTF-16 code units, as cdk8s
+ * sorts them (apiVersion, kind and metadata lead a document: leadingFirst). The order never
+ * depends on how the data was built. Most mappings (cdk8s's metadata, most bodies) come already
+ * sorted, and checking that is cheaper than sorting; `>` compares as sort() does.
+ */
+function sortedKeys(v: Record<string, Json>): string[] {
+  const keys = Object.keys(v);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) return keys.sort();
   }
-  for (const key of orderedKeys(v, top)) {
-    const item = v[key];
-    if (item === undefined) continue;
-    out.push(first ? '' : pad, quoteKey(key), ':');
-    first = false;
-    if (isCollection(item) && !isEmpty(item)) {
-      out.push('\n');
-      // Sequences under a key are indented one step, like the maps are.
-      block(item, indent + 2, out);
+  return keys;
+}
+
+/** Indentation by depth, so that a block does not build its padding each time. */
+const PADS: string[] = [];
+function pad(indent: number): string {
+  return PADS[indent] ?? (PADS[indent] = ' '.repeat(indent));
+}
+
+/**
+ * A value after "key:" or "- " (whose line `inline` says it continues): a non-empty collection as
+ * a block at `indent`, anything else as a scalar on the same line. Under a key, the block starts
+ * on the next line; under "- ", on the same.
+ */
+function item(v: Json, indent: number, inline: boolean): string {
+  if (v !== null && typeof v === 'object') {
+    if (Array.isArray(v)) {
+      if (v.length > 0) return inline ? sequence(v, indent, true) : `\n${sequence(v, indent, false)}`;
     } else {
-      out.push(' ', scalar(item), '\n');
+      const keys = sortedKeys(v as Record<string, Json>);
+      if (keys.length > 0) return inline ? mapping(v as Record<string, Json>, keys, indent, true) : `\n${mapping(v as Record<string, Json>, keys, indent, false)}`;
     }
   }
+  return inline ? `${scalar(v)}\n` : ` ${scalar(v)}\n`;
+}
+
+/**
+ * A non-empty sequence; its first line starts at the current position when `inlineFirst`. Built
+ * by concatenation: cheaper than collecting the parts and joining them.
+ */
+function sequence(v: Json[], indent: number, inlineFirst: boolean): string {
+  const p = pad(indent);
+  let out = inlineFirst ? '- ' : `${p}- `;
+  out += item(v[0], indent + 2, true);
+  for (let i = 1; i < v.length; i++) out += `${p}- ${item(v[i], indent + 2, true)}`;
+  return out;
+}
+
+/** A non-empty mapping, its keys in `keys` (in the order written); its first line as in `sequence`. */
+function mapping(v: Record<string, Json>, keys: readonly string[], indent: number, inlineFirst: boolean): string {
+  const p = pad(indent);
+  let out = '';
+  let first = inlineFirst;
+  for (const key of keys) {
+    const value = v[key];
+    if (value === undefined) continue;
+    // Sequences under a key are indented one step, like the maps are.
+    out += `${first ? '' : p}${quoteKey(key)}:${item(value, indent + 2, false)}`;
+    first = false;
+  }
+  return out;
 }
