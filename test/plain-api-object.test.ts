@@ -577,6 +577,23 @@ describe('metadata is written as cdk8s\'s metadata.toJson() writes it, without i
       }
     }
   });
+  // Nothing in tenant-edge does this; the plain path must still notice, as cdk8s's resolvers would.
+  test.each([
+    ['a resolve on the prototype of strings makes each string a token', String.prototype, 'resolve', function (this: string) { return this.length; }],
+    ['a value on the prototype of numbers makes each number a union', Number.prototype, 'value', 'union'],
+  ] as const)('%s', (_name, proto, field, value) => {
+    const o = new Namespace(chartOf('labels'), 'Ns', { name: 'n' });
+    o.metadata.add('number', 1);
+    const before = o.metadata.toJson();
+    Object.defineProperty(proto, field, { value, configurable: true, writable: true });
+    try {
+      const expected = o.metadata.toJson();
+      expect(expected).not.toStrictEqual(before);
+      expect(o.manifest().metadata).toStrictEqual(expected);
+    } finally {
+      delete (proto as unknown as Record<string, unknown>)[field];
+    }
+  });
 });
 
 describe('where cdk8s still has work to do, its own path is taken', () => {

@@ -93,6 +93,9 @@ interface MetadataFields {
   readonly _additionalAttributes: Record<string, unknown>;
 }
 
+/** The fields metadata.toJson() sets over the additional attributes, sorted. */
+const METADATA_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
+
 /**
  * `metadata.toJson()` without cdk8s's resolve: with only the built-in resolvers (needsCdk8s) and
  * plain data, resolving copies the data unchanged, so what is left is sanitizeValue with the
@@ -101,17 +104,28 @@ interface MetadataFields {
  */
 function metadataJson(metadata: ApiObjectMetadataDefinition): Record<string, unknown> {
   const m = metadata as unknown as MetadataFields;
-  const data = {
-    ...m._additionalAttributes,
-    name: m.name,
-    namespace: m.namespace,
-    annotations: m.annotations,
-    finalizers: m.finalizers,
-    ownerReferences: m.ownerReferences,
-    labels: m.labels,
-  };
-  const json = sanitized(data);
-  return json === NOT_PLAIN ? (metadata.toJson() as Record<string, unknown>) : (json as Record<string, unknown>);
+  const extra = m._additionalAttributes;
+  if (!primitivesArePlain() || Object.getPrototypeOf(extra) !== Object.prototype) return metadata.toJson() as Record<string, unknown>;
+  // cdk8s sanitizes { ...extra, annotations, finalizers, labels, name, namespace, ownerReferences }.
+  const keys = Object.keys(extra);
+  for (const field of METADATA_FIELDS) if (!Object.prototype.hasOwnProperty.call(extra, field)) keys.push(field);
+  const json = sanitizedMap(keys, (key) => (isMetadataField(key) ? m[key] : extra[key]));
+  return (json === NOT_PLAIN ? metadata.toJson() : json) as Record<string, unknown>;
+}
+
+function isMetadataField(key: string): key is (typeof METADATA_FIELDS)[number] {
+  return (METADATA_FIELDS as readonly string[]).includes(key);
+}
+
+/**
+ * True when strings, numbers and booleans cannot look like tokens or number-or-string unions to
+ * cdk8s's resolvers: nothing added a `resolve` or `value` to their prototypes (or Object's).
+ */
+function primitivesArePlain(): boolean {
+  for (const proto of [String.prototype, Number.prototype, Boolean.prototype]) {
+    if ('resolve' in proto || 'value' in proto) return false;
+  }
+  return true;
 }
 
 /** What `sanitized` returns for data it leaves to cdk8s. */
@@ -120,39 +134,47 @@ const NOT_PLAIN = Symbol('not plain');
 /**
  * cdk8s's sanitizeValue(resolve(value), { filterEmptyArrays: true, filterEmptyObjects: true }) for
  * plain data, or NOT_PLAIN. Plain is what cdk8s's three built-in resolvers leave alone: strings,
- * numbers, booleans, null and undefined, arrays and Object-prototype maps (no `resolve` function,
- * which would make it a token; on anything but a map no string or number `value`, which would make
- * it a number-or-string union), and no key that resolve's or sanitize's copies would take as
- * something else ("constructor", "__proto__").
+ * numbers, booleans (primitivesArePlain), null and undefined, arrays and Object-prototype maps (no
+ * `resolve` function, which would make it a token; on an array no string or number `value`, which
+ * would make it a number-or-string union), and no key that resolve's or sanitize's copies would
+ * take as something else ("constructor", "__proto__").
  */
 function sanitized(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   const type = typeof value;
-  if (type !== 'string' && type !== 'number' && type !== 'boolean' && type !== 'object') return NOT_PLAIN;
-  const v = value as { resolve?: unknown; value?: unknown };
-  if (typeof v.resolve === 'function') return NOT_PLAIN;
-  if (type !== 'object') {
-    const inner = typeof v.value;
-    return inner === 'string' || inner === 'number' ? NOT_PLAIN : value;
-  }
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') return NOT_PLAIN;
   if (Array.isArray(value)) {
+    const v = value as { resolve?: unknown; value?: unknown };
     const inner = typeof v.value;
-    if (Object.getPrototypeOf(value) !== Array.prototype || inner === 'string' || inner === 'number') return NOT_PLAIN;
+    if (Object.getPrototypeOf(value) !== Array.prototype || typeof v.resolve === 'function' || inner === 'string' || inner === 'number') return NOT_PLAIN;
     if (value.length === 0) return undefined;
     // map, as cdk8s's: holes stay holes, null items become undefined.
     const items = value.map(sanitized);
     return items.includes(NOT_PLAIN) ? NOT_PLAIN : items;
   }
+  // A `resolve` function of a map's own is one of its values, and not plain.
   if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
   const map = value as Record<string, unknown>;
-  const keys = Object.keys(map).sort();
+  return sanitizedMap(Object.keys(map), (key) => map[key]);
+}
+
+/** `sanitized` of a map with these own keys (in any order) and values. */
+function sanitizedMap(keys: string[], valueOf: (key: string) => unknown): unknown {
+  // Sorted as sanitizeValue sorts; most maps already are.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
   const out: Record<string, unknown> = {};
   let empty = true;
   for (const key of keys) {
     if (key === 'constructor' || key === '__proto__') return NOT_PLAIN;
-    const item = sanitized(map[key]);
+    const item = sanitized(valueOf(key));
     if (item === NOT_PLAIN) return NOT_PLAIN;
-    if (item !== undefined && item !== null) {
+    if (item !== undefined) {
       out[key] = item;
       empty = false;
     }
