@@ -20,7 +20,7 @@ function inputOf(tenants: number): { platformFile: string; tenantsDir: string } 
   return { platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') };
 }
 
-function synth(input: { platformFile: string; tenantsDir: string }, threads: '1' | undefined): { tree: Record<string, string>; run: ReturnType<SynthModule['synthWithCache']> } {
+function synth(input: { platformFile: string; tenantsDir: string }, threads: '1' | '2' | undefined): { tree: Record<string, string>; run: ReturnType<SynthModule['synthWithCache']> } {
   const out = path.join(tempDir('tenant-edge-threads-out-'), 'dist');
   const before = process.env.TENANT_EDGE_THREADS;
   if (threads) process.env.TENANT_EDGE_THREADS = threads;
@@ -36,8 +36,8 @@ function synth(input: { platformFile: string; tenantsDir: string }, threads: '1'
 
 test('two threads write the tree one thread writes, byte for byte', () => {
   const input = inputOf(120);
-  const two = synth(input, undefined);
-  const one = synth(input, '1');
+  const two = synth(input, '2');
+  const one = synth(input, undefined);
   expect(two.run.threads).toBe(2);
   expect(one.run.threads).toBe(1);
   expect(Object.keys(two.tree).length).toBeGreaterThan(1000);
@@ -46,13 +46,26 @@ test('two threads write the tree one thread writes, byte for byte', () => {
 });
 
 test('a small input is rendered on one thread (starting a second costs more than it saves)', () => {
-  expect(synth(inputOf(10), undefined).run.threads).toBe(1);
+  expect(synth(inputOf(10), '2').run.threads).toBe(1);
+});
+
+test('one thread unless TENANT_EDGE_THREADS=2 asks for two', () => {
+  const input = inputOf(60);
+  expect(synth(input, undefined).run.threads).toBe(1);
+  expect(synth(input, '1').run.threads).toBe(1);
+  expect(synth(input, '2').run.threads).toBe(2);
 });
 
 test('after a full synth on two threads, the cache records every file: the next run renders nothing again', () => {
   const input = inputOf(120);
   const out = path.join(tempDir('tenant-edge-threads-out-'), 'dist');
-  const full = compiled.synthWithCache({ ...input, outDir: out });
+  process.env.TENANT_EDGE_THREADS = '2';
+  let full: ReturnType<SynthModule['synthWithCache']>;
+  try {
+    full = compiled.synthWithCache({ ...input, outDir: out });
+  } finally {
+    delete process.env.TENANT_EDGE_THREADS;
+  }
   expect([full.mode, full.threads]).toEqual(['full', 2]);
   const next = compiled.synthWithCache({ ...input, outDir: out });
   expect([next.mode, next.rendered]).toEqual(['incremental', 0]);

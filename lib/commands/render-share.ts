@@ -51,8 +51,10 @@ export const THREADS_FROM_TENANTS = 50;
 
 /**
  * The second thread, started before the input is read so that its start-up and planning overlap
- * the main thread's. Undefined when it cannot help: sources run under a TypeScript loader (the
- * worker runs compiled code), TENANT_EDGE_THREADS=1, or a small input.
+ * the main thread's. Opt-in for now (TENANT_EDGE_THREADS=2): on a two-core machine it competes
+ * with the writer thread, plans the input a second time and holds a second model, and it has not
+ * yet been shown faster on a quiet machine (`npm run bench` decides). Undefined too when it cannot
+ * run or help: sources under a TypeScript loader (the worker runs compiled code), or a small input.
  */
 export class RenderHelper {
   private readonly port: MessagePort;
@@ -62,7 +64,7 @@ export class RenderHelper {
 
   static start(opts: { platformFile: string; tenantsDir: string; env?: string }): RenderHelper | undefined {
     const script = path.join(__dirname, 'render-worker.js');
-    if (!__filename.endsWith('.js') || !fs.existsSync(script) || process.env.TENANT_EDGE_THREADS === '1') return undefined;
+    if (!__filename.endsWith('.js') || !fs.existsSync(script) || process.env.TENANT_EDGE_THREADS !== '2') return undefined;
     let files = 0;
     try {
       files = fs.readdirSync(opts.tenantsDir).length;
