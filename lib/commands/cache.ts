@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TenantClaims } from '../model/rules/tenant';
+import { UnitResult } from '../output/render';
 import { projectRoot } from '../project-root';
 
 /**
@@ -54,6 +55,31 @@ export function unitKey(tool: string, env: string, unit: string, sourceDigests: 
 
 export function unitRef(env: string, unit: string): string {
   return `${env}\0${unit}`;
+}
+
+/** The cache's tenant entries: each tenant's claims under the key of its file's text and platform.yaml's. */
+export function tenantRecords(
+  tool: string,
+  platformDigest: string,
+  tenants: readonly { readonly name: string; readonly digest: string; readonly claims: TenantClaims }[],
+): Record<string, TenantClaims> {
+  const records: Record<string, TenantClaims> = {};
+  for (const t of tenants) records[tenantKey(tool, platformDigest, t.name, t.digest)] = t.claims;
+  return records;
+}
+
+/**
+ * A rendered unit's record: its key and files with their fingerprints, as the writer saw each file
+ * right after writing it (`written`), or as lstat sees it now for a file it did not report.
+ */
+export function unitRecord(root: string, key: string, result: UnitResult, written?: ReadonlyMap<string, readonly [number, number, number, number]>): UnitRecord {
+  const files = result.files
+    .map((f): FileRecord | undefined => {
+      const s = written?.get(f);
+      return s ? [f, s[0], s[1], s[2], s[3]] : fingerprint(root, f);
+    })
+    .filter((f): f is FileRecord => f !== undefined);
+  return { key, entries: result.entries, objects: result.objects, files };
 }
 
 /** The fingerprint of a file as it is now, or undefined when it is no regular file. */

@@ -15,7 +15,8 @@ import { checkTenant, TenantClaims } from '../model/rules/tenant';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { EnvironmentRender, environmentEntry, UnitResult } from '../output/render';
 import { OutputUpdate } from '../output/write';
-import { fingerprint, FileRecord, SynthCache, tenantKey, unchanged, UnitRecord, unitKey, unitRef } from './cache';
+import { SynthCache, tenantKey, tenantRecords, unchanged, UnitRecord, unitKey, unitRecord, unitRef } from './cache';
+import { checkRemovals } from './removals';
 import { policyOf, SynthOptions, SynthSummary } from './plan';
 
 /** A tenant of this run: read from the cache (known) or checked now (loaded). */
@@ -54,7 +55,6 @@ export function incrementalSynth(
   opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
   cache: SynthCache,
   tool: string,
-  checkRemovals: (outDir: string, envs: readonly { name: string; tenants: readonly string[] }[]) => void,
 ): IncrementalResult | undefined {
   const out = path.resolve(opts.outDir);
   const loaded = loadInput({
@@ -181,14 +181,11 @@ export function incrementalSynth(
     update.commit();
 
     for (const { ref, key, result } of rendered) {
-      const recorded = result.files.map((f) => fingerprint(out, f)).filter((f): f is FileRecord => f !== undefined);
-      units[ref] = { key, entries: result.entries, objects: result.objects, files: recorded };
+      units[ref] = unitRecord(out, key, result);
     }
-    const tenantsCache: Record<string, TenantClaims> = {};
-    for (const e of entries) tenantsCache[tenantKey(tool, platform.digest, e.name, e.digest)] = e.claims;
     return {
       summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: platformNotices(ctx) },
-      cache: { format: cache.format, tool, out, tenants: tenantsCache, units },
+      cache: { format: cache.format, tool, out, tenants: tenantRecords(tool, platform.digest, entries), units },
       rendered: rendered.length,
       units: total,
     };

@@ -1,18 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { TenantClaims } from '../model/rules/tenant';
 import { EnvironmentRender, environmentEntry, OutputFile, UnitResult } from '../output/render';
 import { EnvironmentModel } from '../model/model';
 import { InputError, Problem } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
-import { CACHE_FORMAT, defaultCacheDir, dropCache, FileRecord, fingerprint, readCache, SynthCache, tenantKey, toolFingerprint, UnitRecord, unitKey, unitRef, writeCache } from './cache';
+import { CACHE_FORMAT, defaultCacheDir, dropCache, readCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, unitKey, unitRecord, unitRef, writeCache } from './cache';
+import { checkRemovals } from './removals';
 import { incrementalSynth } from './incremental';
 import { RenderHelper, renderShare, ShareResult } from './render-share';
 import { plan, PlanInputs, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
 
-/** Tenants one synth may remove from an environment's output without --allow-removal: one, or this share. */
-export const REMOVAL_SHARE = 0.1;
+export { REMOVAL_SHARE } from './removals';
 
 /**
  * Checks the input and writes the output tree atomically; on any error the old tree stays.
@@ -58,7 +57,7 @@ export function synthWithCache(
   if (cacheDir && !onFile) {
     const cache = readCache(cacheDir, out, tool);
     if (cache) {
-      const inc = incrementalSynth(opts, cache, tool, checkRemovals);
+      const inc = incrementalSynth(opts, cache, tool);
       if (inc) {
         writeCache(cacheDir, inc.cache);
         return { summary: inc.summary, mode: 'incremental', rendered: inc.rendered, units: inc.units, threads: 1 };
@@ -167,7 +166,7 @@ function mergeShares(
   return { objects, files, units };
 }
 
-/** The cache after a full synth: every tenant's claims, and every unit's files as they are on disk now. */
+/** The cache after a full synth: every tenant's claims, and every unit's files as the writers saw them. */
 function recordFullRun(
   out: string,
   tool: string,
@@ -175,24 +174,9 @@ function recordFullRun(
   units: Record<string, { key: string; result: UnitResult }>,
   written: ReadonlyMap<string, readonly [number, number, number, number]>,
 ): SynthCache {
-  const tenants: Record<string, TenantClaims> = {};
-  for (const t of inputs.tenants) tenants[tenantKey(tool, inputs.platformDigest, t.name, t.digest)] = t.claims;
   const records: Record<string, UnitRecord> = {};
-  for (const [ref, { key, result }] of Object.entries(units)) {
-    records[ref] = {
-      key,
-      entries: result.entries,
-      objects: result.objects,
-      // As the writer saw each file after writing it; lstat only for one it did not report.
-      files: result.files
-        .map((f): FileRecord | undefined => {
-          const s = written.get(f);
-          return s ? [f, s[0], s[1], s[2], s[3]] : fingerprint(out, f);
-        })
-        .filter((f): f is FileRecord => f !== undefined),
-    };
-  }
-  return { format: CACHE_FORMAT, tool, out, tenants, units: records };
+  for (const [ref, { key, result }] of Object.entries(units)) records[ref] = unitRecord(out, key, result, written);
+  return { format: CACHE_FORMAT, tool, out, tenants: tenantRecords(tool, inputs.platformDigest, inputs.tenants), units: records };
 }
 
 /** The output folder must not hold the input: synth replaces it as a whole. */
@@ -209,32 +193,6 @@ function checkOutputHoldsNoInput(opts: { platformFile: string; tenantsDir: strin
   const rel = path.relative(tenants, out);
   if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
     throw new UsageError(`--out ${opts.outDir} lies inside the tenants folder ${opts.tenantsDir}; choose another --out`);
-  }
-}
-
-/** Tenants whose output an environment folder holds (from its flux/tenant-<name>.yaml files). */
-function tenantsIn(outDir: string, env: string): string[] {
-  try {
-    return fs
-      .readdirSync(path.join(path.resolve(outDir), env, 'flux'))
-      .map((f) => /^tenant-(.+)\.yaml$/.exec(f)?.[1])
-      .filter((t): t is string => t !== undefined);
-  } catch {
-    return [];
-  }
-}
-
-/** Refuses to remove more than REMOVAL_SHARE (at least one) of an environment's tenants in one run. */
-function checkRemovals(outDir: string, environments: readonly { readonly name: string; readonly tenants: readonly string[] }[]): void {
-  for (const env of environments) {
-    const before = tenantsIn(outDir, env.name);
-    const now = new Set(env.tenants);
-    const removed = before.filter((t) => !now.has(t)).sort();
-    const allowed = Math.max(1, Math.floor(before.length * REMOVAL_SHARE));
-    if (removed.length > allowed) {
-      const list = removed.length > 10 ? `${removed.slice(0, 10).join(', ')} and ${removed.length - 10} more` : removed.join(', ');
-      throw new UsageError(`this run would remove ${removed.length} of the ${before.length} tenants of environment "${env.name}" (${list}), and Flux would prune their objects; more than ${allowed} at once needs --allow-removal`);
-    }
   }
 }
 

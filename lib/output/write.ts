@@ -74,18 +74,13 @@ export class OutputTransaction {
     } catch (err) {
       throw new OutputDirError(locationProblem(err, outDir) ?? `cannot create the folder of ${outDir}: ${(err as Error).message}`);
     }
-    const release = takeLock(out, outDir);
-    try {
-      recover(out, outDir);
+    return underLock(out, outDir, (release) => {
       const state = checkTarget(out, outDir, 'which cannot be replaced as a whole');
       if (state === 'foreign') {
         throw new OutputDirError(`refusing to replace ${outDir}: it is not empty and has no tenant-edge README.md; remove it or choose another --out`);
       }
       return new OutputTransaction(out, outDir, release);
-    } catch (err) {
-      release();
-      throw err;
-    }
+    });
   }
 
   private constructor(
@@ -210,17 +205,12 @@ export class OutputUpdate {
     // The lock lives in the parent; the output itself may be missing only because a killed swap
     // moved it aside, which recover() undoes, so it is looked at under the lock.
     if (!fs.existsSync(path.dirname(out))) throw new OutputDirError(missing);
-    const release = takeLock(out, outDir);
-    try {
-      recover(out, outDir);
+    return underLock(out, outDir, (release) => {
       const state = checkTarget(out, outDir, 'so files staged beside it cannot be renamed into it');
       if (state === 'absent') throw new OutputDirError(missing);
       if (state !== 'ours') throw new OutputDirError(`refusing to update ${outDir}: it has no tenant-edge README.md; choose another --out`);
       return new OutputUpdate(out, outDir, release);
-    } catch (err) {
-      release();
-      throw err;
-    }
+    });
   }
 
   private constructor(
@@ -598,6 +588,21 @@ function checkTarget(out: string, shown: string, mountWhy: string): TargetState 
   if (fs.existsSync(readme) && fs.readFileSync(readme, 'utf8').startsWith(MARKER)) return 'ours';
   return fs.readdirSync(out).length === 0 ? 'empty' : 'foreign';
 }
+/**
+ * Takes the lock, finishes or cleans up after interrupted runs, then opens the writer with the
+ * function that releases the lock; the lock is released when opening fails.
+ */
+function underLock<T>(out: string, shown: string, open: (release: () => void) => T): T {
+  const release = takeLock(out, shown);
+  try {
+    recover(out, shown);
+    return open(release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
 /**
  * Takes `.dist.lock` for this process, or refuses when another live run holds it; a lock left by
  * a process that no longer exists is taken over. Returns the function that releases it.
