@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultCacheDir, readCache, toolFingerprint } from '../lib/commands/cache';
+import { codeFingerprint, defaultCacheDir, readCache, toolFingerprint } from '../lib/commands/cache';
 import { synthWithCache } from '../lib/commands/synth';
 import { InputError } from '../lib/input/problems';
 import { readTree, ROOT, tempDir } from './support/tree';
@@ -126,6 +126,35 @@ describe('what the cache is keyed by, and what it may not do', () => {
     const again = JSON.parse(fs.readFileSync(file, 'utf8'));
     fs.writeFileSync(file, JSON.stringify({ ...again, out: '/elsewhere/dist' }));
     expect(synth(ws).mode).toBe('full');
+  });
+
+  test('the code fingerprint changes when a file is changed, touched, added or renamed, and only then', () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'a.js'), 'one');
+    fs.writeFileSync(path.join(dir, 'sub', 'b.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'notes.md'), 'not code');
+    const seen = new Set<string>();
+    const next = (): string => {
+      const f = codeFingerprint(dir);
+      expect(seen.has(f)).toBe(false);
+      seen.add(f);
+      return f;
+    };
+    const first = next();
+    expect(codeFingerprint(dir)).toBe(first);
+    fs.writeFileSync(path.join(dir, 'notes.md'), 'other text, not code');
+    expect(codeFingerprint(dir)).toBe(first);
+    const old = fs.statSync(path.join(dir, 'a.js'));
+    fs.writeFileSync(path.join(dir, 'a.js'), 'two!');
+    fs.utimesSync(path.join(dir, 'a.js'), old.atime, old.mtime);
+    next(); // same modification time, other size
+    fs.utimesSync(path.join(dir, 'a.js'), old.atime, new Date(old.mtimeMs + 2000));
+    next(); // same size, other modification time
+    fs.writeFileSync(path.join(dir, 'sub', 'c.ts'), '');
+    next();
+    fs.renameSync(path.join(dir, 'sub', 'c.ts'), path.join(dir, 'sub', 'd.ts'));
+    next();
   });
 
   test.each([

@@ -404,16 +404,18 @@ describe('recovery of a killed update', () => {
   });
 
   /**
-   * write.ts and its thread module as plain JavaScript in `into`, for a child process: jest's
-   * transform is not there.
+   * write.ts and the modules it loads as plain JavaScript under `into` (in lib/'s layout), for a
+   * child process: jest's transform is not there.
    */
   function compileOutputModules(into: string): string {
-    for (const name of ['write', 'writer-thread']) {
-      const source = fs.readFileSync(path.join(ROOT, 'lib', 'output', `${name}.ts`), 'utf8');
+    const modules = ['output/write', 'output/file-writer', 'output/manifest-schemas', 'output/formats', 'output/serialize', 'output/yaml-emit', 'project-root'];
+    for (const name of modules) {
+      const source = fs.readFileSync(path.join(ROOT, 'lib', `${name}.ts`), 'utf8');
       const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
-      fs.writeFileSync(path.join(into, `${name}.js`), outputText);
+      fs.mkdirSync(path.dirname(path.join(into, 'lib', name)), { recursive: true });
+      fs.writeFileSync(path.join(into, 'lib', `${name}.js`), outputText);
     }
-    return path.join(into, 'write.js');
+    return path.join(into, 'lib', 'output', 'write.js');
   }
 
   test.each([0, 4, 7, STEPS])('a process killed (SIGKILL) after %i steps leaves what the next begin() finishes', (n) => {

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { TenantClaims } from '../model/rules/tenant';
 import { UnitResult } from '../output/render';
 import { projectRoot } from '../project-root';
+import { versionOf } from './fingerprints';
 
 /**
  * The synth cache: what an incremental synth needs to know about the previous run, kept in one
@@ -35,8 +36,13 @@ export interface UnitRecord {
 /** A written file: its path (relative to the output root) and [size, mtimeMs, ctimeMs, inode]. */
 export type FileRecord = readonly [string, number, number, number, number];
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 const CACHE_FILE = 'synth-cache.json';
+
+/** The cache file in the cache folder `dir`. */
+export function cacheFile(dir: string): string {
+  return path.join(dir, CACHE_FILE);
+}
 
 /** The cache folder for an output folder: `.dist.cache` beside `dist`. */
 export function defaultCacheDir(outDir: string): string {
@@ -48,9 +54,12 @@ export function tenantKey(tool: string, platformDigest: string, name: string, di
   return sha256(`tenant\0${tool}\0${platformDigest}\0${name}\0${digest}`);
 }
 
-/** A unit's key: the tool, the environment, the unit and the digests of its source files. */
-export function unitKey(tool: string, env: string, unit: string, sourceDigests: readonly string[]): string {
-  return sha256(`unit\0${tool}\0${env}\0${unit}\0${sourceDigests.join('\0')}`);
+/**
+ * A unit's key: the digests of its source files. The tool is the cache's (a cache from another is
+ * not read), and the environment and unit are in the record's ref.
+ */
+export function unitKey(sourceDigests: readonly string[]): string {
+  return sourceDigests.join(':');
 }
 
 export function unitRef(env: string, unit: string): string {
@@ -92,17 +101,22 @@ export function fingerprint(root: string, rel: string): FileRecord | undefined {
   }
 }
 
-/** True when the file is still what the record says: same inode, size, modification and change times. */
-export function unchanged(root: string, record: FileRecord): boolean {
-  const now = fingerprint(root, record[0]);
-  return now !== undefined && now[1] === record[1] && now[2] === record[2] && now[3] === record[3] && now[4] === record[4];
-}
-
-/** Reads the cache for `out`, or undefined when there is none or it was written by another tenant-edge, for another folder, or is damaged. */
-export function readCache(dir: string, out: string, tool: string): SynthCache | undefined {
+/**
+ * Reads the cache for `out`, or undefined when there is none or it was written by another
+ * tenant-edge, for another folder, or is damaged. `version` tells which version of the file was
+ * read (versionOf).
+ */
+export function readCache(dir: string, out: string, tool: string): { readonly cache: SynthCache; readonly version: string } | undefined {
   let data: unknown;
+  let version: string;
   try {
-    data = JSON.parse(fs.readFileSync(path.join(dir, CACHE_FILE), 'utf8'));
+    const fd = fs.openSync(cacheFile(dir), 'r');
+    try {
+      version = versionOf(fs.fstatSync(fd));
+      data = JSON.parse(fs.readFileSync(fd, 'utf8'));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -110,13 +124,13 @@ export function readCache(dir: string, out: string, tool: string): SynthCache | 
   if (!c || typeof c !== 'object' || c.format !== CACHE_FORMAT || c.tool !== tool || c.out !== out) return undefined;
   if (!isRecord(c.tenants) || !isRecord(c.units)) return undefined;
   for (const u of Object.values(c.units)) if (!isUnitRecord(u)) return undefined;
-  return c as SynthCache;
+  return { cache: c as SynthCache, version };
 }
 
 /** Writes the cache atomically (a temporary file renamed over the old one). */
 export function writeCache(dir: string, cache: SynthCache): void {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, CACHE_FILE);
+  const file = cacheFile(dir);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(cache));
   fs.renameSync(tmp, file);
@@ -124,20 +138,25 @@ export function writeCache(dir: string, cache: SynthCache): void {
 
 /** Removes the cache (after a run that changed the output without recording it). */
 export function dropCache(dir: string): void {
-  fs.rmSync(path.join(dir, CACHE_FILE), { force: true });
+  fs.rmSync(cacheFile(dir), { force: true });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A well-formed unit record, with safe paths (plain loops: a cache holds a record per output file). */
 function isUnitRecord(v: unknown): v is UnitRecord {
   if (!isRecord(v) || typeof v.key !== 'string' || typeof v.objects !== 'number' || !Array.isArray(v.entries) || !Array.isArray(v.files)) return false;
-  return v.files.every((f) => Array.isArray(f) && f.length === 5 && typeof f[0] === 'string' && safeRelative(f[0]) && f.slice(1).every((n: unknown) => typeof n === 'number'))
-    && v.entries.every((e) => typeof e === 'string');
+  for (const e of v.entries as unknown[]) if (typeof e !== 'string' || !safeRelative(e)) return false;
+  for (const f of v.files as unknown[]) {
+    if (!Array.isArray(f) || f.length !== 5 || typeof f[0] !== 'string' || typeof f[1] !== 'number' || typeof f[2] !== 'number' || typeof f[3] !== 'number' || typeof f[4] !== 'number') return false;
+    if (!safeRelative(f[0])) return false;
+  }
+  return true;
 }
 
-/** A cached path is used to remove and rewrite files: it must stay inside the output folder (no empty, `.` or `..` segment, no absolute path, no backslash). */
+/** A cached path is used to remove and rewrite files and to list entry files: it must stay inside the output folder (no empty, `.` or `..` segment, no absolute path, no backslash). */
 const UNSAFE_PATH = /^$|^\/|\\|(^|\/)\.{0,2}(\/|$)/;
 function safeRelative(p: string): boolean {
   return !UNSAFE_PATH.test(p);
@@ -147,8 +166,11 @@ let tool: string | undefined;
 
 /**
  * Identifies this tenant-edge: its version, the code and data it runs (every file of lib/, or of
- * build/lib/ when compiled) and the versions of the packages that shape its output. A cache from
- * any other build is not used.
+ * build/lib/ when compiled, by path, size and modification time) and the versions of the packages
+ * that shape its output. A cache from any other build is not used. Files are identified by their
+ * metadata, not their bytes (hashing 7 MB of code and schemas took a tenth of an incremental
+ * synth): a rebuild, a checkout or an install changes modification times, so at worst a cache of
+ * identical code is not used.
  */
 export function toolFingerprint(): string {
   if (tool) return tool;
@@ -163,17 +185,26 @@ export function toolFingerprint(): string {
   };
   hash.update(`tenant-edge ${version(path.join(root, 'package.json'))}\0`);
   for (const pkg of ['cdk8s', 'constructs', 'yaml', 'ajv']) hash.update(`${pkg} ${version(path.join(root, 'node_modules', pkg, 'package.json'))}\0`);
-  const lib = path.resolve(__dirname, '..');
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(js|ts|json)$/.test(entry.name)) hash.update(`${path.relative(lib, full)}\0`).update(fs.readFileSync(full)).update('\0');
-    }
-  };
-  walk(lib);
+  hash.update(codeFingerprint(path.resolve(__dirname, '..')));
   tool = hash.digest('hex');
   return tool;
+}
+
+/** A hash of the .js, .ts and .json files under `dir`: their paths, sizes and modification times. */
+export function codeFingerprint(dir: string): string {
+  const hash = crypto.createHash('sha256');
+  const walk = (folder: string): void => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(js|ts|json)$/.test(entry.name)) {
+        const s = fs.statSync(full);
+        hash.update(`${path.relative(dir, full)}\0${s.size}\0${s.mtimeMs}\0`);
+      }
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
 }
 
 function sha256(text: string): string {

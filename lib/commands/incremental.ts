@@ -14,8 +14,9 @@ import { checkPlatform } from '../model/rules/platform';
 import { checkTenant, TenantClaims } from '../model/rules/tenant';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { EnvironmentRender, environmentEntry, UnitResult } from '../output/render';
-import { OutputUpdate } from '../output/write';
-import { SynthCache, tenantKey, tenantRecords, unchanged, UnitRecord, unitKey, unitRecord, unitRef } from './cache';
+import { OutputDirError, OutputUpdate } from '../output/write';
+import { cacheFile, readCache, SynthCache, tenantKey, tenantRecords, UnitRecord, unitKey, unitRecord, unitRef } from './cache';
+import { changedUnits, FingerprintCheck } from './fingerprints';
 import { checkRemovals } from './removals';
 import { policyOf, SynthOptions, SynthSummary } from './plan';
 
@@ -47,14 +48,46 @@ export interface IncrementalResult {
  * not rendered; what is rendered is compared with the output and only changed files are written,
  * in place (OutputUpdate, with a journal). The result is the tree a full synth writes.
  *
- * Returns undefined whenever the full path must decide: any problem in the input (so that every
- * problem is reported, with positions, by one code path), an unknown --env, an output folder that
- * is missing or holds folders the platform no longer has. Nothing is written then.
+ * Returns undefined whenever the full path must decide: no usable cache, any problem in the input
+ * (so that every problem is reported, with positions, by one code path), an unknown --env, an
+ * output folder that is missing or holds folders the platform no longer has. Nothing is written
+ * then.
+ *
+ * The output's lock is held from before the cache is read until the update is applied, so that
+ * what the cache says about the output's files stays true while the run relies on it.
  */
 export function incrementalSynth(
   opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
+  cacheDir: string,
+  tool: string,
+): IncrementalResult | undefined {
+  const out = path.resolve(opts.outDir);
+  if (!fs.existsSync(cacheFile(cacheDir))) return undefined;
+  let update: OutputUpdate;
+  try {
+    update = OutputUpdate.begin(opts.outDir);
+  } catch (err) {
+    // A missing or foreign output folder, or another run's lock: the full path says so.
+    if (err instanceof OutputDirError) return undefined;
+    throw err;
+  }
+  const fingerprints = new FingerprintCheck(cacheFile(cacheDir), out);
+  try {
+    const read = readCache(cacheDir, out, tool);
+    return read ? withCache(opts, read.cache, tool, update, () => fingerprints.result(read.version) ?? new Set(changedUnits(fs, path, out, read.cache.units))) : undefined;
+  } finally {
+    fingerprints.stop();
+    update.abort();
+  }
+}
+
+/** incrementalSynth once the cache is read; `changed` gives the units whose files are not as recorded. */
+function withCache(
+  opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
   cache: SynthCache,
   tool: string,
+  update: OutputUpdate,
+  changed: () => Set<string>,
 ): IncrementalResult | undefined {
   const out = path.resolve(opts.outDir);
   const loaded = loadInput({
@@ -126,70 +159,71 @@ export function incrementalSynth(
     return again;
   };
 
-  const update = OutputUpdate.begin(opts.outDir);
-  try {
-    const check = new RenderedObjectCheck();
-    const units: Record<string, UnitRecord> = { ...cache.units };
-    const rendered: { ref: string; key: string; result: UnitResult }[] = [];
-    const current = new Set<string>();
-    const renderedEnvs = new Set(environments.map((e) => e.name));
-    // Every file some unit of this run owns, and files units owned before: the difference goes.
-    const owned = new Set<string>();
-    const before: string[] = [];
-    let objects = 0;
-    let files = 0;
-    let total = 0;
-    for (const env of environments) {
-      const envModel = buildEnvironment(ctx, env, []);
-      const tenants: TenantToRender[] = entries.filter((e) => inEnv(e, env.name)).map((e) => ({ name: e.tenant, file: e.name, model: () => model(e, env.name) }));
-      const render = new EnvironmentRender(env.name);
-      const envEntries: string[] = [];
-      for (const unit of environmentUnits(envModel, tenants)) {
-        total++;
-        const ref = unitRef(env.name, unit.id);
-        current.add(ref);
-        const key = unitKey(tool, env.name, unit.id, unit.sources.map((s) => digests.get(s) ?? ''));
-        const old = cache.units[ref];
-        if (old && old.key === key && old.files.every((f) => unchanged(out, f))) {
-          envEntries.push(...old.entries);
-          for (const f of old.files) owned.add(f[0]);
-          objects += old.objects;
-          files += old.files.length;
-          continue;
-        }
-        const result = render.unit(unit, { file: (f) => update.write(f), object: check.add });
-        rendered.push({ ref, key, result });
-        envEntries.push(...result.entries);
-        objects += result.objects;
-        files += result.files.length;
-        for (const f of result.files) owned.add(f);
-        for (const f of old?.files ?? []) before.push(f[0]);
+  const filesChanged = changed();
+  const check = new RenderedObjectCheck();
+  const units: Record<string, UnitRecord> = { ...cache.units };
+  const rendered: { ref: string; key: string; result: UnitResult }[] = [];
+  const current = new Set<string>();
+  const renderedEnvs = new Set(environments.map((e) => e.name));
+  // Files of the units rendered again and of removed units, as the cache has them; those no unit
+  // of this run writes go.
+  const before: string[] = [];
+  const written = new Set<string>();
+  const kept: UnitRecord[] = [];
+  let objects = 0;
+  let files = 0;
+  let total = 0;
+  for (const env of environments) {
+    const envModel = buildEnvironment(ctx, env, []);
+    const tenants: TenantToRender[] = entries.filter((e) => inEnv(e, env.name)).map((e) => ({ name: e.tenant, file: e.name, model: () => model(e, env.name) }));
+    const render = new EnvironmentRender(env.name);
+    const envEntries: string[] = [];
+    for (const unit of environmentUnits(envModel, tenants)) {
+      total++;
+      const ref = unitRef(env.name, unit.id);
+      current.add(ref);
+      const key = unitKey(unit.sources.map((s) => digests.get(s) ?? ''));
+      const old = cache.units[ref];
+      if (old && old.key === key && !filesChanged.has(ref)) {
+        envEntries.push(...old.entries);
+        kept.push(old);
+        objects += old.objects;
+        files += old.files.length;
+        continue;
       }
-      render.throwIfOversized();
-      update.write(environmentEntry(env.name, ctx.name, envEntries));
-      files++;
+      const result = render.unit(unit, { file: (f) => update.write(f), object: check.add });
+      rendered.push({ ref, key, result });
+      envEntries.push(...result.entries);
+      objects += result.objects;
+      files += result.files.length;
+      for (const f of result.files) written.add(f);
+      for (const f of old?.files ?? []) before.push(f[0]);
     }
-    // Units gone from a rendered environment (a removed tenant, or one that left the environment).
-    for (const [ref, old] of Object.entries(cache.units)) {
-      const env = ref.slice(0, ref.indexOf('\0'));
-      if (!renderedEnvs.has(env) || current.has(ref)) continue;
-      for (const f of old.files) before.push(f[0]);
-      delete units[ref];
-    }
-    for (const f of before) if (!owned.has(f)) update.remove(f);
-    check.throwIfInvalid();
-    update.commit();
-
-    for (const { ref, key, result } of rendered) {
-      units[ref] = unitRecord(out, key, result);
-    }
-    return {
-      summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: platformNotices(ctx) },
-      cache: { format: cache.format, tool, out, tenants: tenantRecords(tool, platform.digest, entries), units },
-      rendered: rendered.length,
-      units: total,
-    };
-  } finally {
-    update.abort();
+    render.throwIfOversized();
+    update.write(environmentEntry(env.name, ctx.name, envEntries));
+    files++;
   }
+  // Units gone from a rendered environment (a removed tenant, or one that left the environment).
+  for (const [ref, old] of Object.entries(cache.units)) {
+    const env = ref.slice(0, ref.indexOf('\0'));
+    if (!renderedEnvs.has(env) || current.has(ref)) continue;
+    for (const f of old.files) before.push(f[0]);
+    delete units[ref];
+  }
+  const gone = new Set(before.filter((f) => !written.has(f)));
+  // A unit keeps its files; looked up only when something may go.
+  if (gone.size > 0) for (const old of kept) for (const f of old.files) gone.delete(f[0]);
+  for (const f of gone) update.remove(f);
+  check.throwIfInvalid();
+  update.commit();
+
+  for (const { ref, key, result } of rendered) {
+    units[ref] = unitRecord(out, key, result);
+  }
+  return {
+    summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: platformNotices(ctx) },
+    cache: { format: cache.format, tool, out, tenants: tenantRecords(tool, platform.digest, entries), units },
+    rendered: rendered.length,
+    units: total,
+  };
 }

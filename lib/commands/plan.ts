@@ -5,7 +5,7 @@ import { InputError, Problem } from '../input/problems';
 import { EnvironmentModel } from '../model/model';
 import { TenantClaims } from '../model/rules/tenant';
 import { checkTenantsAlone, resolve } from '../model/resolve';
-import { OutputFile, RenderedObject, renderEnvironment, UnitResult } from '../output/render';
+import { OutputFile, RenderedObject, renderEnvironment, RenderSink, UnitResult } from '../output/render';
 
 /** The pipeline every command shares: load and check the input, build the model, render the units. */
 
@@ -78,22 +78,30 @@ export interface PlanInputs {
   readonly tenants: readonly { readonly name: string; readonly digest: string; readonly claims: TenantClaims }[];
 }
 
-/** Renders every planned environment into the given sinks; returns the counts. */
+/** Renders every planned environment into `sink`; returns the counts (files handed to the sink, the entry points included). */
 export function renderPlan(
   environments: readonly EnvironmentModel[],
-  onFile: (file: OutputFile) => void,
-  onObject?: (o: RenderedObject) => void,
+  sink: RenderSink,
   onUnit?: (env: string, unit: RenderUnit, result: UnitResult) => void,
 ): { objects: number; files: number } {
   let objects = 0;
   let files = 0;
-  const file = (f: OutputFile): void => {
-    files++;
-    onFile(f);
+  const counted: RenderSink = {
+    file: (f) => {
+      files++;
+      sink.file(f);
+    },
+    object: sink.object && ((o) => sink.object!(o)),
+    objects:
+      sink.objects &&
+      ((f) => {
+        files++;
+        sink.objects!(f);
+      }),
   };
   for (const env of environments) {
     const units = environmentUnits(env);
-    objects += renderEnvironment({ name: env.name, platformFile: env.platformFile, units }, { file, object: onObject }, onUnit && ((unit, result) => onUnit(env.name, unit as RenderUnit, result))).objects;
+    objects += renderEnvironment({ name: env.name, platformFile: env.platformFile, units }, counted, onUnit && ((unit, result) => onUnit(env.name, unit as RenderUnit, result))).objects;
   }
   return { objects, files };
 }
@@ -105,7 +113,7 @@ export function renderAll(
   onObject?: (o: RenderedObject) => void,
 ): SynthSummary {
   const p = plan(opts);
-  const { objects, files } = renderPlan(p.environments, onFile, onObject);
+  const { objects, files } = renderPlan(p.environments, { file: onFile, object: onObject });
   return { environments: p.environments.map((e) => e.name), tenants: p.tenants, objects, files, notices: p.notices };
 }
 

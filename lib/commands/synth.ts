@@ -1,14 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EnvironmentRender, environmentEntry, OutputFile, UnitResult } from '../output/render';
-import { EnvironmentModel } from '../model/model';
-import { InputError, Problem } from '../input/problems';
+import { OutputFile, RenderSink, UnitResult } from '../output/render';
+import { InputError } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
-import { CACHE_FORMAT, defaultCacheDir, dropCache, readCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, unitKey, unitRecord, unitRef, writeCache } from './cache';
+import { CACHE_FORMAT, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, unitKey, unitRecord, unitRef, writeCache } from './cache';
 import { checkRemovals } from './removals';
 import { incrementalSynth } from './incremental';
-import { RenderHelper, renderShare, ShareResult } from './render-share';
 import { plan, PlanInputs, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
 
 export { REMOVAL_SHARE } from './removals';
@@ -34,9 +32,15 @@ export interface SynthRun {
   /** Units rendered, and all units (equal in a full synth). */
   readonly rendered: number;
   readonly units: number;
-  /** Threads that rendered: 2 when the render thread helped (render-share.ts). */
+  /** Threads that worked: 2 when a second thread checked, serialized and wrote the files (output/file-writer.ts). */
   readonly threads: 1 | 2;
 }
+
+/**
+ * From this many tenants on, a second thread checks, serializes and writes the files while the
+ * main thread renders; below, starting it costs more than it saves.
+ */
+export const THREAD_FROM_TENANTS = 50;
 
 /**
  * synthToDir, telling how it went. With a cache (the default: `.dist.cache` beside the output;
@@ -55,115 +59,58 @@ export function synthWithCache(
   const tool = cacheDir ? toolFingerprint() : '';
   // The cdk8s output folder needs every file, which only a full synth renders.
   if (cacheDir && !onFile) {
-    const cache = readCache(cacheDir, out, tool);
-    if (cache) {
-      const inc = incrementalSynth(opts, cache, tool);
-      if (inc) {
-        writeCache(cacheDir, inc.cache);
-        return { summary: inc.summary, mode: 'incremental', rendered: inc.rendered, units: inc.units, threads: 1 };
-      }
+    const inc = incrementalSynth(opts, cacheDir, tool);
+    if (inc) {
+      writeCache(cacheDir, inc.cache);
+      return { summary: inc.summary, mode: 'incremental', rendered: inc.rendered, units: inc.units, threads: 1 };
     }
   }
-  const helper = onFile ? undefined : RenderHelper.start(opts);
+  const p = plan(opts);
+  if (p.tenants === 0 && !opts.allowRemoval) {
+    throw new UsageError(`${opts.tenantsDir} holds no tenant specs: the output would have no tenants, and Flux would prune every tenant's objects; pass --allow-removal if that is what you want`);
+  }
+  // The cdk8s output folder needs every file's text on this thread.
+  const tx = OutputTransaction.begin(opts.outDir, { thread: !onFile && p.tenants >= THREAD_FROM_TENANTS });
+  const units: Record<string, { key: string; result: UnitResult }> = {};
+  const keyOf = (sources: readonly string[]): string => unitKey(sources.map((s) => p.inputs.digests.get(s) ?? ''));
   try {
-    const p = plan(opts);
-    if (p.tenants === 0 && !opts.allowRemoval) {
-      throw new UsageError(`${opts.tenantsDir} holds no tenant specs: the output would have no tenants, and Flux would prune every tenant's objects; pass --allow-removal if that is what you want`);
-    }
-    const tx = OutputTransaction.begin(opts.outDir);
-    const units: Record<string, { key: string; result: UnitResult }> = {};
-    const keyOf = (env: string, unit: string, sources: readonly string[]): string => unitKey(tool, env, unit, sources.map((s) => p.inputs.digests.get(s) ?? ''));
-    try {
-      if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments.map((e) => ({ name: e.name, tenants: e.tenants.map((t) => t.name) })));
-      let counts: { objects: number; files: number; units: number };
-      if (helper) {
-        helper.render(tx.stagingDir, p.inputs.digests);
-        const mine = renderShare(p.environments, 0, (f) => tx.write(f));
-        counts = mergeShares(p.environments, [mine, helper.result()], tx, (env, unit, sources, result) => (units[unitRef(env, unit)] = { key: keyOf(env, unit, sources), result }));
-      } else {
-        const check = new RenderedObjectCheck();
-        let count = 0;
-        const { objects, files } = renderPlan(
-          p.environments,
-          (f) => {
+    if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments.map((e) => ({ name: e.name, tenants: e.tenants.map((t) => t.name) })));
+    const check = new RenderedObjectCheck();
+    const sink: RenderSink = onFile
+      ? {
+          file: (f) => {
             tx.write(f);
-            onFile?.(f);
+            onFile(f);
           },
-          check.add,
-          (env, unit, result) => {
-            count++;
-            units[unitRef(env, unit.id)] = { key: keyOf(env, unit.id, unit.sources), result };
-          },
-        );
-        check.throwIfInvalid();
-        counts = { objects, files, units: count };
-      }
-      const rendered = new Set(p.environments.map((e) => e.name));
-      const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
-      // A cache that does not describe the tree this run writes must not outlive it.
-      dropCache(cacheDir ?? defaultCacheDir(opts.outDir));
-      tx.commit(keep);
-      // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
-      if (cacheDir && opts.env === undefined) writeCache(cacheDir, recordFullRun(out, tool, p.inputs, units, tx.written));
-      return {
-        summary: { environments: [...rendered], tenants: p.tenants, objects: counts.objects, files: counts.files, notices: p.notices },
-        mode: 'full',
-        rendered: counts.units,
-        units: counts.units,
-        threads: helper ? 2 : 1,
-      };
-    } finally {
-      tx.abort();
-    }
+          object: check.add,
+        }
+      : { file: (f) => tx.write(f), objects: (f) => tx.writeObjects(f) };
+    let count = 0;
+    const { objects, files } = renderPlan(p.environments, sink, (env, unit, result) => {
+      count++;
+      units[unitRef(env, unit.id)] = { key: keyOf(unit.sources), result };
+    });
+    const { invalid, oversized } = tx.finish();
+    if (oversized.length > 0) throw new InputError(oversized);
+    check.problems.push(...invalid);
+    check.throwIfInvalid();
+    const rendered = new Set(p.environments.map((e) => e.name));
+    const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
+    // A cache that does not describe the tree this run writes must not outlive it.
+    dropCache(cacheDir ?? defaultCacheDir(opts.outDir));
+    tx.commit(keep);
+    // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
+    if (cacheDir && opts.env === undefined) writeCache(cacheDir, recordFullRun(out, tool, p.inputs, units, tx.written));
+    return {
+      summary: { environments: [...rendered], tenants: p.tenants, objects, files, notices: p.notices },
+      mode: 'full',
+      rendered: count,
+      units: count,
+      threads: tx.threaded ? 2 : 1,
+    };
   } finally {
-    helper?.stop();
+    tx.abort();
   }
-}
-
-/**
- * Joins the two threads' shares: one identity per object across both, oversized objects and
- * schema problems reported together, each environment's entry point written from both shares'
- * entry files, and the files the worker wrote itself recorded with their fingerprints.
- */
-function mergeShares(
-  environments: readonly EnvironmentModel[],
-  shares: readonly ShareResult[],
-  tx: OutputTransaction,
-  onUnit: (env: string, unit: string, sources: readonly string[], result: UnitResult) => void,
-): { objects: number; files: number; units: number } {
-  const check = new RenderedObjectCheck();
-  const oversized: Problem[] = [];
-  let objects = 0;
-  let files = 0;
-  let units = 0;
-  for (const env of environments) {
-    const render = new EnvironmentRender(env.name);
-    const entries: string[] = [];
-    for (const share of shares) {
-      for (const [id, file] of share.identities[env.name] ?? []) render.claim(id, file);
-      for (const u of share.units) {
-        if (u.env !== env.name) continue;
-        entries.push(...u.result.entries);
-        objects += u.result.objects;
-        files += u.result.files.length;
-        units++;
-        onUnit(u.env, u.unit, u.sources, u.result);
-      }
-    }
-    tx.write(environmentEntry(env.name, env.platformFile, entries));
-    files++;
-  }
-  for (const share of shares) {
-    oversized.push(...share.oversized);
-    check.problems.push(...share.invalid);
-    for (let i = 0; i < share.stats.length; i += 5) {
-      const s = share.stats;
-      tx.written.set(s[i] as string, [s[i + 1] as number, s[i + 2] as number, s[i + 3] as number, s[i + 4] as number]);
-    }
-  }
-  if (oversized.length > 0) throw new InputError(oversized);
-  check.throwIfInvalid();
-  return { objects, files, units };
 }
 
 /** The cache after a full synth: every tenant's claims, and every unit's files as the writers saw them. */

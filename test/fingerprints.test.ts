@@ -1,0 +1,90 @@
+/**
+ * The check of the output's files against the cache's records (commands/fingerprints.ts), on its
+ * own thread and on the calling one: the same answer, and no answer from the thread when it read
+ * another version of the cache than the caller.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { cacheFile, FileRecord, fingerprint } from '../lib/commands/cache';
+import { changedUnits, FingerprintCheck, versionOf } from '../lib/commands/fingerprints';
+import { tempDir } from './support/tree';
+
+interface Setup {
+  readonly out: string;
+  readonly dir: string;
+  readonly units: Record<string, { files: FileRecord[] }>;
+}
+
+/** An output folder with four units of two files each, and a cache recording them as they are. */
+function setup(): Setup {
+  const root = tempDir('tenant-edge-fingerprints-');
+  const out = path.join(root, 'dist');
+  const units: Record<string, { files: FileRecord[] }> = {};
+  for (const unit of ['same', 'edited', 'removed', 'folder']) {
+    const files: FileRecord[] = [];
+    for (const name of ['a.yaml', 'b.yaml']) {
+      const rel = `prod/${unit}/${name}`;
+      fs.mkdirSync(path.join(out, 'prod', unit), { recursive: true });
+      fs.writeFileSync(path.join(out, rel), `${unit} ${name}\n`);
+      files.push(fingerprint(out, rel)!);
+    }
+    units[`prod\0tenant/${unit}`] = { files };
+  }
+  const dir = path.join(root, '.dist.cache');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(cacheFile(dir), JSON.stringify({ units }));
+  return { out, dir, units };
+}
+
+/** Changes three units' files: one rewritten with other bytes, one removed, one replaced by a folder. */
+function change(s: Setup): void {
+  fs.writeFileSync(path.join(s.out, 'prod/edited/b.yaml'), 'other bytes of another length\n');
+  fs.rmSync(path.join(s.out, 'prod/removed/a.yaml'));
+  fs.rmSync(path.join(s.out, 'prod/folder/b.yaml'));
+  fs.mkdirSync(path.join(s.out, 'prod/folder/b.yaml'));
+}
+
+const version = (s: Setup): string => versionOf(fs.statSync(cacheFile(s.dir)));
+
+test('the thread and the calling thread find the same changed units', () => {
+  const s = setup();
+  change(s);
+  const expected = ['prod\0tenant/edited', 'prod\0tenant/removed', 'prod\0tenant/folder'];
+  expect(changedUnits(fs, path, s.out, s.units)).toEqual(expected);
+  expect([...new FingerprintCheck(cacheFile(s.dir), s.out).result(version(s))!]).toEqual(expected);
+});
+
+test('nothing changed, nothing found', () => {
+  const s = setup();
+  expect(changedUnits(fs, path, s.out, s.units)).toEqual([]);
+  expect(new FingerprintCheck(cacheFile(s.dir), s.out).result(version(s))).toEqual(new Set());
+});
+
+test('a file rewritten with the same bytes counts as changed (its modification time moved)', () => {
+  const s = setup();
+  const file = path.join(s.out, 'prod/same/a.yaml');
+  const before = fs.statSync(file);
+  fs.writeFileSync(file, fs.readFileSync(file));
+  fs.utimesSync(file, before.atime, new Date(before.mtimeMs + 5000));
+  expect(changedUnits(fs, path, s.out, s.units)).toEqual(['prod\0tenant/same']);
+});
+
+test('the thread answers nothing when it read another version of the cache than the caller', () => {
+  const s = setup();
+  const check = new FingerprintCheck(cacheFile(s.dir), s.out);
+  expect(check.result('1:2:3')).toBeUndefined();
+});
+
+test('a cache the thread cannot read or parse gives no answer, and no wait', () => {
+  const s = setup();
+  expect(new FingerprintCheck(path.join(s.dir, 'missing.json'), s.out).result(version(s))).toBeUndefined();
+  fs.writeFileSync(cacheFile(s.dir), '{ not json');
+  expect(new FingerprintCheck(cacheFile(s.dir), s.out).result(version(s))).toBeUndefined();
+});
+
+test('stop before the answer, and result after stop, are harmless', () => {
+  const s = setup();
+  const check = new FingerprintCheck(cacheFile(s.dir), s.out);
+  check.stop();
+  expect(check.result(version(s))).toBeUndefined();
+});
