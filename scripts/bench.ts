@@ -184,6 +184,28 @@ function measureIncremental(size: number, input: string, runs: number, timeoutS:
   }
 }
 
+/**
+ * How much the machine's processors give in parallel: the same CPU-bound loop timed alone and as
+ * two processes at once (medians of `runs`). 2.0 means two full cores; virtual CPUs that share a
+ * physical core, or a CPU quota, give less, and so does any second thread synth uses.
+ */
+function parallelCapacity(runs: number): number {
+  const spin = ['-e', 'let x = 0; for (let i = 0; i < 2e8; i++) x += i; if (x < 0) console.log(x);'];
+  const once = (): number => {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, spin);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const twice = (): number => {
+    const start = process.hrtime.bigint();
+    spawnSync('sh', ['-c', `"${process.execPath}" -e '${spin[1]}' & "${process.execPath}" -e '${spin[1]}' & wait`]);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const alone = median(Array.from({ length: runs }, once));
+  const together = median(Array.from({ length: runs }, twice));
+  return (2 * alone) / together;
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -224,7 +246,9 @@ function main(): void {
     fs.rmSync(disk, { recursive: true, force: true });
     fs.rmSync(tmpfs, { recursive: true, force: true });
   }
+  const capacity = parallelCapacity(runs);
   console.log(`tenant-edge benchmark: fresh processes, median of ${runs} run${runs === 1 ? '' : 's'}, 2 environments per tenant`);
+  console.log(`machine: ${os.cpus().length} CPUs; two CPU-bound processes at once get ${capacity.toFixed(2)}x the work of one done`);
   for (const r of rows) {
     const figures = r.sample
       ? `wall ${r.sample.wallS.toFixed(2).padStart(7)} s  cpu ${r.sample.cpuS.toFixed(2).padStart(7)} s  peak RSS ${r.sample.rssMiB.toFixed(0).padStart(5)} MiB`

@@ -126,7 +126,7 @@ export class InlineWriter implements FileWriter {
     this.failure = undefined;
   }
 
-  /** Like the thread, goes on after nothing once a write failed, and reports the first failure from finish(). */
+  /** As the thread does, stops at the first failure and reports it from finish(). */
   private run(step: () => void): void {
     if (this.failure) return;
     try {
