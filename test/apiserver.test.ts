@@ -13,6 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { ApiServer, OUTBOUND_KINDS, startApiServer } from './support/apiserver';
 import { helmTemplate, HelmReleaseObject, K8sObject, objectsUnder, parseObjects, releaseNamespace } from './support/helm';
 import { renderedTrees } from './support/rendered';
@@ -24,6 +25,8 @@ jest.setTimeout(120_000);
 
 
 const FLUX_NAMESPACE = 'flux-system';
+/** Namespace of the tenant control planes' Services in the example platform: the control-plane operator creates it. */
+const CONTROL_PLANES_NAMESPACE = (parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8')) as { spec: { controlPlanes: { namespace: string } } }).spec.controlPlanes.namespace;
 const KUSTOMIZE_CONTROLLER = `system:serviceaccount:${FLUX_NAMESPACE}:kustomize-controller`;
 
 let server: ApiServer;
@@ -36,6 +39,8 @@ beforeAll(async () => {
   for (const sa of ['kustomize-controller', 'helm-controller']) {
     server.kubectlOk(['-n', FLUX_NAMESPACE, 'create', 'serviceaccount', sa]);
   }
+  // What the control-plane operator (Steward) provides: the namespace its control planes' Services live in.
+  server.kubectlOk(['create', 'namespace', CONTROL_PLANES_NAMESPACE]);
   server.kubectlOk(['create', 'clusterrolebinding', 'cluster-reconciler-flux-system', '--clusterrole=cluster-admin', `--serviceaccount=${FLUX_NAMESPACE}:kustomize-controller`, `--serviceaccount=${FLUX_NAMESPACE}:helm-controller`]);
 }, 180_000);
 

@@ -43,6 +43,7 @@ describe('the bundled example', () => {
       'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
       'rbac.authorization.k8s.io/v1/RoleBinding',
       'source.toolkit.fluxcd.io/v1/HelmRepository',
+      'v1/ConfigMap',
       'v1/Namespace',
       'v1/ServiceAccount',
     ]);

@@ -2,14 +2,14 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
 import { Certificate } from '../constructs/cert-manager/certificate';
+import { ConfigMap } from '../constructs/core/config-map';
 import { TenantNamespace } from '../constructs/core/namespace';
 import { FluxKustomization } from '../constructs/flux/kustomization';
 import { CertificateAlerts } from '../constructs/monitoring/certificate-alerts';
 import { placeIn } from '../constructs/placement';
 import { NamespaceAccess } from '../constructs/rbac/namespace-access';
-import { FlavourEmit } from '../flavours/emit';
-import { flavourFor } from '../flavours/registry';
-import { EnvironmentModel, RouteModel, TenantModel } from '../model/model';
+import { flavourFor, passthroughFor } from '../flavours/registry';
+import { EnvironmentModel, HttpRouteModel, PassthroughRouteModel, RouteModel, TenantModel } from '../model/model';
 import { MANAGED_BY, names, TENANT_LABEL } from '../model/names';
 import { ingressController } from './controller';
 
@@ -67,7 +67,30 @@ export class TenantChart extends Chart {
     }
     const routes = new Construct(this, 'Routes');
     placeIn(routes, `${nsDir}/ingresses.yaml`);
-    for (const route of t.routes) renderRoute(routes, route, flavour.emit, ns, t.className);
+    const render: RouteRenderers = {
+      http: (scope, route) => flavour.emit.httpRoute(scope, route, { name: names.ingress(route.name), namespace: ns, className: t.className }),
+    };
+    for (const route of t.routes) renderRoute(routes, route, render);
+
+    if (t.controlPlane) {
+      // In the control planes' namespace, which the tenant's own identity cannot write: applied
+      // with the platform's rights, like the rest of the cluster folder.
+      const cp = t.controlPlane;
+      const scope = new Construct(this, 'ControlPlane');
+      placeIn(scope, `${clusterDir}/control-plane.yaml`);
+      const passthrough = passthroughFor(cp.controller);
+      const cpRender: RouteRenderers = { passthrough: (s, route) => passthrough.route(s, route, { className: cp.className, entryPoints: cp.entryPoints }) };
+      for (const route of cp.routes) renderRoute(scope, route, cpRender);
+      new ConfigMap(scope, 'CertSANs', {
+        name: names.controlPlaneSans(t.name),
+        namespace: cp.namespace,
+        data: {
+          apiServerHost: cp.apiServerHost,
+          ...(cp.konnectivityHost ? { konnectivityHost: cp.konnectivityHost } : {}),
+          certSANs: cp.certSANs.map((s) => `${s}\n`).join(''),
+        },
+      });
+    }
 
     if (env.monitoring.enabled && t.certificates.length > 0) {
       const alerts = new CertificateAlerts(this, 'CertificateAlerts', {
@@ -109,15 +132,27 @@ export class TenantChart extends Chart {
   }
 }
 
-/** Renders one route through the flavour; every kind of route has a case here. */
-function renderRoute(scope: Construct, route: RouteModel, emit: FlavourEmit, namespace: string, className: string): void {
+/** How a chart renders each kind of route in one place (a kind it does not expect is a bug). */
+interface RouteRenderers {
+  readonly http?: (scope: Construct, route: HttpRouteModel) => void;
+  readonly passthrough?: (scope: Construct, route: PassthroughRouteModel) => void;
+}
+
+/** Renders one route; every kind of route has a case here. */
+function renderRoute(scope: Construct, route: RouteModel, render: RouteRenderers): void {
+  const missing = (): Error => new Error(`no rendering for a ${route.kind} route here (${route.name})`);
   switch (route.kind) {
     case 'http':
-      emit.httpRoute(scope, route, { name: names.ingress(route.name), namespace, className });
+      if (!render.http) throw missing();
+      render.http(scope, route);
+      return;
+    case 'passthrough':
+      if (!render.passthrough) throw missing();
+      render.passthrough(scope, route);
       return;
     default: {
-      const unknown: never = route.kind;
-      throw new Error(`no rendering for routes of kind ${String(unknown)}`);
+      const unknown: never = route;
+      throw new Error(`no rendering for routes of kind ${String((unknown as RouteModel).kind)}`);
     }
   }
 }

@@ -39,6 +39,8 @@ export interface ControllerSettings {
   readonly resourceGroup?: string;
   /** Render a ServiceMonitor for the controller's metrics, with these extra labels. */
   readonly serviceMonitorLabels?: Record<string, string>;
+  /** Route TLS by SNI without opening it, for the Ingresses that ask (the control planes'). */
+  readonly sslPassthrough?: boolean;
 }
 
 /** What the model asks of a controller flavour. */

@@ -40,7 +40,14 @@ export class PlatformContext {
   readonly sharedNamespace: string;
   /** Namespaces no tenant may use. */
   readonly reserved: ReadonlySet<string>;
+  /** IngressClass of the control planes' passthrough routes, when the platform has control planes and a class for them. */
+  readonly controlPlaneClass?: string;
   readonly reservedTenantNames: ReadonlySet<string>;
+  /** Base domain of the control-plane hostnames in `env`, when the platform has control planes. */
+  controlPlaneDomain(env: Environment): string | undefined {
+    return this.spec.controlPlanes ? (env.controlPlaneDomain ?? env.domain) : undefined;
+  }
+
   /** The raw annotations tenants may set, by key. */
   readonly allowed: AllowedAnnotations;
 
@@ -62,7 +69,10 @@ export class PlatformContext {
       spec.flux.namespace,
       spec.flux.sourceRef.namespace ?? spec.flux.namespace,
       this.sharedNamespace,
+      ...(spec.controlPlanes ? [spec.controlPlanes.namespace] : []),
     ]);
+    const cp = spec.controlPlanes;
+    this.controlPlaneClass = cp && (cp.className ?? (cp.controller === 'nginx' ? spec.ingress.sharedClass : cp.controller === 'haproxy' ? 'haproxy' : undefined));
     for (const env of spec.environments) if (!this.envByName.has(env.name)) this.envByName.set(env.name, env);
     this.environments = spec.environments.filter((e) => this.envByName.get(e.name) === e);
     const envNames = [...this.envByName.keys()];

@@ -101,7 +101,7 @@ export interface RoutePath {
  * over the kinds exhaustively, so a new kind (TLS passthrough, a Gateway API route) cannot be
  * silently skipped.
  */
-export type RouteModel = HttpRouteModel;
+export type RouteModel = HttpRouteModel | PassthroughRouteModel;
 
 /** An HTTP route: hosts and paths to Services, served with or without TLS. */
 export interface HttpRouteModel {
@@ -117,6 +117,44 @@ export interface HttpRouteModel {
   readonly annotations: Record<string, string>;
 }
 
+/**
+ * A TLS passthrough route: connections whose SNI is `host` go, still encrypted, to a port of a
+ * Service in the route's namespace. One host per route: controllers match SNI exactly.
+ */
+export interface PassthroughRouteModel {
+  readonly kind: 'passthrough';
+  /** Name of the route's object, unique in its namespace. */
+  readonly name: string;
+  readonly host: string;
+  readonly namespace: string;
+  readonly service: { readonly name: string; readonly port: number };
+}
+
+/** Controllers that can route control-plane traffic by SNI (platform.spec.controlPlanes.controller). */
+export type PassthroughControllerType = 'traefik' | 'haproxy' | 'nginx' | 'generic';
+
+/** A tenant's hosted control plane in one environment: its routes and the names its certificate needs. */
+export interface ControlPlaneModel {
+  readonly controller: PassthroughControllerType;
+  /** Namespace of the control planes' Services, where the routes go. */
+  readonly namespace: string;
+  /** IngressClass of Ingress-based routes (every type but traefik). */
+  readonly className?: string;
+  /** Traefik entry points (traefik only). */
+  readonly entryPoints: readonly string[];
+  /** The API server route, then the konnectivity route when the tenant has one. */
+  readonly routes: readonly PassthroughRouteModel[];
+  /** <tenant>.k8s.<domain> */
+  readonly apiServerHost: string;
+  /** <tenant>.konnectivity.<domain>, when konnectivity is on. */
+  readonly konnectivityHost?: string;
+  /**
+   * Subject alternative names the API server certificate needs for these routes: both
+   * hostnames, the four kubernetes* names, then the tenant's extra names, without repeats.
+   */
+  readonly certSANs: readonly string[];
+}
+
 export interface TenantModel {
   readonly name: string;
   /** Spec file relative to the platform file's folder, for the generated-file header. */
@@ -129,7 +167,9 @@ export interface TenantModel {
   readonly controller?: ControllerModel;
   /** Namespaced issuers the tenant needs (HTTP-01 through its own controller). */
   readonly issuers: readonly AcmeIssuerModel[];
-  readonly routes: readonly RouteModel[];
+  readonly routes: readonly HttpRouteModel[];
+  /** The tenant's control plane, when it has one (platform.spec.controlPlanes). */
+  readonly controlPlane?: ControlPlaneModel;
   /** Certificates of the routes with tls: certManager, sorted by name. */
   readonly certificates: readonly CertificateModel[];
 }

@@ -41,6 +41,15 @@ export const names = {
   acmeAccountKey: (issuer: string) => `${issuer}-account-key`,
   /** PrometheusRule with a tenant's certificate alerts. */
   certificateAlerts: 'edge-certificates',
+  /**
+   * Passthrough routes of a tenant's control plane, in the control planes' namespace, which all
+   * tenants share with the operator's own objects: the edge- prefix keeps clear of those, and a
+   * prefix per kind keeps one tenant's name from producing another's route.
+   */
+  apiServerRoute: (tenant: string) => `edge-apiserver-${tenant}`,
+  konnectivityRoute: (tenant: string) => `edge-konnectivity-${tenant}`,
+  /** ConfigMap (control planes' namespace) with the names a tenant's API server certificate needs. */
+  controlPlaneSans: (tenant: string) => `edge-cert-sans-${tenant}`,
 } as const;
 
 /** Kubernetes name limits that matter for derived names. */

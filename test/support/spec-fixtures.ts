@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { plan } from '../../lib/commands/plan';
+import { formatProblem, InputError } from '../../lib/input/problems';
 
 /**
  * A small, valid input written as literal text so that tests can name exact lines and columns.
@@ -206,6 +208,19 @@ export class SpecFixture {
     } finally {
       process.chdir(before);
     }
+  }
+
+  /** The problems `plan` reports for the fixture's input, formatted; [] when it accepts it. */
+  problems(): string[] {
+    return this.inDir(() => {
+      try {
+        plan({ platformFile: 'platform.yaml', tenantsDir: 'tenants' });
+        return [];
+      } catch (err) {
+        if (err instanceof InputError) return err.problems.map(formatProblem);
+        throw err;
+      }
+    });
   }
 
   /** Deletes the fixture folder. */

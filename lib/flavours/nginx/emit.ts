@@ -79,7 +79,10 @@ export const nginxEmit: FlavourEmit = {
       electionID: `${s.releaseName}-leader`,
       allowSnippetAnnotations: false,
       config: PINNED_CONFIG,
-      extraArgs: PINNED_ARGS,
+      // --enable-ssl-passthrough (pkg/flags/flags.go): without it ssl-passthrough does nothing. With
+      // it, a TCP proxy in the controller reads the SNI of every connection on 443 and hands
+      // the others to NGINX on 442 (nginx.go, template.go).
+      extraArgs: s.sslPassthrough ? { ...PINNED_ARGS, 'enable-ssl-passthrough': 'true' } : PINNED_ARGS,
       resources: RESOURCES,
       service,
     };

@@ -35,6 +35,8 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
         replicas: env.sharedIngress.replicas,
         namespaced: false,
         loadBalancerIP: canonicalAddress(env.sharedIngress.loadBalancerIP),
+        // The controller that carries the control planes' passthrough routes.
+        ...(spec.controlPlanes?.controller === 'nginx' && ctx.controlPlaneClass === spec.ingress.sharedClass ? { sslPassthrough: true } : {}),
       }
     : undefined;
   return {

@@ -4,10 +4,11 @@ import { PathSegment } from '../../input/problems';
 import { Environment, Issuer, Route, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain, ownerOf, parentDomain, qualify } from '../domains';
-import { AcmeIssuerModel, CertificateModel, ControllerModel, IssuerRef, RouteModel, RouteTls, TenantModel } from '../model';
+import { AcmeIssuerModel, CertificateModel, ControllerModel, HttpRouteModel, IssuerRef, RouteTls, TenantModel } from '../model';
 import { names } from '../names';
 import { DomainOwner } from '../rules/cross-tenant';
 import { TenantClaims } from '../rules/tenant';
+import { buildControlPlane } from './control-plane';
 
 const DEFAULT_DEDICATED_REPLICAS = 2;
 
@@ -59,7 +60,7 @@ export function buildTenant(
 
   const issuer = tenantIssuer(ctx, loaded.value, claims.namespace, env, controller, note);
   const derivedSecrets = derivedSecretNames(loaded.value, ctx.spec.issuers.map((i) => i.name));
-  const routes: RouteModel[] = [];
+  const routes: HttpRouteModel[] = [];
   const certificates = new CertificateCollector(note);
   const claimed = new Map<string, string>();
   spec.routes.forEach((route, i) => {
@@ -103,6 +104,7 @@ export function buildTenant(
     });
   });
   plainHttpOnTlsHosts(env, spec.routes, routes, note);
+  const controlPlane = buildControlPlane(ctx, loaded.value, env, domains, note);
   if (reported) return undefined;
 
   return {
@@ -114,6 +116,7 @@ export function buildTenant(
     controller,
     issuers: issuer?.status === 'ok' && issuer.local ? [issuer.local] : [],
     routes,
+    ...(controlPlane ? { controlPlane } : {}),
     certificates: certificates.models(),
   };
 }
@@ -124,7 +127,7 @@ export function buildTenant(
  * the path's own Ingress says ssl-redirect: "false". A tls: none route on such a host would
  * never be served over HTTP, so it must say so with options.sslRedirect: false.
  */
-function plainHttpOnTlsHosts(env: Environment, specs: readonly Route[], routes: readonly RouteModel[], report: Report): void {
+function plainHttpOnTlsHosts(env: Environment, specs: readonly Route[], routes: readonly HttpRouteModel[], report: Report): void {
   const tlsHosts = new Set(routes.filter((r) => r.tls.mode !== 'none').flatMap((r) => r.hosts));
   for (const r of routes) {
     if (r.tls.mode !== 'none' || r.options.sslRedirect === false) continue;

@@ -12,6 +12,7 @@ export function checkPlatform(ctx: PlatformContext, report: Report): void {
   issuersWellFormed(ctx, report);
   environmentSettings(ctx, report);
   ruleLabelsNotOwn(ctx, report);
+  controlPlanesReachable(ctx, report);
 }
 
 function environmentsUnique(ctx: PlatformContext, report: Report): void {
@@ -62,6 +63,35 @@ function environmentSettings(ctx: PlatformContext, report: Report): void {
 function ruleLabelsNotOwn(ctx: PlatformContext, report: Report): void {
   for (const key of Object.keys(ctx.spec.monitoring.ruleLabels)) {
     if (OWN_LABELS.includes(key)) report(['spec', 'monitoring', 'ruleLabels', key], `"${key}" is a label tenant-edge sets itself; choose another key`, true);
+  }
+}
+
+/**
+ * The control planes' routes need a controller that will serve them: generic names its class;
+ * nginx through the shared class needs the shared controller (which then carries passthrough)
+ * in every environment; and the control planes' namespace is not another part of the platform.
+ */
+function controlPlanesReachable(ctx: PlatformContext, report: Report): void {
+  const cp = ctx.spec.controlPlanes;
+  if (!cp) return;
+  const at: PathSegment[] = ['spec', 'controlPlanes'];
+  if (cp.controller === 'generic' && cp.className === undefined) {
+    report([...at, 'controller'], 'generic needs spec.controlPlanes.className: the IngressClass of the controller that does TLS passthrough');
+  }
+  if (cp.controller === 'nginx' && ctx.controlPlaneClass === ctx.spec.ingress.sharedClass) {
+    ctx.spec.environments.forEach((env, i) => {
+      if (!env.sharedIngress.enabled) {
+        report(['spec', 'environments', i, 'sharedIngress', 'enabled'], `controlPlanes.controller nginx routes control planes through the shared controller (class "${ctx.spec.ingress.sharedClass}"), which environment "${env.name}" does not run; enable it, or set controlPlanes.className to a controller you run yourself`);
+      }
+    });
+  }
+  const others: [string, string][] = [
+    [ctx.spec.flux.namespace, 'Flux'],
+    [ctx.sharedNamespace, 'the shared ingress controller'],
+    [ctx.spec.monitoring.certManagerNamespace, 'cert-manager'],
+  ];
+  for (const [namespace, what] of others) {
+    if (cp.namespace === namespace) report([...at, 'namespace'], `"${namespace}" is the namespace of ${what}; the control planes need their own`);
   }
 }
 

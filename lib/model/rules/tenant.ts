@@ -59,6 +59,9 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
     checkAddress(report, ['spec', 'overrides', env, 'ingress', 'loadBalancerIP'], ov.ingress?.loadBalancerIP);
   }
   checkRoutes(loaded, ctx.flavour, ctx.allowed, environments, report);
+  if (spec.controlPlane && !ctx.spec.controlPlanes) {
+    report(['spec', 'controlPlane'], `needs spec.controlPlanes in ${ctx.file}, which says how the platform reaches tenant control planes`, true);
+  }
   noDeadIngressSettings(ctx, loaded.value, environments, report);
   // Whether a name belongs to the platform does not depend on the environment: judged once.
   const extras = spec.extraDomains
@@ -190,6 +193,8 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
       why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
     } else if (inDomain(claim, env.domain) && !inDomain(claim, own)) {
       why = `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain}), whose names belong to the platform; a tenant may claim only its own part, ${own}`;
+    } else if (controlPlaneBase(ctx, env, claim)) {
+      why = `${what} "${claim}" overlaps ${controlPlaneBase(ctx, env, claim)}, where the platform names tenant control planes (<tenant>.k8s. and <tenant>.konnectivity. in environment "${env.name}")`;
     } else if (what === 'extra domain' && inDomain(claim, own)) {
       why = `${what} "${claim}" lies inside the tenant's own domain in environment "${env.name}" (${own}), which it has already; remove it`;
     }
@@ -201,11 +206,24 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
   return undefined;
 }
 
+/** The control-plane domain (k8s.<base> or konnectivity.<base>) that `claim` is, lies in or contains in `env`, if any. */
+function controlPlaneBase(ctx: PlatformContext, env: Environment, claim: string): string | undefined {
+  const base = ctx.controlPlaneDomain(env);
+  if (base === undefined) return undefined;
+  return [`k8s.${base}`, `konnectivity.${base}`].find((d) => inDomain(claim, d) || inDomain(d, claim));
+}
+
 /** A tenant's default domain, <tenant>.<environment domain>, must not be or hold another environment's domain. */
 function defaultDomainProblem(ctx: PlatformContext, domain: string, at: PathSegment[], report: Report): string | undefined {
   for (const env of ctx.envByName.values()) {
     if (inDomain(env.domain, domain)) {
       const why = `the tenant's domain "${domain}" is (or contains) the domain of environment "${env.name}" (${env.domain}); rename the tenant`;
+      report(at, why);
+      return why;
+    }
+    const cp = controlPlaneBase(ctx, env, domain);
+    if (cp) {
+      const why = `the tenant's domain "${domain}" overlaps ${cp}, where the platform names tenant control planes in environment "${env.name}"; rename the tenant`;
       report(at, why);
       return why;
     }

@@ -1,0 +1,13 @@
+import { passthroughIngress, PassthroughEmit } from '../passthrough';
+
+/**
+ * Any other controller that passes TLS through for the Ingresses of its class: a plain Ingress,
+ * one host and a "/" path to the Service port, with no controller annotations. Whether that
+ * passes TLS through is the controller's business (README: cluster prerequisites).
+ */
+export const genericPassthrough: PassthroughEmit = {
+  type: 'generic',
+  route(scope, route, ctx) {
+    passthroughIngress(scope, route, ctx);
+  },
+};

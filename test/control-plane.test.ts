@@ -1,0 +1,259 @@
+/**
+ * Tenant control planes behind one ingress (platform.spec.controlPlanes, tenant spec.controlPlane):
+ * the passthrough routes each controller type gets, the certificate names, the shared controller
+ * that carries passthrough, and the input mistakes refused, each with its exact message.
+ */
+import { ApiObject, App, Chart } from 'cdk8s';
+import { parse } from 'yaml';
+import { ConfigMap } from '../lib/constructs/core/config-map';
+import { IngressRouteTcp } from '../lib/constructs/traefik/ingress-route-tcp';
+import { validateManifest } from '../lib/output/manifest-schemas';
+import { SpecFixture } from './support/spec-fixtures';
+import { renderTree } from './support/tree';
+
+type Doc = Record<string, any>;
+
+/** The valid fixture with control planes of `controller` (extra platform lines in `settings`) and alpha given a control plane. */
+function fixture(controller: string, settings = '', alpha = '  controlPlane:\n    extraSANs: [api.alpha.example.net, 10.40.0.201]\n'): SpecFixture {
+  const f = SpecFixture.create();
+  f.replace('platform.yaml', '  reservedNamespaces: [legacy]\n', `  reservedNamespaces: [legacy]\n  controlPlanes:\n    controller: ${controller}\n    namespace: steward-tenants\n${settings}`);
+  f.write('tenants/alpha.yaml', `${f.read('tenants/alpha.yaml')}  extraDomains: [alpha.example.net]\n${alpha}`);
+  return f;
+}
+
+function render(f: SpecFixture): { tree: Record<string, string>; docs: (file: string) => Doc[] } {
+  const { tree } = renderTree(f.path('platform.yaml'), f.path('tenants'));
+  const docs = (file: string): Doc[] => (tree[file] ?? '').split(/^---$/m).map((d) => parse(d) as Doc).filter((d) => d);
+  return { tree, docs };
+}
+
+function withFixture<T>(f: SpecFixture, fn: (f: SpecFixture) => T): T {
+  try {
+    return fn(f);
+  } finally {
+    f.cleanup();
+  }
+}
+
+const CP = (env: string): string => `${env}/tenants/alpha/cluster/control-plane.yaml`;
+
+describe.each([
+  ['nginx', '', { kind: 'Ingress', className: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS', 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' } }],
+  ['haproxy', '', { kind: 'Ingress', className: 'haproxy', annotations: { 'haproxy.org/ssl-passthrough': 'true' } }],
+  ['generic', '    className: passthrough\n', { kind: 'Ingress', className: 'passthrough', annotations: undefined }],
+  ['traefik', '', { kind: 'IngressRouteTCP', className: undefined, annotations: undefined }],
+] as const)('controller type %s', (controller, settings, expected) => {
+  const rendered = (): ReturnType<typeof render> => withFixture(fixture(controller, settings), render);
+
+  test('one route per hostname, to the platform-named Service on the API server and konnectivity ports', () => {
+    const docs = rendered().docs(CP('prod'));
+    const routes = docs.filter((d) => d.kind === expected.kind);
+    expect(routes.map((r) => [r.metadata.name, r.metadata.namespace])).toEqual([
+      ['edge-apiserver-alpha', 'steward-tenants'],
+      ['edge-konnectivity-alpha', 'steward-tenants'],
+    ]);
+    for (const [route, host, port] of [[routes[0], 'alpha.k8s.prod.example.com', 6443], [routes[1], 'alpha.konnectivity.prod.example.com', 8132]] as const) {
+      expect(route.metadata.annotations).toEqual(expected.annotations);
+      if (expected.kind === 'Ingress') {
+        expect(route.spec).toEqual({
+          ingressClassName: expected.className,
+          rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'alpha', port: { number: port } } } }] } }],
+        });
+      } else {
+        expect(route.spec).toEqual({
+          entryPoints: ['websecure'],
+          routes: [{ match: `HostSNI(\`${host}\`)`, services: [{ name: 'alpha', port }] }],
+          tls: { passthrough: true },
+        });
+      }
+    }
+  });
+
+  test('the certificate names: both hostnames, the four kubernetes* names, then the extras', () => {
+    const sans = rendered().docs(CP('dev')).find((d) => d.kind === 'ConfigMap')!;
+    expect(sans.metadata.name).toBe('edge-cert-sans-alpha');
+    expect(sans.data).toEqual({
+      apiServerHost: 'alpha.k8s.dev.example.com',
+      konnectivityHost: 'alpha.konnectivity.dev.example.com',
+      certSANs: 'alpha.k8s.dev.example.com\nalpha.konnectivity.dev.example.com\nkubernetes\nkubernetes.default\nkubernetes.default.svc\nkubernetes.default.svc.cluster.local\napi.alpha.example.net\n10.40.0.201\n',
+    });
+  });
+
+  test('every object validates strictly, and the cluster folder lists the control-plane file', () => {
+    const { tree, docs } = rendered();
+    for (const env of ['dev', 'prod']) {
+      for (const d of docs(CP(env))) expect(validateManifest(d)).toEqual([]);
+      expect(parse(tree[`${env}/tenants/alpha/cluster/kustomization.yaml`]).resources).toContain('control-plane.yaml');
+    }
+    // Tenants without a control plane get none.
+    expect(Object.keys(tree).filter((k) => k.endsWith('control-plane.yaml')).sort()).toEqual([CP('dev'), CP('prod')]);
+  });
+
+  test(`the shared controller ${controller === 'nginx' ? 'carries' : 'does not carry'} passthrough`, () => {
+    const { docs } = rendered();
+    for (const env of ['dev', 'prod']) {
+      const release = docs(`${env}/platform/shared-ingress.yaml`).find((d) => d.kind === 'HelmRelease')!;
+      expect(release.spec.values.controller.extraArgs['enable-ssl-passthrough']).toBe(controller === 'nginx' ? 'true' : undefined);
+    }
+  });
+});
+
+test('traefik: the entry points and an ingressClassName from the platform', () => {
+  const { docs } = withFixture(fixture('traefik', '    className: edge-traefik\n    entryPoints: [tls, websecure]\n'), render);
+  const route = docs(CP('prod')).find((d) => d.kind === 'IngressRouteTCP')!;
+  expect(route.spec.entryPoints).toEqual(['tls', 'websecure']);
+  expect(route.spec.ingressClassName).toBe('edge-traefik');
+});
+
+test('konnectivity off: the API server route alone, and no konnectivity name in the certificate', () => {
+  const { docs } = withFixture(fixture('nginx', '', '  controlPlane:\n    konnectivity: false\n'), render);
+  const objects = docs(CP('prod'));
+  expect(objects.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['ConfigMap/edge-cert-sans-alpha', 'Ingress/edge-apiserver-alpha']);
+  expect(objects[0].data.certSANs).not.toContain('konnectivity');
+});
+
+test('a control-plane domain of its own per environment', () => {
+  const f = fixture('traefik');
+  f.replace('platform.yaml', '      domain: prod.example.com\n', '      domain: prod.example.com\n      controlPlaneDomain: cp.example.net\n');
+  const { docs } = withFixture(f, render);
+  expect(docs(CP('prod')).find((d) => d.kind === 'ConfigMap')!.data.apiServerHost).toBe('alpha.k8s.cp.example.net');
+  expect(docs(CP('dev')).find((d) => d.kind === 'ConfigMap')!.data.apiServerHost).toBe('alpha.k8s.dev.example.com');
+});
+
+test('the Service name comes from the platform pattern', () => {
+  const { docs } = withFixture(fixture('haproxy', '    service: { name: "tcp-{tenant}-api", port: 443 }\n'), render);
+  const route = docs(CP('prod')).find((d) => d.metadata.name === 'edge-apiserver-alpha')!;
+  expect(route.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'tcp-alpha-api', port: { number: 443 } });
+});
+
+// ------------------------------------------------------------------------------ refusals
+
+function problemsOf(f: SpecFixture): string[] {
+  return withFixture(f, () => f.problems());
+}
+
+const P = 'platform.yaml';
+const A = 'tenants/alpha.yaml';
+
+test.each<[string, () => SpecFixture, string[]]>([
+  [
+    'a tenant control plane without the platform section',
+    () => {
+      const f = SpecFixture.create();
+      f.write(A, `${f.read(A)}  controlPlane: {}\n`);
+      return f;
+    },
+    [`${A}:27:3: spec.controlPlane: needs spec.controlPlanes in platform.yaml, which says how the platform reaches tenant control planes`],
+  ],
+  [
+    'an extra name outside the tenant\'s domains',
+    () => fixture('nginx', '', '  controlPlane:\n    extraSANs: [bravo.example.org]\n'),
+    [
+      `${A}:29:17: spec.controlPlane.extraSANs[0]: "bravo.example.org" lies in none of the tenant's domains in environment "dev" (alpha.dev.example.com, alpha.example.net); an extra name must be the tenant's own`,
+      `${A}:29:17: spec.controlPlane.extraSANs[0]: "bravo.example.org" lies in none of the tenant's domains in environment "prod" (alpha.prod.example.com, alpha.example.net); an extra name must be the tenant's own`,
+    ],
+  ],
+  [
+    'another tenant\'s control-plane hostname as an extra name',
+    () => fixture('nginx', '', '  controlPlane:\n    extraSANs: [bravo.k8s.prod.example.com]\n'),
+    [
+      `${A}:29:17: spec.controlPlane.extraSANs[0]: "bravo.k8s.prod.example.com" lies in none of the tenant's domains in environment "dev" (alpha.dev.example.com, alpha.example.net); an extra name must be the tenant's own`,
+      `${A}:29:17: spec.controlPlane.extraSANs[0]: "bravo.k8s.prod.example.com" lies in none of the tenant's domains in environment "prod" (alpha.prod.example.com, alpha.example.net); an extra name must be the tenant's own`,
+    ],
+  ],
+  [
+    'an extra name that is neither a name nor an address',
+    () => fixture('traefik', '', '  controlPlane:\n    extraSANs: ["not a name"]\n'),
+    [`${A}:29:17: spec.controlPlane.extraSANs[0]: "not a name" is not a lower-case domain name such as api.example.com, or an IPv4 or IPv6 address`],
+  ],
+  [
+    'an HTTP route on another tenant\'s control-plane hostname',
+    () => {
+      const f = fixture('traefik');
+      f.replace('tenants/bravo.yaml', 'hosts: [shop.bravo.example.org, "@"]', 'hosts: [shop.bravo.example.org, "@", alpha.k8s.prod.example.com]');
+      return f;
+    },
+    ['tenants/bravo.yaml:14:44: spec.routes[0].hosts[2]: "alpha.k8s.prod.example.com" is outside the tenant\'s domains in environment "prod" (bravo.prod.example.com, bravo.example.org); add its domain to spec.extraDomains if the tenant owns it'],
+  ],
+  [
+    'generic without a class',
+    () => fixture('generic'),
+    [`${P}:38:17: spec.controlPlanes.controller: generic needs spec.controlPlanes.className: the IngressClass of the controller that does TLS passthrough`],
+  ],
+  [
+    'nginx through a shared controller an environment does not run',
+    () => {
+      const f = fixture('nginx');
+      f.replace(P, '      sharedIngress:\n        loadBalancerIP: 10.0.0.1\n', '      sharedIngress:\n        enabled: false\n');
+      return f;
+    },
+    [`${P}:15:18: spec.environments[1].sharedIngress.enabled: controlPlanes.controller nginx routes control planes through the shared controller (class "nginx"), which environment "prod" does not run; enable it, or set controlPlanes.className to a controller you run yourself`,
+      // The tenants on the shared controller say so too.
+      'tenants/bravo.yaml:9:16: spec.ingress.dedicated: environment "prod" has no shared controller (sharedIngress.enabled: false); the tenant needs ingress.dedicated: true there',
+      'tenants/charlie.yaml:8:16: spec.ingress.dedicated: environment "prod" has no shared controller (sharedIngress.enabled: false); the tenant needs ingress.dedicated: true there',
+    ],
+  ],
+  [
+    'the control planes in Flux\'s namespace',
+    () => {
+      const f = fixture('traefik');
+      f.replace(P, 'namespace: steward-tenants', 'namespace: flux-system');
+      return f;
+    },
+    [`${P}:39:16: spec.controlPlanes.namespace: "flux-system" is the namespace of Flux; the control planes need their own`],
+  ],
+  [
+    'a tenant in the control planes\' namespace',
+    () => {
+      const f = fixture('traefik');
+      f.replace('tenants/charlie.yaml', 'namespace: team-charlie', 'namespace: steward-tenants');
+      return f;
+    },
+    ['tenants/charlie.yaml:6:14: spec.namespace: namespace "steward-tenants" is reserved for the platform; set spec.namespace to another name'],
+  ],
+  [
+    'a tenant domain over the control-plane names of another domain',
+    () => {
+      const f = fixture('traefik');
+      f.replace(P, '      domain: prod.example.com\n', '      domain: prod.example.com\n      controlPlaneDomain: bravo.example.org\n');
+      return f;
+    },
+    [`tenants/bravo.yaml:7:18: spec.extraDomains[0]: extra domain "bravo.example.org" overlaps k8s.bravo.example.org, where the platform names tenant control planes (<tenant>.k8s. and <tenant>.konnectivity. in environment "prod")`],
+  ],
+  [
+    'a Service name pattern without {tenant}',
+    () => fixture('traefik', '    service: { name: api-server }\n'),
+    [`${P}:40:22: spec.controlPlanes.service.name: "api-server" is not a Service name pattern with {tenant} once, such as {tenant} or {tenant}-api; the rest lower-case letters, digits and '-'`],
+  ],
+])('refused: %s', (_name, make, expected) => {
+  expect(problemsOf(make())).toEqual(expected);
+});
+
+// ------------------------------------------------------------------------------ constructs
+
+describe('the constructs refuse what would route something else', () => {
+  const chart = (): Chart => new Chart(new App({ outdir: 'unused' }), 'c');
+  const route = { name: 'r', namespace: 'cp', entryPoints: ['websecure'], service: 's', port: 6443 };
+
+  test.each([
+    ['a catch-all', '*', 'IngressRouteTCP r: host "*" is not a host name HostSNI accepts (one host, no backquotes or spaces)'],
+    ['a second matcher smuggled in', 'a.example.com`) || HostSNI(`b.example.com', 'IngressRouteTCP r: host "a.example.com`) || HostSNI(`b.example.com" is not a host name HostSNI accepts (one host, no backquotes or spaces)'],
+  ])('IngressRouteTCP: %s', (_what, host, message) => {
+    expect(() => new IngressRouteTcp(chart(), 'R', { ...route, host })).toThrow(message);
+  });
+
+  test('IngressRouteTCP: entry points must not be empty (Traefik would attach to all)', () => {
+    expect(() => new IngressRouteTcp(chart(), 'R', { ...route, host: 'a.example.com', entryPoints: [] })).toThrow('IngressRouteTCP r: entryPoints must not be empty');
+  });
+
+  test('ConfigMap: keys the API server accepts only', () => {
+    expect(() => new ConfigMap(chart(), 'C', { name: 'c', namespace: 'n', data: { 'a/b': 'x' } })).toThrow('ConfigMap c: key "a/b" is not a valid data key');
+  });
+
+  test('IngressRouteTCP: what cdk8s itself would render', () => {
+    const c = chart();
+    const r = new IngressRouteTcp(c, 'R', { ...route, host: 'a.example.com', className: 'edge' });
+    expect(r.toJson()).toEqual(ApiObject.prototype.toJson.call(r));
+    expect(validateManifest(r.toJson())).toEqual([]);
+  });
+});
