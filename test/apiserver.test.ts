@@ -16,7 +16,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { ApiServer, OUTBOUND_KINDS, startApiServer } from './support/apiserver';
 import { helmTemplate, HelmReleaseObject, K8sObject, objectsUnder, parseObjects, releaseNamespace } from './support/helm';
-import { renderedTrees } from './support/rendered';
+import { CONTROL_PLANES_NAMESPACE, renderedTrees } from './support/rendered';
 import { kubectlPath, runOk } from './support/tools';
 import { ROOT } from './support/tree';
 
@@ -25,8 +25,10 @@ jest.setTimeout(120_000);
 
 
 const FLUX_NAMESPACE = 'flux-system';
-/** Namespace of the tenant control planes' Services in the example platform: the control-plane operator creates it. */
-const CONTROL_PLANES_NAMESPACE = (parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8')) as { spec: { controlPlanes: { namespace: string } } }).spec.controlPlanes.namespace;
+// The example and the fixtures put their control planes in CONTROL_PLANES_NAMESPACE.
+test('the bundled example\'s control planes live where the rendered trees\' do', () => {
+  expect((parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8')) as { spec: { controlPlanes: { namespace: string } } }).spec.controlPlanes.namespace).toBe(CONTROL_PLANES_NAMESPACE);
+});
 const KUSTOMIZE_CONTROLLER = `system:serviceaccount:${FLUX_NAMESPACE}:kustomize-controller`;
 
 let server: ApiServer;

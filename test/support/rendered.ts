@@ -13,17 +13,30 @@ export interface RenderedTree {
   readonly dir: string;
 }
 
-/** The committed dist/ and a fresh render of the spec fixture, each as a folder on disk. */
+/**
+ * The committed dist/, a fresh render of the spec fixture, and the spec fixture with control
+ * planes behind Traefik (IngressRouteTCPs, which the bundled example's nginx does not render),
+ * each as a folder on disk.
+ */
 export function renderedTrees(): RenderedTree[] {
-  const fixture = SpecFixture.create();
-  const out = path.join(tempDir('tenant-edge-fixture-'), 'dist');
-  synthToDir({ platformFile: fixture.path('platform.yaml'), tenantsDir: fixture.path('tenants'), outDir: out });
-  fixture.cleanup();
+  const render = (fixture: SpecFixture, prefix: string): string => {
+    const out = path.join(tempDir(prefix), 'dist');
+    synthToDir({ platformFile: fixture.path('platform.yaml'), tenantsDir: fixture.path('tenants'), outDir: out });
+    fixture.cleanup();
+    return out;
+  };
+  const traefik = SpecFixture.create();
+  traefik.replace('platform.yaml', '  reservedNamespaces: [legacy]\n', `  reservedNamespaces: [legacy]\n  controlPlanes:\n    controller: traefik\n    namespace: ${CONTROL_PLANES_NAMESPACE}\n`);
+  traefik.write('tenants/alpha.yaml', `${traefik.read('tenants/alpha.yaml')}  controlPlane:\n    extraSANs: [10.40.0.201]\n`);
   return [
     { name: 'dist/ (the bundled example)', dir: path.join(ROOT, 'dist') },
-    { name: 'the spec fixture', dir: out },
+    { name: 'the spec fixture', dir: render(SpecFixture.create(), 'tenant-edge-fixture-') },
+    { name: 'the spec fixture with control planes behind Traefik', dir: render(traefik, 'tenant-edge-traefik-') },
   ];
 }
+
+/** Namespace of the control planes in the trees above (the bundled example's too); the operator creates it. */
+export const CONTROL_PLANES_NAMESPACE = 'steward-tenants';
 
 /** Every file below `dir`, absolute, sorted. */
 export function filesUnder(dir: string): string[] {
