@@ -12,6 +12,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { fastParse } from '../lib/input/fast-yaml';
 import { generate } from '../scripts/bench';
+import { random } from './support/random';
 
 const ROOT = path.resolve(__dirname, '..');
 const OPTIONS = { prettyErrors: false, uniqueKeys: false, strict: true } as const;
@@ -262,17 +263,6 @@ describe('fastParse', () => {
   });
 });
 
-/** A small, fast, seeded generator (mulberry32): the same edits on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters that mean something to YAML, plus a few ordinary and awkward ones. */
 const ALPHABET = [...':-#[]{},"\'&*!|>?%@`~. \n\\', ...'aZ09x', '\t', '\r', 'é', '\u0085', '\ufeff'];

@@ -18,22 +18,12 @@ import { filesUnder } from './support/rendered';
 import { ALPHA_YAML, BRAVO_YAML, CHARLIE_YAML, PLATFORM_YAML } from './support/spec-fixtures';
 import { kubectlPath, runTool } from './support/tools';
 import { ROOT, tempDir } from './support/tree';
+import { random } from './support/random';
 
 jest.setTimeout(900_000);
 
 const CASES = 10_000;
 
-/** A small, fast, seeded generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASES: Record<string, string> = {
   alpha: ALPHA_YAML,

@@ -45,6 +45,13 @@ test('the example has a shared controller per environment and two dedicated ones
   expect(dedicated.map(id).sort()).toEqual(['prod/ingress-nginx-acme', 'prod/ingress-nginx-orbit']);
 });
 
+test.each(controllers.map((c) => [id(c), c] as const))('%s runs with --enable-ssl-passthrough exactly when it carries the control planes\' routes (the shared one)', (_id, c) => {
+  // The controller starts its SNI proxy only with this flag (pkg/flags/flags.go, nginx.go at
+  // controller-v1.15.1); the chart renders extraArgs as --key=value (templates/_params.tpl).
+  const passthrough = args(c.chart).filter((a) => a.startsWith('--enable-ssl-passthrough'));
+  expect(passthrough).toEqual(dedicated.includes(c) ? [] : ['--enable-ssl-passthrough=true']);
+});
+
 test.each(controllers.map((c) => [id(c), c] as const))('%s pins the vendored chart version', (_id, c) => {
   expect(c.hr.spec.chart.spec.chart).toBe('ingress-nginx');
   expect(c.hr.spec.chart.spec.version).toBe(vendoredChartVersion());

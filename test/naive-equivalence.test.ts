@@ -13,17 +13,12 @@ import { PlatformChart } from '../scripts/naive/platform-chart';
 import { TenantChart } from '../scripts/naive/tenant-chart';
 import { SpecFixture } from './support/spec-fixtures';
 import { ROOT } from './support/tree';
+import { sortedDeep } from './support/json';
 
 type Json = unknown;
 
 /** A copy with every object's keys sorted, so that only content is compared. */
-function sorted(value: Json): Json {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, Json> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sorted((value as Record<string, Json>)[key]);
-  return out;
-}
+const sorted = sortedDeep;
 
 function productObjects(platformFile: string, tenantsDir: string): Map<string, Json[]> {
   const byFile = new Map<string, Json[]>();

@@ -19,6 +19,7 @@ import { nginxFlavour } from '../lib/flavours/registry';
 import { emitYaml } from '../lib/output/yaml-emit';
 import { projectRoot } from '../lib/project-root';
 import { DEDICATED_ACME, FLUX_PROD, Manifest } from './support/construct-helpers';
+import { sortedDeep } from './support/json';
 
 /**
  * PlainApiObject.toJson() returns the body it was built with instead of going through cdk8s's
@@ -30,14 +31,6 @@ import { DEDICATED_ACME, FLUX_PROD, Manifest } from './support/construct-helpers
 const MANAGED = 'app.kubernetes.io/managed-by';
 const TENANT = 'toolkit.fluxcd.io/tenant';
 
-/** A copy with every mapping's keys sorted (arrays keep their order; undefined values are kept, so they still count). */
-function sortedDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedDeep);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortedDeep((value as Record<string, unknown>)[key]);
-  return out;
-}
 
 /** The object as cdk8s's own ApiObject.toJson renders it: resolved, sanitized, patched. */
 function cdk8sJson(o: ApiObject): Manifest {

@@ -97,25 +97,25 @@ describe('the thread itself', () => {
 
   test('reports schema problems with their file, in the order written', () => {
     const dir = tempDir();
-    const w = new writer.ThreadWriter(module);
-    w.writeObjects(path.join(dir, 'a.yaml'), { path: 'e/a.yaml', env: 'e', header: '# a\n', blame: 'a.yaml', objects: [namespace('a'), { ...namespace('b'), spec: { colour: 'red' } }] });
-    w.write(path.join(dir, 'k.yaml'), 'text\n');
-    w.writeObjects(path.join(dir, 'sub', 'c.yaml'), { path: 'e/sub/c.yaml', env: 'e', header: '', blame: 'c.yaml', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'c', labelz: {} } }] });
+    const w = new writer.ThreadWriter(module, dir);
+    w.writeObjects({ path: 'e/a.yaml', env: 'e', header: '# a\n', blame: 'a.yaml', objects: [namespace('a'), { ...namespace('b'), spec: { colour: 'red' } }] });
+    w.write('e/k.yaml', 'text\n');
+    w.writeObjects({ path: 'e/sub/c.yaml', env: 'e', header: '', blame: 'c.yaml', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'c', labelz: {} } }] });
     const result = w.finish();
     expect(result.invalid).toEqual(['e/a.yaml: Namespace/b: spec.colour: unknown field', 'e/sub/c.yaml: Namespace/c: metadata.labelz: unknown field']);
     expect(result.oversized).toEqual([]);
-    expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe('# a\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\nspec:\n  colour: red\n');
-    expect([...result.stats.keys()].sort()).toEqual([path.join(dir, 'a.yaml'), path.join(dir, 'k.yaml'), path.join(dir, 'sub', 'c.yaml')]);
-    const s = fs.lstatSync(path.join(dir, 'k.yaml'));
-    expect(result.stats.get(path.join(dir, 'k.yaml'))).toEqual([s.size, s.mtimeMs, s.ctimeMs, s.ino]);
+    expect(fs.readFileSync(path.join(dir, 'e', 'a.yaml'), 'utf8')).toBe('# a\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\nspec:\n  colour: red\n');
+    expect([...result.stats.keys()].sort()).toEqual(['e/a.yaml', 'e/k.yaml', 'e/sub/c.yaml']);
+    const s = fs.lstatSync(path.join(dir, 'e', 'k.yaml'));
+    expect(result.stats.get('e/k.yaml')).toEqual([s.size, s.mtimeMs, s.ctimeMs, s.ino]);
   });
 
   test('reports the first failed write with its system error, and writes nothing after it', () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'folder'));
-    const w = new writer.ThreadWriter(module);
-    w.write(path.join(dir, 'folder'), 'x\n');
-    w.write(path.join(dir, 'later.yaml'), 'x\n');
+    const w = new writer.ThreadWriter(module, dir);
+    w.write('folder', 'x\n');
+    w.write('later.yaml', 'x\n');
     let failure: unknown;
     try {
       w.finish();
@@ -130,20 +130,20 @@ describe('the thread itself', () => {
 
   test('an error while serializing stops the thread with that error', () => {
     const dir = tempDir();
-    const w = new writer.ThreadWriter(module);
-    w.writeObjects(path.join(dir, 'a.yaml'), { path: 'e/a.yaml', env: 'e', header: '', blame: 'a.yaml', objects: [{ ...namespace('a'), data: { x: 'bad \u0085 character' } }] });
+    const w = new writer.ThreadWriter(module, dir);
+    w.writeObjects({ path: 'e/a.yaml', env: 'e', header: '', blame: 'a.yaml', objects: [{ ...namespace('a'), data: { x: 'bad \u0085 character' } }] });
     expect(() => w.finish()).toThrow('cannot write U+0085 to YAML that kustomize and Flux read');
   });
 
   test('a module that does not load is reported, not waited for', () => {
-    const w = new writer.ThreadWriter(path.join(tempDir(), 'missing.js'));
-    w.write(path.join(tempDir(), 'a.yaml'), 'x\n');
+    const w = new writer.ThreadWriter(path.join(tempDir(), 'missing.js'), tempDir());
+    w.write('a.yaml', 'x\n');
     expect(() => w.finish()).toThrow(/^the writer thread could not start: Cannot find module/);
   });
 
   test('finish answers the same twice, and abandon after it is harmless', () => {
-    const w = new writer.ThreadWriter(module);
-    w.write(path.join(tempDir(), 'a.yaml'), 'x\n');
+    const w = new writer.ThreadWriter(module, tempDir());
+    w.write('a.yaml', 'x\n');
     const first = w.finish();
     expect(w.finish()).toBe(first);
     expect(() => w.abandon()).not.toThrow();
@@ -153,7 +153,7 @@ describe('the thread itself', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sources = require('../lib/output/file-writer') as WriterModule;
     expect(sources.ThreadWriter.module()).toBeUndefined();
-    expect(sources.startWriter(true).threaded).toBe(false);
+    expect(sources.startWriter(true, tempDir()).threaded).toBe(false);
     expect(writer.ThreadWriter.module()).toBe(module);
   });
 });

@@ -91,7 +91,7 @@ export function renderPlan(
       files++;
       sink.file(f);
     },
-    object: sink.object && ((o) => sink.object!(o)),
+    object: sink.object,
     objects:
       sink.objects &&
       ((f) => {

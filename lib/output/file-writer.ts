@@ -20,7 +20,7 @@ export type FileStat = readonly [number, number, number, number];
 
 /** What the writer found, besides the files it wrote. */
 export interface WriterResult {
-  /** Each written file by absolute path. */
+  /** Each written file by its path relative to the root, as it was queued. */
   readonly stats: Map<string, FileStat>;
   /** Schema problems of the objects, `<file>: <kind>/<name>: <path>: <message>`, in the order written. */
   readonly invalid: string[];
@@ -39,13 +39,17 @@ export class WriteFailure extends Error {
   }
 }
 
+/**
+ * Writes files below a root folder. Paths are relative to the root, normalized, with forward
+ * slashes (output paths, render.ts); failures name the full path.
+ */
 export interface FileWriter {
   /** True when a second thread does the work. */
   readonly threaded: boolean;
   /** Queues a file; its folder is created once. */
   write(file: string, content: string): void;
-  /** Queues a file of objects, to be checked and serialized; `objects` must not change afterwards. */
-  writeObjects(file: string, objects: ObjectFile): void;
+  /** Queues a file of objects (at `objects.path`), to be checked and serialized; it must not change afterwards. */
+  writeObjects(objects: ObjectFile): void;
   /** Waits until every queued file is written; throws the first failure. */
   finish(): WriterResult;
   /** Waits, and ignores what happened: the staged tree is about to be removed, and no write may land in it after that. */
@@ -58,12 +62,16 @@ export interface FileWriter {
  */
 export class WriteWork {
   private readonly folders = new Set<string>();
-  /** [file, size, mtimeMs, ctimeMs, inode, ...]: flat, to cross threads cheaply. */
+  /** [relative file, size, mtimeMs, ctimeMs, inode, ...]: flat, to cross threads cheaply. */
   readonly stats: (string | number)[] = [];
   readonly check = new RenderedObjectCheck();
   readonly oversized: Problem[] = [];
 
-  write(file: string, content: string): void {
+  constructor(private readonly root: string) {}
+
+  write(rel: string, content: string): void {
+    // A concatenation is enough for a normalized relative path.
+    const file = `${this.root}${path.sep}${path.sep === '/' ? rel : rel.split('/').join(path.sep)}`;
     try {
       const folder = path.dirname(file);
       if (!this.folders.has(folder)) {
@@ -76,7 +84,7 @@ export class WriteWork {
         const bytes = Buffer.from(content);
         for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
         const s = fs.fstatSync(fd);
-        this.stats.push(file, s.size, s.mtimeMs, s.ctimeMs, s.ino);
+        this.stats.push(rel, s.size, s.mtimeMs, s.ctimeMs, s.ino);
       } finally {
         fs.closeSync(fd);
       }
@@ -85,11 +93,11 @@ export class WriteWork {
     }
   }
 
-  writeObjects(file: string, objects: ObjectFile): void {
+  writeObjects(objects: ObjectFile): void {
     for (const object of objects.objects) this.check.add({ file: objects.path, object });
     const { content, oversized } = objectFileText(objects);
     this.oversized.push(...oversized);
-    this.write(file, content);
+    this.write(objects.path, content);
   }
 
   result(): WriterResult {
@@ -106,15 +114,19 @@ function statsMap(flat: readonly (string | number)[]): Map<string, FileStat> {
 /** Does the work on the calling thread, at once. */
 export class InlineWriter implements FileWriter {
   readonly threaded = false;
-  private readonly work = new WriteWork();
+  private readonly work: WriteWork;
   private failure?: unknown;
+
+  constructor(root: string) {
+    this.work = new WriteWork(root);
+  }
 
   write(file: string, content: string): void {
     this.run(() => this.work.write(file, content));
   }
 
-  writeObjects(file: string, objects: ObjectFile): void {
-    this.run(() => this.work.writeObjects(file, objects));
+  writeObjects(objects: ObjectFile): void {
+    this.run(() => this.work.writeObjects(objects));
   }
 
   finish(): WriterResult {
@@ -142,19 +154,19 @@ export class InlineWriter implements FileWriter {
  * fails to load (its work is WriteWork, from the compiled file-writer.js) instead of leaving the
  * main thread waiting. It also answers when it dies of an error no step caught.
  *
- * Messages are flat arrays: [0, file, text] for a text file; [1, file, path, env, header, blame,
- * objects as JSON] for a file of objects (JSON crosses threads faster than structured cloning).
+ * Messages are flat arrays: [0, path, text] for a text file; [1, path, env, header, blame, objects
+ * as JSON] for a file of objects (JSON crosses threads faster than structured cloning).
  */
 const THREAD_CODE = `
 const { workerData } = require('worker_threads');
-const { port, answered: flag, module } = workerData;
+const { port, answered: flag, module, root } = workerData;
 const answered = new Int32Array(flag);
 let lib;
 let work;
 let failure;
 try {
   lib = require(module);
-  work = new lib.WriteWork();
+  work = new lib.WriteWork(root);
 } catch (err) {
   failure = { file: '', code: null, message: 'the writer thread could not start: ' + err.message, write: false };
 }
@@ -180,8 +192,8 @@ port.on('message', (batch) => {
         work.write(batch[i + 1], batch[i + 2]);
         i += 3;
       } else {
-        work.writeObjects(batch[i + 1], { path: batch[i + 2], env: batch[i + 3], header: batch[i + 4], blame: batch[i + 5], objects: JSON.parse(batch[i + 6]) });
-        i += 7;
+        work.writeObjects({ path: batch[i + 1], env: batch[i + 2], header: batch[i + 3], blame: batch[i + 4], objects: JSON.parse(batch[i + 5]) });
+        i += 6;
       }
     }
   } catch (err) {
@@ -211,10 +223,11 @@ export class ThreadWriter implements FileWriter {
     return __filename.endsWith('.js') && fs.existsSync(compiled) ? compiled : undefined;
   }
 
-  constructor(module: string) {
+  /** Writes below `root`, with the WriteWork of the compiled `module` (ThreadWriter.module()). */
+  constructor(module: string, root: string) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(THREAD_CODE, { eval: true, workerData: { port: channel.port2, answered: this.answered.buffer, module }, transferList: [channel.port2] });
+    this.worker = new Worker(THREAD_CODE, { eval: true, workerData: { port: channel.port2, answered: this.answered.buffer, module, root }, transferList: [channel.port2] });
     // The thread must never keep the process alive on its own (after an error, say).
     this.worker.unref();
   }
@@ -224,8 +237,8 @@ export class ThreadWriter implements FileWriter {
     if (++this.queued >= BATCH) this.flush();
   }
 
-  writeObjects(file: string, objects: ObjectFile): void {
-    this.batch.push(1, file, objects.path, objects.env, objects.header, objects.blame, JSON.stringify(objects.objects));
+  writeObjects(objects: ObjectFile): void {
+    this.batch.push(1, objects.path, objects.env, objects.header, objects.blame, JSON.stringify(objects.objects));
     if (++this.queued >= BATCH) this.flush();
   }
 
@@ -263,8 +276,8 @@ export class ThreadWriter implements FileWriter {
   }
 }
 
-/** A writer for a staged tree: on a second thread when asked and the compiled module is there, else inline. */
-export function startWriter(thread: boolean): FileWriter {
+/** A writer below `root`: on a second thread when asked and the compiled module is there, else inline. */
+export function startWriter(thread: boolean, root: string): FileWriter {
   const module = thread ? ThreadWriter.module() : undefined;
-  return module ? new ThreadWriter(module) : new InlineWriter();
+  return module ? new ThreadWriter(module, root) : new InlineWriter(root);
 }

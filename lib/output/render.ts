@@ -77,7 +77,7 @@ export class EnvironmentRender {
   constructor(readonly name: string) {}
 
   /** Records an object's identity: one identity, one object per environment. */
-  claim(id: string, file: string): void {
+  private claim(id: string, file: string): void {
     const first = this.identities.get(id);
     if (first !== undefined) throw new Error(`${id} is rendered twice in environment "${this.name}": in ${first} and ${file}`);
     this.identities.set(id, file);
@@ -85,8 +85,8 @@ export class EnvironmentRender {
 
   /**
    * Synthesizes one unit in an App of its own and hands its files to the sink at once, so time
-   * and memory grow linearly with the number of units: cdk8s's App.synth() re-validates the whole app for every
-   * chart, which is quadratic when there is a chart per tenant.
+   * and memory grow linearly with the number of units: cdk8s's App.synth() re-validates the whole
+   * app for every chart, which is quadratic when there is a chart per tenant.
    */
   unit(unit: UnitToRender, sink: RenderSink): UnitResult {
     const app = new App({ outdir: 'unused' });

@@ -101,7 +101,7 @@ export class OutputTransaction {
       throw new OutputDirError(locationProblem(err, shown) ?? `cannot create a staging folder beside ${shown}: ${(err as Error).message}`);
     }
     try {
-      this.writer = startWriter(thread);
+      this.writer = startWriter(thread, this.staging);
     } catch (err) {
       fs.rmSync(this.staging, { recursive: true, force: true });
       release();
@@ -115,16 +115,20 @@ export class OutputTransaction {
   }
 
   write(file: OutputFile): void {
-    this.writer.write(this.stagedPath(file.path), file.content);
+    this.writer.write(file.path, file.content);
   }
 
   /** Stages a file of objects: they are checked against their schemas and serialized by the writer. */
   writeObjects(file: ObjectFile): void {
-    this.writer.writeObjects(this.stagedPath(file.path), file);
+    this.writer.writeObjects(file);
   }
 
-  /** Written files by output-relative path: size, mtimeMs, ctimeMs and inode right after the write. */
-  readonly written = new Map<string, FileStat>();
+  private stats?: ReadonlyMap<string, FileStat>;
+
+  /** Written files by output-relative path: size, mtimeMs, ctimeMs and inode right after the write (empty before finish). */
+  get written(): ReadonlyMap<string, FileStat> {
+    return this.stats ?? new Map();
+  }
 
   /**
    * Waits until every staged file is written and returns what checking the objects found: schema
@@ -135,8 +139,7 @@ export class OutputTransaction {
     if (this.checked) return this.checked;
     try {
       const { stats, invalid, oversized } = this.writer.finish();
-      const prefix = this.staging + path.sep;
-      for (const [file, stat] of stats) this.written.set(file.slice(prefix.length).split(path.sep).join('/'), stat);
+      this.stats = stats;
       this.checked = { invalid, oversized };
       return this.checked;
     } catch (err) {
@@ -144,11 +147,6 @@ export class OutputTransaction {
       if (why) throw new OutputDirError(why);
       throw err instanceof WriteFailure ? new Error(`cannot write ${err.file}: ${err.message}`) : err;
     }
-  }
-
-  /** Output paths are relative and normalized, with forward slashes (render.ts): a concatenation is enough. */
-  private stagedPath(file: string): string {
-    return `${this.staging}${path.sep}${path.sep === '/' ? file : file.split('/').join(path.sep)}`;
   }
 
   /**

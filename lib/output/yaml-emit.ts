@@ -53,12 +53,7 @@ const writtenKeys = new Map<string, string>();
 const MAX_REMEMBERED_KEYS = 10_000;
 
 function quoteKey(s: string): string {
-  const known = writtenKeys.get(s);
-  if (known !== undefined) return known;
-  const text = quoteIfNeeded(s);
-  if (writtenKeys.size >= MAX_REMEMBERED_KEYS) writtenKeys.clear();
-  writtenKeys.set(s, text);
-  return text;
+  return remembered(writtenKeys, MAX_REMEMBERED_KEYS, s);
 }
 
 /**
@@ -71,11 +66,16 @@ const MAX_REMEMBERED_VALUES = 20_000;
 const MAX_REMEMBERED_LENGTH = 64;
 
 function quoteValue(s: string): string {
-  const known = writtenValues.get(s);
+  return remembered(writtenValues, MAX_REMEMBERED_VALUES, s);
+}
+
+/** quoteIfNeeded(s) through `memo`, which is emptied when it reaches `max` entries. */
+function remembered(memo: Map<string, string>, max: number, s: string): string {
+  const known = memo.get(s);
   if (known !== undefined) return known;
   const text = quoteIfNeeded(s);
-  if (writtenValues.size >= MAX_REMEMBERED_VALUES) writtenValues.clear();
-  writtenValues.set(s, text);
+  if (memo.size >= max) memo.clear();
+  memo.set(s, text);
   return text;
 }
 

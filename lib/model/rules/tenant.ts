@@ -188,13 +188,14 @@ function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environmen
 function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: string, at: PathSegment[], what: string, report: Report): string | undefined {
   for (const env of ctx.envByName.values()) {
     const own = `${tenant}.${env.domain}`;
+    const controlPlanes = controlPlaneBase(ctx, env, claim);
     let why: string | undefined;
     if (inDomain(env.domain, claim)) {
       why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
     } else if (inDomain(claim, env.domain) && !inDomain(claim, own)) {
       why = `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain}), whose names belong to the platform; a tenant may claim only its own part, ${own}`;
-    } else if (controlPlaneBase(ctx, env, claim)) {
-      why = `${what} "${claim}" overlaps ${controlPlaneBase(ctx, env, claim)}, where the platform names tenant control planes (<tenant>.k8s. and <tenant>.konnectivity. in environment "${env.name}")`;
+    } else if (controlPlanes) {
+      why = `${what} "${claim}" overlaps ${controlPlanes}, where the platform names tenant control planes (<tenant>.k8s. and <tenant>.konnectivity. in environment "${env.name}")`;
     } else if (what === 'extra domain' && inDomain(claim, own)) {
       why = `${what} "${claim}" lies inside the tenant's own domain in environment "${env.name}" (${own}), which it has already; remove it`;
     }
