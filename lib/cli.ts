@@ -4,6 +4,7 @@ import { parseArgs } from 'util';
 import { checkCommand } from './commands/check';
 import { Io } from './commands/io';
 import { describe, UsageError } from './commands/plan';
+import { sansCommand } from './commands/sans';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 import { InputError } from './input/problems';
@@ -14,7 +15,7 @@ export type { Io } from './commands/io';
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, stale: 4 } as const;
 
-type Command = 'synth' | 'validate' | 'check';
+type Command = 'synth' | 'validate' | 'check' | 'sans';
 type OptionName = 'platform' | 'tenants' | 'out' | 'env' | 'allow-removal' | 'cache' | 'no-cache';
 
 const OPTION_HELP: Record<OptionName, string> = {
@@ -34,6 +35,7 @@ const COMMANDS: Record<Command, { readonly summary: string; readonly options: re
   synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env', 'allow-removal', 'cache', 'no-cache'] },
   validate: { summary: 'check the specs and the rendered manifests without writing anything', options: ['platform', 'tenants', 'env'] },
   check: { summary: 'fail when the output folder differs from what synth would write (for CI)', options: ['platform', 'tenants', 'out', 'env'] },
+  sans: { summary: 'print the names each tenant control plane\'s API server certificate needs (networkProfile.certSANs)', options: ['platform', 'tenants', 'env'] },
 };
 
 const USAGE = [
@@ -148,6 +150,10 @@ export function run(argv: readonly string[], io: Io = stdio): number {
   const started = process.hrtime.bigint();
   try {
     if (command === 'check') return checkCommand(opts, io) === 'ok' ? EXIT.ok : EXIT.stale;
+    if (command === 'sans') {
+      sansCommand(opts, io);
+      return EXIT.ok;
+    }
     const synth = command === 'synth' ? synthCommand(opts) : undefined;
     const summary = synth ? synth.summary : validateCommand(opts, io);
     for (const notice of summary.notices) io.err(notice);

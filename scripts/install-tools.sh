@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the upstream tools the test suite runs (helm, kubeconform, etcd, kube-apiserver, promtool) from
-# their Go modules, at the versions pinned by tools/go/<tool>/go.mod and go.sum.
+# their Go modules, at the versions pinned by tools/go/<tool>/go.mod and go.sum, and tls-roots, a
+# small probe of Go's own TLS verification (tools/go/tls-roots, standard library only).
 #
 # The binaries are cached per machine, keyed by this script, the pins and the Go version, in
 #   ${TENANT_EDGE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tenant-edge/tools}/<key>/
@@ -38,9 +39,10 @@ tools=(
   "etcd|etcd|go.etcd.io/etcd/server/v3|"
   "kube-apiserver|kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver|$kube_ldflags"
   "promtool|promtool|github.com/prometheus/prometheus/cmd/promtool| -X github.com/prometheus/common/version.Version=$(version_of promtool github.com/prometheus/prometheus)"
+  "tls-roots|tls-roots|.|"
 )
 
-key=$( { go env GOVERSION GOOS GOARCH; cat scripts/install-tools.sh tools/go/*/go.mod tools/go/*/go.sum; } | sha256sum | cut -c1-16)
+key=$( { go env GOVERSION GOOS GOARCH; cat scripts/install-tools.sh tools/go/*/go.mod tools/go/*/go.sum tools/go/*/*.go; } | sha256sum | cut -c1-16)
 cache_root=${TENANT_EDGE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tenant-edge/tools}
 bin="$cache_root/$key/bin"
 mkdir -p "$bin"

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { ApiServer, OUTBOUND_KINDS, startApiServer } from './support/apiserver';
 import { helmTemplate, HelmReleaseObject, K8sObject, objectsUnder, parseObjects, releaseNamespace } from './support/helm';
-import { CONTROL_PLANES_NAMESPACE, renderedTrees } from './support/rendered';
+import { CONTROL_PLANES_NAMESPACE, GATEWAY_REMOTE_ACCOUNT, renderedTrees } from './support/rendered';
 import { kubectlPath, runOk } from './support/tools';
 import { ROOT } from './support/tree';
 
@@ -30,6 +30,8 @@ test('the bundled example\'s control planes live where the rendered trees\' do',
   expect((parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8')) as { spec: { controlPlanes: { namespace: string } } }).spec.controlPlanes.namespace).toBe(CONTROL_PLANES_NAMESPACE);
 });
 const KUSTOMIZE_CONTROLLER = `system:serviceaccount:${FLUX_NAMESPACE}:kustomize-controller`;
+/** Stands for the admin user of a tenant cluster's kubeconfig (Steward's admin.svc): an account bound to cluster-admin. */
+const TENANT_CLUSTER_ADMIN = 'system:serviceaccount:kube-system:tenant-cluster-admin';
 
 let server: ApiServer;
 
@@ -43,6 +45,10 @@ beforeAll(async () => {
   }
   // What the control-plane operator (Steward) provides: the namespace its control planes' Services live in.
   server.kubectlOk(['create', 'namespace', CONTROL_PLANES_NAMESPACE]);
+  // What a tenant cluster provides: its admin, and (gateway fixture) the account the platform has
+  // bound there for the tcp-proxy Kustomizations to impersonate.
+  server.kubectlOk(['-n', 'kube-system', 'create', 'serviceaccount', 'tenant-cluster-admin']);
+  server.kubectlOk(['create', 'clusterrolebinding', 'tenant-cluster-admin', '--clusterrole=cluster-admin', '--serviceaccount=kube-system:tenant-cluster-admin', `--serviceaccount=${CONTROL_PLANES_NAMESPACE}:${GATEWAY_REMOTE_ACCOUNT}`]);
   server.kubectlOk(['create', 'clusterrolebinding', 'cluster-reconciler-flux-system', '--clusterrole=cluster-admin', `--serviceaccount=${FLUX_NAMESPACE}:kustomize-controller`, `--serviceaccount=${FLUX_NAMESPACE}:helm-controller`]);
 }, 180_000);
 
@@ -82,7 +88,14 @@ function failure(r: { status: number; output: string }): string {
 }
 
 interface FluxKustomization extends K8sObject {
-  spec: { path: string; serviceAccountName?: string; targetNamespace?: string; dependsOn?: { name: string }[]; sourceRef: { namespace?: string } };
+  spec: {
+    path: string;
+    serviceAccountName?: string;
+    targetNamespace?: string;
+    dependsOn?: { name: string }[];
+    sourceRef: { namespace?: string };
+    kubeConfig?: { secretRef: { name: string; key: string } };
+  };
 }
 
 /** The environment's Flux Kustomizations in dependency order (platform, then each tenant's cluster and namespace parts). */
@@ -123,8 +136,15 @@ describe.each(cases)('%s', (_name, envDir) => {
     expect(ks.length).toBeGreaterThan(2);
     for (const k of ks) {
       expect([k.metadata.name, k.spec.sourceRef.namespace ?? k.metadata.namespace]).toEqual([k.metadata.name, k.metadata.namespace]);
-      expect([k.metadata.name, k.spec.serviceAccountName]).toEqual([k.metadata.name, expect.any(String)]);
-      const as = `system:serviceaccount:${k.metadata.namespace}:${k.spec.serviceAccountName}`;
+      let as: string;
+      if (k.spec.kubeConfig) {
+        // A tenant cluster's folder, applied there with the operator's admin kubeconfig, or as the
+        // account the platform names (impersonated there): this server stands in for that cluster.
+        as = k.spec.serviceAccountName ? `system:serviceaccount:${k.metadata.namespace}:${k.spec.serviceAccountName}` : TENANT_CLUSTER_ADMIN;
+      } else {
+        expect([k.metadata.name, k.spec.serviceAccountName]).toEqual([k.metadata.name, expect.any(String)]);
+        as = `system:serviceaccount:${k.metadata.namespace}:${k.spec.serviceAccountName}`;
+      }
       const yaml = build(folderOf(envDir, k));
       // In stages, as Flux's server-side apply does (fluxcd/pkg ssa ApplyAllStaged applies
       // Namespaces, ClusterRoles and CRDs before the rest). Each stage is a dry run first, then
@@ -254,6 +274,33 @@ test('when a tenant leaves, its namespace Kustomization can still remove its obj
   }
   expect(server.kubectl(['-n', 'tenant-beta', 'delete', 'ingresses.networking.k8s.io', '--all', as]).status).toBe(0);
   expect(server.kubectlOk(['-n', 'tenant-beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toBe('');
+});
+
+test('the tcp-proxy may make the calls it makes, and no others', () => {
+  // The calls of steward-tcp-proxy v0.2.0 (internal/endpoints/reconciler.go): get its own Service
+  // in kube-system; get, then update or create, the default/kubernetes EndpointSlice.
+  const folder = path.join(ROOT, 'dist', 'prod', 'tenants', 'nova', 'tenant-cluster');
+  for (const stage of stages(build(folder))) expect(failure(apply(stage, TENANT_CLUSTER_ADMIN, false))).toBe('');
+  const as = '--as=system:serviceaccount:kube-system:edge-tcp-proxy';
+  const can = (...args: string[]): string => server.kubectl(['auth', 'can-i', ...args, as]).stdout.trim();
+  const allowed: string[][] = [
+    ['get', 'services/edge-tcp-proxy', '-n', 'kube-system'],
+    ['get', 'endpointslices.discovery.k8s.io/kubernetes', '-n', 'default'],
+    ['update', 'endpointslices.discovery.k8s.io/kubernetes', '-n', 'default'],
+    ['create', 'endpointslices.discovery.k8s.io', '-n', 'default'],
+  ];
+  const refused: string[][] = [
+    ['get', 'services/kubernetes', '-n', 'default'],
+    ['get', 'services/other', '-n', 'kube-system'],
+    ['list', 'services', '-n', 'kube-system'],
+    ['update', 'endpointslices.discovery.k8s.io/other', '-n', 'default'],
+    ['delete', 'endpointslices.discovery.k8s.io/kubernetes', '-n', 'default'],
+    ['create', 'endpointslices.discovery.k8s.io', '-n', 'kube-system'],
+    ['get', 'secrets/steward-tcp-proxy-tls', '-n', 'kube-system'],
+    ['list', 'endpointslices.discovery.k8s.io', '--all-namespaces'],
+  ];
+  for (const a of allowed) expect([a.join(' '), can(...a)]).toEqual([a.join(' '), 'yes']);
+  for (const a of refused) expect([a.join(' '), can(...a)]).toEqual([a.join(' '), 'no']);
 });
 
 test('without the binding tenant-edge renders, the chart alone leaves a dedicated controller unable to list IngressClasses', () => {

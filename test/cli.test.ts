@@ -52,7 +52,7 @@ describe('usage', () => {
     const r = cli(...argv);
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe(USAGE_FIRST_LINE);
-    for (const command of ['synth', 'validate', 'check']) expect(r.out.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['synth', 'validate', 'check', 'sans']) expect(r.out.join('\n')).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     expect(r.out).toContain(EXIT_LINE);
     expect(r.err).toEqual([]);
     expect(extraEntries()).toEqual([]);
@@ -62,6 +62,7 @@ describe('usage', () => {
     ['synth', 'usage: tenant-edge synth [--platform FILE] [--tenants DIR] [--out DIR] [--env NAME] [--allow-removal] [--cache DIR] [--no-cache]', ['--platform', '--tenants', '--out', '--env', '--allow-removal', '--cache', '--no-cache']],
     ['validate', 'usage: tenant-edge validate [--platform FILE] [--tenants DIR] [--env NAME]', ['--platform', '--tenants', '--env']],
     ['check', 'usage: tenant-edge check [--platform FILE] [--tenants DIR] [--out DIR] [--env NAME]', ['--platform', '--tenants', '--out', '--env']],
+    ['sans', 'usage: tenant-edge sans [--platform FILE] [--tenants DIR] [--env NAME]', ['--platform', '--tenants', '--env']],
   ])('%s --help prints that command\'s usage and options only', (command, first, options) => {
     const r = cli(command, '--help');
     expect(r.code).toBe(0);
@@ -83,7 +84,7 @@ describe('usage', () => {
   test('no command exits 2 and says a command is missing', () => {
     const r = cli();
     expect(r.code).toBe(2);
-    expect(r.err[0]).toBe('tenant-edge: missing command; use one of synth, validate, check');
+    expect(r.err[0]).toBe('tenant-edge: missing command; use one of synth, validate, check, sans');
     expect(r.err[1]).toBe(USAGE_FIRST_LINE);
     expect(r.out).toEqual([]);
   });
@@ -91,7 +92,7 @@ describe('usage', () => {
   test('an unknown command exits 2 and names it', () => {
     const r = cli('render');
     expect(r.code).toBe(2);
-    expect(r.err[0]).toBe('tenant-edge: unknown command "render"; use one of synth, validate, check');
+    expect(r.err[0]).toBe('tenant-edge: unknown command "render"; use one of synth, validate, check, sans');
     expect(r.err[1]).toBe(USAGE_FIRST_LINE);
     expect(r.out).toEqual([]);
   });
@@ -240,6 +241,41 @@ describe('synth', () => {
     const r = cli('synth');
     expect(r.code).toBe(1);
     expect(r.err[r.err.length - 1]).toBe('1 problem found; nothing was written');
+  });
+});
+
+describe('sans', () => {
+  test('prints each control plane\'s certificate names as the field that takes them, per environment, and writes nothing', () => {
+    fixture.replace('platform.yaml', '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  controlPlanes: { controller: traefik, namespace: steward-tenants, service: { name: "{tenant}-cp" } }\n');
+    fixture.write(A, `${fixture.read(A)}  controlPlane:\n    konnectivity: false\n    extraSANs: [10.40.0.201]\n`);
+    const r = cli('sans', '--env', 'prod');
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([
+      '# environment prod, tenant alpha: TenantControlPlane steward-tenants/alpha-cp',
+      'networkProfile:',
+      '  certSANs:',
+      '    - "alpha.k8s.prod.example.com"',
+      '    - "kubernetes"',
+      '    - "kubernetes.default"',
+      '    - "kubernetes.default.svc"',
+      '    - "kubernetes.default.svc.cluster.local"',
+      '    - "10.40.0.201"',
+    ]);
+    expect(extraEntries()).toEqual([]);
+  });
+
+  test('says so when no tenant has a control plane', () => {
+    const r = cli('sans');
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([]);
+    expect(r.err[r.err.length - 1]).toBe('no tenant has a control plane (spec.controlPlane)');
+  });
+
+  test('invalid input exits 1 with every problem', () => {
+    breakInput();
+    const r = cli('sans');
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([...INVALID_LINES, '2 problems found; nothing was written']);
   });
 });
 

@@ -9,7 +9,7 @@ import { ChartRepository } from '../lib/constructs/flux/helm-repository';
 import { FluxKustomization, FluxKustomizationProps } from '../lib/constructs/flux/kustomization';
 import { CertificateAlerts, CertificateAlertsProps } from '../lib/constructs/monitoring/certificate-alerts';
 import { Ingress, IngressProps } from '../lib/constructs/networking/ingress';
-import { placeIn } from '../lib/constructs/placement';
+import { placeIn, placeInCluster } from '../lib/constructs/placement';
 import { ClusterRole, ClusterRoleGrant, ClusterRoleGrantProps } from '../lib/constructs/rbac/cluster-role';
 import { NamespaceAccess, NamespaceAccessProps } from '../lib/constructs/rbac/namespace-access';
 import { ControllerFlavour, nginxFlavour } from '../lib/flavours/registry';
@@ -1584,6 +1584,21 @@ describe('file placement (synthObjects)', () => {
     const chart = freshChart();
     new TenantNamespace(chart, 'Ns', { name: 'team-a', tenant: 'acme' });
     expect(() => synthObjects(chart)).toThrow(/no output file was assigned/);
+  });
+
+  test('reports the files applied to another cluster, and refuses a file that mixes two', () => {
+    const chart = freshChart();
+    placeIn(chart, 'here.yaml');
+    new TenantNamespace(chart, 'Ns', { name: 'team-a', tenant: 'acme' });
+    const remote = new Construct(chart, 'Remote');
+    placeIn(remote, 'there.yaml');
+    placeInCluster(remote, 'tenant/acme');
+    new TenantNamespace(remote, 'Ns', { name: 'team-a', tenant: 'acme' });
+    const clusters = new Map<string, string>();
+    expect([...synthObjects(chart, clusters).keys()]).toEqual(['here.yaml', 'there.yaml']);
+    expect([...clusters]).toEqual([['there.yaml', 'tenant/acme']]);
+    placeIn(remote, 'here.yaml');
+    expect(() => synthObjects(chart, new Map())).toThrow('c/Remote/Ns: here.yaml mixes objects for two clusters');
   });
 });
 

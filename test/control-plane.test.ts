@@ -42,6 +42,7 @@ describe.each([
   ['haproxy', '', { kind: 'Ingress', className: 'haproxy', annotations: { 'haproxy.org/ssl-passthrough': 'true' } }],
   ['generic', '    className: passthrough\n', { kind: 'Ingress', className: 'passthrough', annotations: undefined }],
   ['traefik', '', { kind: 'IngressRouteTCP', className: undefined, annotations: undefined }],
+  ['gateway', '    className: control-planes\n', { kind: 'TLSRoute', className: undefined, annotations: undefined }],
 ] as const)('controller type %s', (controller, settings, expected) => {
   const rendered = (): ReturnType<typeof render> => withFixture(fixture(controller, settings), render);
 
@@ -58,6 +59,14 @@ describe.each([
         expect(route.spec).toEqual({
           ingressClassName: expected.className,
           rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'alpha', port: { number: port } } } }] } }],
+        });
+      } else if (expected.kind === 'TLSRoute') {
+        // No sectionName: the Gateway's listener whose wildcard covers the host takes the route.
+        expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+        expect(route.spec).toEqual({
+          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge-control-planes' }],
+          hostnames: [host],
+          rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'alpha', port }] }],
         });
       } else {
         expect(route.spec).toEqual({
@@ -87,6 +96,34 @@ describe.each([
     }
     // Tenants without a control plane get none.
     expect(Object.keys(tree).filter((k) => k.endsWith('control-plane.yaml')).sort()).toEqual([CP('dev'), CP('prod')]);
+  });
+
+  test(`${controller === 'gateway' ? 'one Gateway per environment, with a Passthrough listener per hostname family' : 'no Gateway'}`, () => {
+    const { tree, docs } = rendered();
+    for (const env of ['dev', 'prod']) {
+      const file = `${env}/platform/control-planes.yaml`;
+      if (controller !== 'gateway') {
+        expect(tree[file]).toBeUndefined();
+        continue;
+      }
+      const [gateway, ...rest] = docs(file);
+      expect(rest).toEqual([]);
+      expect(validateManifest(gateway)).toEqual([]);
+      expect([gateway.apiVersion, gateway.kind, gateway.metadata.name, gateway.metadata.namespace]).toEqual(['gateway.networking.k8s.io/v1', 'Gateway', 'edge-control-planes', 'steward-tenants']);
+      const listener = (name: string, hostname: string): Doc => ({
+        name,
+        hostname,
+        port: 443,
+        protocol: 'TLS',
+        tls: { mode: 'Passthrough' },
+        allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute' }] },
+      });
+      expect(gateway.spec).toEqual({
+        gatewayClassName: 'control-planes',
+        listeners: [listener('apiserver', `*.k8s.${env}.example.com`), listener('konnectivity', `*.konnectivity.${env}.example.com`)],
+      });
+      expect(parse(tree[`${env}/platform/kustomization.yaml`]).resources).toContain('control-planes.yaml');
+    }
   });
 
   test(`the shared controller ${controller === 'nginx' ? 'carries' : 'does not carry'} passthrough`, () => {
@@ -179,6 +216,11 @@ test.each<[string, () => SpecFixture, string[]]>([
     'generic without a class',
     () => fixture('generic'),
     [`${P}:38:17: spec.controlPlanes.controller: generic needs spec.controlPlanes.className: the IngressClass of the controller that does TLS passthrough`],
+  ],
+  [
+    'gateway without a GatewayClass',
+    () => fixture('gateway'),
+    [`${P}:38:17: spec.controlPlanes.controller: gateway needs spec.controlPlanes.className: the GatewayClass of the Gateway that carries the control planes`],
   ],
   [
     'nginx through a shared controller an environment does not run',

@@ -32,6 +32,7 @@ describe('the bundled example', () => {
   test('covers every kind the renderer emits', () => {
     const kinds = new Set(objects.map(({ object }) => `${object.apiVersion}/${object.kind}`));
     expect([...kinds].sort()).toEqual([
+      'apps/v1/Deployment',
       'cert-manager.io/v1/Certificate',
       'cert-manager.io/v1/ClusterIssuer',
       'cert-manager.io/v1/Issuer',
@@ -39,12 +40,15 @@ describe('the bundled example', () => {
       'kustomize.toolkit.fluxcd.io/v1/Kustomization',
       'monitoring.coreos.com/v1/PrometheusRule',
       'networking.k8s.io/v1/Ingress',
+      'policy/v1/PodDisruptionBudget',
       'rbac.authorization.k8s.io/v1/ClusterRole',
       'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+      'rbac.authorization.k8s.io/v1/Role',
       'rbac.authorization.k8s.io/v1/RoleBinding',
       'source.toolkit.fluxcd.io/v1/HelmRepository',
       'v1/ConfigMap',
       'v1/Namespace',
+      'v1/Service',
       'v1/ServiceAccount',
     ]);
   });

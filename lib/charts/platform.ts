@@ -6,7 +6,7 @@ import { FluxKustomization } from '../constructs/flux/kustomization';
 import { ChartRepository } from '../constructs/flux/helm-repository';
 import { placeIn } from '../constructs/placement';
 import { ClusterRole, RoleRule } from '../constructs/rbac/cluster-role';
-import { flavourFor } from '../flavours/registry';
+import { flavourFor, passthroughFor } from '../flavours/registry';
 import { EnvironmentModel } from '../model/model';
 import { MANAGED_BY, names } from '../model/names';
 import { ingressController } from './controller';
@@ -57,6 +57,13 @@ export class PlatformChart extends Chart {
       // Nothing but the controller runs there, and its pods satisfy the restricted standard.
       new Namespace(scope, 'Namespace', { name: shared.namespace, podSecurity: 'restricted' });
       ingressController(scope, shared, flavourFor(env.flavour.id), flux);
+    }
+
+    if (env.controlPlanes) {
+      // What the control planes' routes share (the gateway type's Gateway); most types have nothing.
+      const scope = new Construct(this, 'ControlPlanes');
+      placeIn(scope, 'platform/control-planes.yaml');
+      passthroughFor(env.controlPlanes.controller).shared?.(scope, env.controlPlanes);
     }
 
     const sync = new FluxKustomization(this, 'Sync', {

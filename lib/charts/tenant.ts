@@ -79,7 +79,7 @@ export class TenantChart extends Chart {
       const scope = new Construct(this, 'ControlPlane');
       placeIn(scope, `${clusterDir}/control-plane.yaml`);
       const passthrough = passthroughFor(cp.controller);
-      const cpRender: RouteRenderers = { passthrough: (s, route) => passthrough.route(s, route, { className: cp.className, entryPoints: cp.entryPoints }) };
+      const cpRender: RouteRenderers = { passthrough: (s, route) => passthrough.route(s, route, { className: cp.className, entryPoints: cp.entryPoints, gateway: env.controlPlanes?.gateway }) };
       for (const route of cp.routes) renderRoute(scope, route, cpRender);
       new ConfigMap(scope, 'CertSANs', {
         name: names.controlPlaneSans(t.name),

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { EnvironmentModel, TenantModel } from '../model/model';
 import { PlatformChart } from './platform';
 import { TenantChart } from './tenant';
+import { TenantClusterChart } from './tenant-cluster';
 
 /**
  * One independently rendered part of an environment: a fresh cdk8s App with its chart(s). The
@@ -46,7 +47,12 @@ export function environmentUnits(env: EnvironmentModel, tenants: readonly Tenant
     units.push({
       id: `tenant/${tenant.name}`,
       sources: [env.platformFile, tenant.file],
-      build: (app) => new TenantChart(app, `${env.name}-${tenant.name}`, { environment: env, tenant: tenant.model() }),
+      build: (app) => {
+        const model = tenant.model();
+        new TenantChart(app, `${env.name}-${tenant.name}`, { environment: env, tenant: model });
+        const cp = model.controlPlane;
+        if (cp?.tcpProxy) new TenantClusterChart(app, `${env.name}-${tenant.name}-cluster`, { environment: env, tenant: model, namespace: cp.namespace, tcpProxy: cp.tcpProxy });
+      },
     });
   }
   return units;

@@ -36,7 +36,7 @@ export interface UnitRecord {
 /** A written file: its path (relative to the output root) and [size, mtimeMs, ctimeMs, inode]. */
 export type FileRecord = readonly [string, number, number, number, number];
 
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const CACHE_FILE = 'synth-cache.json';
 
 /** The cache file in the cache folder `dir`. */

@@ -8,7 +8,7 @@ import { buildEnvironment } from '../model/build/environment';
 import { buildTenant } from '../model/build/tenant';
 import { PlatformContext, Report } from '../model/context';
 import { TenantModel } from '../model/model';
-import { platformNotices } from '../model/resolve';
+import { platformNotices, tenantNotices } from '../model/resolve';
 import { checkAcrossTenants } from '../model/rules/cross-tenant';
 import { checkPlatform } from '../model/rules/platform';
 import { checkTenant, TenantClaims } from '../model/rules/tenant';
@@ -221,7 +221,7 @@ function withCache(
     units[ref] = unitRecord(out, key, result);
   }
   return {
-    summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: platformNotices(ctx) },
+    summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: [...platformNotices(ctx), ...tenantNotices(entries.map((e) => e.claims))] },
     cache: { format: cache.format, tool, out, tenants: tenantRecords(tool, platform.digest, entries), units },
     rendered: rendered.length,
     units: total,

@@ -29,3 +29,17 @@ export function checkNoWildcards(what: string, rules: readonly { readonly apiGro
     }
   }
 }
+
+const IPV4 = /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
+
+/** True for an IPv4 address in dotted decimal, or an IPv6 address (what the API server's IP fields accept). */
+export function isIpAddress(ip: string): boolean {
+  if (IPV4.test(ip)) return true;
+  if (!/^[0-9a-fA-F:.]+$/.test(ip) || !ip.includes(':')) return false;
+  try {
+    new URL(`http://[${ip}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Ingress } from '../constructs/networking/ingress';
-import { PassthroughControllerType, PassthroughRouteModel } from '../model/model';
+import { ControlPlanesModel, PassthroughControllerType, PassthroughRouteModel } from '../model/model';
 
 /** Where a passthrough route goes: the controller's class or entry points, from platform.spec.controlPlanes. */
 export interface PassthroughContext {
@@ -8,6 +8,8 @@ export interface PassthroughContext {
   readonly className?: string;
   /** Traefik entry points. */
   readonly entryPoints: readonly string[];
+  /** The Gateway TLSRoutes attach to, in the route's namespace (gateway). */
+  readonly gateway?: string;
 }
 
 /**
@@ -19,6 +21,11 @@ export interface PassthroughEmit {
   readonly type: PassthroughControllerType;
   /** Builds the objects that send connections for `route.host` to its Service, inside `scope`. */
   route(scope: Construct, route: PassthroughRouteModel, ctx: PassthroughContext): void;
+  /**
+   * Builds what the environment's routes share, inside `scope`, rendered once per environment
+   * with the platform (the Gateway of the gateway type). @default nothing
+   */
+  shared?(scope: Construct, env: ControlPlanesModel): void;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ControllerFlavour } from './flavour';
+import { gatewayPassthrough } from './gateway/passthrough';
 import { genericPassthrough } from './generic/passthrough';
 import { haproxyPassthrough } from './haproxy/passthrough';
 import { nginxFlavour } from './nginx';
@@ -21,7 +22,7 @@ export function flavourFor(id: string): ControllerFlavour {
 }
 
 /** Every way of routing control planes by SNI, by platform.spec.controlPlanes.controller. A new one is one line here. */
-const PASSTHROUGH: readonly PassthroughEmit[] = [traefikPassthrough, haproxyPassthrough, nginxPassthrough, genericPassthrough];
+const PASSTHROUGH: readonly PassthroughEmit[] = [traefikPassthrough, haproxyPassthrough, nginxPassthrough, genericPassthrough, gatewayPassthrough];
 
 /** The passthrough routes of a controller type (the schema admits only known types). */
 export function passthroughFor(type: string): PassthroughEmit {

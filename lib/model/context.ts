@@ -48,6 +48,18 @@ export class PlatformContext {
     return this.spec.controlPlanes ? (env.controlPlaneDomain ?? env.domain) : undefined;
   }
 
+  /**
+   * Address of the controller carrying passthrough in `env`: the platform's, or the shared
+   * controller's static one when that controller carries it.
+   */
+  controlPlaneAddress(env: Environment): string | undefined {
+    const cp = this.spec.controlPlanes;
+    if (!cp) return undefined;
+    if (env.controlPlaneAddress !== undefined) return env.controlPlaneAddress;
+    const shared = cp.controller === 'nginx' && this.controlPlaneClass === this.spec.ingress.sharedClass && env.sharedIngress.enabled;
+    return shared ? env.sharedIngress.loadBalancerIP : undefined;
+  }
+
   /** The raw annotations tenants may set, by key. */
   readonly allowed: AllowedAnnotations;
 

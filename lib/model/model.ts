@@ -131,7 +131,47 @@ export interface PassthroughRouteModel {
 }
 
 /** Controllers that can route control-plane traffic by SNI (platform.spec.controlPlanes.controller). */
-export type PassthroughControllerType = 'traefik' | 'haproxy' | 'nginx' | 'generic';
+export type PassthroughControllerType = 'traefik' | 'haproxy' | 'nginx' | 'generic' | 'gateway';
+
+/**
+ * How an environment reaches its tenants' control planes, for the objects the routes share: the
+ * Gateway of the gateway type (one per environment, with a TLS Passthrough listener per hostname
+ * family), nothing for the Ingress-based types.
+ */
+export interface ControlPlanesModel {
+  readonly controller: PassthroughControllerType;
+  readonly namespace: string;
+  /** IngressClass, or GatewayClass for gateway. */
+  readonly className?: string;
+  /** Base domain: hosts are <tenant>.k8s.<domain> and <tenant>.konnectivity.<domain>. */
+  readonly domain: string;
+  /** The Gateway the TLSRoutes attach to (gateway only), in `namespace`. */
+  readonly gateway?: string;
+}
+
+/**
+ * The tcp-proxy of a tenant's cluster (Steward's steward-tcp-proxy), applied there by a Flux
+ * Kustomization in the control-plane namespace with the operator's admin kubeconfig.
+ */
+export interface TcpProxyModel {
+  /** Pinned image (platform's, or the tenant's from an allowed repository). */
+  readonly image: string;
+  readonly replicas: number;
+  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
+  /** Where the proxy dials: the API server hostname through the passthrough route, on 443 or the internal endpoint's port. */
+  readonly upstream: { readonly host: string; readonly port: number };
+  /** /etc/hosts entries, the internal endpoint's (apiServerHost at its address) first. */
+  readonly hostAliases: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
+  readonly verification: { readonly kind: 'cluster-ca' } | { readonly kind: 'config-map'; readonly name: string; readonly key: string } | { readonly kind: 'insecure' };
+  /** Secret in the tenant cluster's kube-system with the API server's certificate and key. */
+  readonly tlsSecretName: string;
+  /** The Secret (control-plane namespace) with the tenant cluster's kubeconfig. */
+  readonly kubeConfig: { readonly secretName: string; readonly key: string };
+  /** The Flux source the Kustomization reads dist/ from. */
+  readonly sourceRef: { readonly kind: string; readonly name: string; readonly namespace: string };
+  /** Service account the Kustomization impersonates in the tenant cluster, when the platform names one. */
+  readonly serviceAccountName?: string;
+}
 
 /** A tenant's hosted control plane in one environment: its routes and the names its certificate needs. */
 export interface ControlPlaneModel {
@@ -153,6 +193,8 @@ export interface ControlPlaneModel {
    * hostnames, the four kubernetes* names, then the tenant's extra names, without repeats.
    */
   readonly certSANs: readonly string[];
+  /** The tcp-proxy for the tenant's cluster, when it gets one. */
+  readonly tcpProxy?: TcpProxyModel;
 }
 
 export interface TenantModel {
@@ -187,6 +229,8 @@ export interface EnvironmentModel {
   /** Flux HelmRepositories of the controllers' charts. */
   readonly repositories: readonly { readonly name: string; readonly url: string }[];
   readonly sharedController?: ControllerModel;
+  /** How control planes are reached, when the platform has them. */
+  readonly controlPlanes?: ControlPlanesModel;
   /** Tenants present in this environment, sorted by name. */
   readonly tenants: readonly TenantModel[];
 }

@@ -50,6 +50,15 @@ export const names = {
   konnectivityRoute: (tenant: string) => `edge-konnectivity-${tenant}`,
   /** ConfigMap (control planes' namespace) with the names a tenant's API server certificate needs. */
   controlPlaneSans: (tenant: string) => `edge-cert-sans-${tenant}`,
+  /** Gateway (control planes' namespace) whose TLS Passthrough listeners carry the control planes (gateway type). */
+  controlPlaneGateway: 'edge-control-planes',
+  /**
+   * Flux Kustomization (control planes' namespace, where the operator writes the kubeconfig it
+   * uses) that applies a tenant's tcp-proxy into the tenant's own cluster.
+   */
+  tcpProxyKustomization: (tenant: string) => `edge-tcp-proxy-${tenant}`,
+  /** Deployment, Service, ServiceAccount, Roles and PodDisruptionBudget of the tcp-proxy, inside the tenant's cluster. */
+  tcpProxy: 'edge-tcp-proxy',
 } as const;
 
 /** Kubernetes name limits that matter for derived names. */

@@ -54,7 +54,15 @@ export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Ten
     });
     return buildEnvironment(ctx, env, models);
   });
-  return { environments, problems: uniqueProblems(problems), notices: platformNotices(ctx), claims };
+  return { environments, problems: uniqueProblems(problems), notices: [...platformNotices(ctx), ...tenantNotices(claims)], claims };
+}
+
+/** The tenants' own notices, by tenant name (whatever order the claims come in). */
+export function tenantNotices(claims: readonly TenantClaims[]): string[] {
+  return claims
+    .filter((c) => c.notices !== undefined)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((c) => c.notices!);
 }
 
 /** One-line notices about the platform (not problems): a retired controller, a missing namespace prefix. */

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlainApiObject } from '../constructs/api-object';
-import { fileOf } from '../constructs/placement';
+import { clusterOf, fileOf } from '../constructs/placement';
 import { InputError, Problem } from '../input/problems';
 import { header, kustomization, ObjectFile, objectFileText } from './serialize';
 
@@ -66,8 +66,8 @@ export interface UnitResult {
 
 /**
  * State shared by the units of one environment while they render: every object of an environment
- * lands in one cluster, so two with the same identity would overwrite each other there (a bug in
- * the names tenant-edge derives); and objects over the size limit are collected, to be reported
+ * lands in its cluster (or the other cluster its file is placed in, such as a tenant's own), so two
+ * with the same identity there would overwrite each other (a bug in the names tenant-edge derives); and objects over the size limit are collected, to be reported
  * together.
  */
 export class EnvironmentRender {
@@ -91,7 +91,8 @@ export class EnvironmentRender {
   unit(unit: UnitToRender, sink: RenderSink): UnitResult {
     const app = new App({ outdir: 'unused' });
     unit.build(app);
-    const byFile = synthObjects(app);
+    const clusters = new Map<string, string>();
+    const byFile = synthObjects(app, clusters);
     const env = this.name;
     const files: string[] = [];
     const entries: string[] = [];
@@ -99,10 +100,11 @@ export class EnvironmentRender {
     let objects = 0;
     for (const [file, docs] of byFile) {
       const rel = `${env}/${file}`;
+      const cluster = clusters.get(file);
       for (const object of docs) {
         const meta = (object.metadata ?? {}) as { name?: string; namespace?: string };
         const apiVersion = String(object.apiVersion);
-        const id = `${apiVersion.slice(0, Math.max(apiVersion.lastIndexOf('/'), 0))}/${String(object.kind)} ${meta.namespace ?? ''}/${meta.name ?? ''}`;
+        const id = `${apiVersion.slice(0, Math.max(apiVersion.lastIndexOf('/'), 0))}/${String(object.kind)} ${meta.namespace ?? ''}/${meta.name ?? ''}${cluster === undefined ? '' : ` (in cluster ${cluster})`}`;
         this.claim(id, rel);
         sink.object?.({ file: rel, object });
       }
@@ -164,8 +166,12 @@ export function renderEnvironment(env: EnvironmentToRender, sink: RenderSink, on
   return { objects };
 }
 
-/** Runs construct validations once, then serializes every API object, grouped by output file. */
-export function synthObjects(root: IConstruct): Map<string, Record<string, unknown>[]> {
+/**
+ * Runs construct validations once, then serializes every API object, grouped by output file.
+ * `clusters`, when given, receives the files applied to another cluster (placeInCluster) and
+ * which; a file's objects all go to one cluster.
+ */
+export function synthObjects(root: IConstruct, clusters?: Map<string, string>): Map<string, Record<string, unknown>[]> {
   const all = root.node.findAll();
   const errors: string[] = [];
   for (const c of all) for (const e of c.node.validate()) errors.push(`${c.node.path}: ${e}`);
@@ -176,6 +182,12 @@ export function synthObjects(root: IConstruct): Map<string, Record<string, unkno
     if (!ApiObject.isApiObject(c)) continue;
     const file = fileOf(c);
     if (file === undefined) throw new Error(`${c.node.path}: no output file was assigned (use placeIn)`);
+    if (clusters) {
+      const cluster = clusterOf(c);
+      const docs = byFile.get(file);
+      if (docs && docs.length > 0 && clusters.get(file) !== cluster) throw new Error(`${c.node.path}: ${file} mixes objects for two clusters`);
+      if (cluster !== undefined) clusters.set(file, cluster);
+    }
     const docs = byFile.get(file) ?? [];
     docs.push(PlainApiObject.isPlain(c) ? c.manifest() : (c.toJson() as Record<string, unknown>));
     byFile.set(file, docs);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from './tree';
 
-export type PinnedTool = 'helm' | 'kubeconform' | 'etcd' | 'kube-apiserver' | 'promtool';
+export type PinnedTool = 'helm' | 'kubeconform' | 'etcd' | 'kube-apiserver' | 'promtool' | 'tls-roots';
 
 /** Path of a pinned tool; throws with the install command when it is not built. */
 export function toolPath(tool: PinnedTool): string {

@@ -10,8 +10,14 @@ export interface FluxKustomizationProps {
   readonly path: string;
   /** The Flux source that holds the folder. */
   readonly sourceRef: { readonly kind: string; readonly name: string; readonly namespace?: string };
-  /** Kustomizations that must be ready first. @default none */
-  readonly dependsOn?: readonly string[];
+  /** Kustomizations that must be ready first: by name in this namespace, or with their namespace. @default none */
+  readonly dependsOn?: readonly (string | { readonly name: string; readonly namespace: string })[];
+  /**
+   * Apply to another cluster, with the kubeconfig in this key of a Secret in the Kustomization's
+   * namespace (kustomize-controller reads it from there, and nowhere else). Health checks and
+   * pruning then happen in that cluster too. @default the cluster kustomize-controller runs in
+   */
+  readonly kubeConfig?: { readonly secretName: string; readonly key: string };
   /** @default 10m */
   readonly interval?: string;
   /** @default 2m */
@@ -38,6 +44,7 @@ export interface FluxKustomizationProps {
 export class FluxKustomization extends PlainApiObject {
   constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     checkName('Kustomization', props.name);
+    if (props.kubeConfig) checkName('Secret', props.kubeConfig.secretName);
     super(scope, id, {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
@@ -53,7 +60,8 @@ export class FluxKustomization extends PlainApiObject {
           targetNamespace: props.targetNamespace,
           wait: props.wait ?? true,
           sourceRef: { kind: props.sourceRef.kind, name: props.sourceRef.name, namespace: props.sourceRef.namespace },
-          dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((name) => ({ name })) : undefined,
+          dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((d) => (typeof d === 'string' ? { name: d } : { name: d.name, namespace: d.namespace })) : undefined,
+          kubeConfig: props.kubeConfig ? { secretRef: { name: props.kubeConfig.secretName, key: props.kubeConfig.key } } : undefined,
         },
       },
     });

@@ -1,8 +1,8 @@
 import { isIP } from 'net';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { inDomain } from '../domains';
-import { ControlPlaneModel, PassthroughRouteModel } from '../model';
+import { canonicalAddress, inDomain } from '../domains';
+import { ControlPlaneModel, PassthroughRouteModel, TcpProxyModel } from '../model';
 import { names } from '../names';
 
 /** Names every API server certificate carries for in-cluster clients (kubernetes.default.svc and its forms). */
@@ -15,11 +15,20 @@ const MAX_LABEL = 63;
  * A tenant's control plane in one environment: its two hostnames under the platform's
  * control-plane domain, the passthrough routes to the Service the operator creates (named by the
  * platform's pattern, never by the tenant), and the names its API server certificate needs.
- * `domains` are the tenant's domains in `env`: an extra name must lie in one of them. Returns
+ * `domains` are the tenant's domains in `env`: an extra name must lie in one of them; `ownNames`
+ * are its domains and control-plane hostnames in all its environments, which its proxy's host
+ * aliases may name (harmless in another environment, and never another tenant's). Returns
  * undefined when the tenant has no control plane, the platform cannot reach control planes
  * (reported by the tenant rules), or it reported a problem.
  */
-export function buildControlPlane(ctx: PlatformContext, tenant: Tenant, env: Environment, domains: readonly string[], report: Report): ControlPlaneModel | undefined {
+export function buildControlPlane(
+  ctx: PlatformContext,
+  tenant: Tenant,
+  env: Environment,
+  domains: readonly string[],
+  report: Report,
+  ownNames: readonly string[] = domains,
+): ControlPlaneModel | undefined {
   const spec = tenant.spec.controlPlane;
   const platform = ctx.spec.controlPlanes;
   const base = ctx.controlPlaneDomain(env);
@@ -49,7 +58,8 @@ export function buildControlPlane(ctx: PlatformContext, tenant: Tenant, env: Env
     }
     if (!sans.includes(san)) sans.push(san);
   });
-  if (!ok) return undefined;
+  const tcpProxy = buildTcpProxy(ctx, tenant, env, apiServerHost, ownNames, report);
+  if (!ok || tcpProxy === null) return undefined;
 
   const route = (routeName: string, host: string, port: number): PassthroughRouteModel => ({
     kind: 'passthrough',
@@ -70,5 +80,95 @@ export function buildControlPlane(ctx: PlatformContext, tenant: Tenant, env: Env
     apiServerHost,
     ...(konnectivityHost ? { konnectivityHost } : {}),
     certSANs: sans,
+    ...(tcpProxy ? { tcpProxy } : {}),
+  };
+}
+
+/** Addresses a proxy on the host network can never mean: unspecified, or the node itself. */
+function unusableAddress(ip: string): string | undefined {
+  const a = canonicalAddress(ip);
+  if (a === undefined) return `"${ip}" is not an IPv4 or IPv6 address`;
+  if (a === '0.0.0.0' || a === '::' || a === '::ffff:0:0') return `"${ip}" is the unspecified address, which names no host`;
+  if (a.startsWith('127.') || a === '::1' || /^::ffff:7f[0-9a-f]{2}:/.test(a)) return `"${ip}" is a loopback address: the proxy runs on the node's network, where it is the node itself`;
+  return undefined;
+}
+
+/**
+ * The tenant cluster's tcp-proxy in `env`: undefined when it gets none, null when a setting is
+ * refused (reported). Host aliases may only name the tenant's own control-plane hostnames or
+ * names in its domains; the internal endpoint becomes the alias of the API server hostname, so
+ * the proxy dials that address and still names and verifies the hostname.
+ */
+function buildTcpProxy(
+  ctx: PlatformContext,
+  tenant: Tenant,
+  env: Environment,
+  apiServerHost: string,
+  ownNames: readonly string[],
+  report: Report,
+): TcpProxyModel | undefined | null {
+  const platform = ctx.spec.controlPlanes?.tcpProxy;
+  const spec = tenant.spec.controlPlane?.tcpProxy;
+  if (!platform || !spec || spec.enabled === false) return undefined;
+  const at = ['spec', 'controlPlane', 'tcpProxy'];
+  const name = tenant.metadata.name;
+  let ok = true;
+  const aliases: { ip: string; hostnames: string[] }[] = [];
+  const endpoint = spec.internalEndpoint;
+  if (endpoint) {
+    const why = unusableAddress(endpoint.address);
+    if (why) {
+      report([...at, 'internalEndpoint', 'address'], why);
+      ok = false;
+    }
+    aliases.push({ ip: endpoint.address, hostnames: [apiServerHost] });
+  }
+  spec.hostAliases.forEach((alias, i) => {
+    const why = unusableAddress(alias.ip);
+    if (why) {
+      report([...at, 'hostAliases', i, 'ip'], why);
+      ok = false;
+    }
+    alias.hostnames.forEach((host, j) => {
+      if (endpoint && host === apiServerHost) {
+        report([...at, 'hostAliases', i, 'hostnames', j], `"${host}" is where internalEndpoint already points the proxy; keep one of them`);
+        ok = false;
+      } else if (!ownNames.some((d) => inDomain(host, d))) {
+        report([...at, 'hostAliases', i, 'hostnames', j], `"${host}" is not the tenant's own: a host alias names one of its control-plane hostnames or a name in its domains (${[...new Set(ownNames)].join(', ')})`);
+        ok = false;
+      }
+    });
+    aliases.push({ ip: alias.ip, hostnames: [...alias.hostnames] });
+  });
+  // The platform's address for the API server hostname, unless the tenant points it elsewhere.
+  const address = canonicalAddress(ctx.controlPlaneAddress(env));
+  if (address !== undefined && !endpoint && !spec.hostAliases.some((a) => a.hostnames.includes(apiServerHost))) {
+    aliases.unshift({ ip: address, hostnames: [apiServerHost] });
+  }
+  const secretName = platform.kubeConfig.name.replace('{tenant}', name);
+  if (secretName.length > 253) {
+    report(['metadata', 'name'], `the kubeconfig Secret name "${secretName}" (spec.controlPlanes.tcpProxy.kubeConfig.name in ${ctx.file}) is over 253 characters`);
+    ok = false;
+  }
+  if (!ok) return null;
+  const flux = ctx.spec.flux;
+  const cpNamespace = ctx.spec.controlPlanes!.namespace;
+  return {
+    image: spec.image ?? platform.image,
+    replicas: spec.replicas,
+    resources: { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } },
+    upstream: { host: apiServerHost, port: endpoint?.port ?? 443 },
+    hostAliases: aliases,
+    verification: spec.insecureSkipVerify
+      ? { kind: 'insecure' }
+      : spec.upstreamCA
+        ? { kind: 'config-map', name: spec.upstreamCA.configMap.name, key: spec.upstreamCA.configMap.key }
+        : { kind: 'cluster-ca' },
+    tlsSecretName: platform.tlsSecretName,
+    kubeConfig: { secretName, key: platform.kubeConfig.key },
+    sourceRef: platform.sourceRef
+      ? { kind: platform.sourceRef.kind, name: platform.sourceRef.name, namespace: cpNamespace }
+      : { kind: flux.sourceRef.kind, name: flux.sourceRef.name, namespace: flux.sourceRef.namespace ?? flux.namespace },
+    ...(platform.serviceAccountName !== undefined ? { serviceAccountName: platform.serviceAccountName } : {}),
   };
 }

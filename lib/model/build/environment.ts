@@ -1,6 +1,7 @@
 import { Environment } from '../../input/types';
 import { PlatformContext } from '../context';
 import { canonicalAddress } from '../domains';
+import { names } from '../names';
 import { ControllerModel, EnvironmentModel, FluxModel, MonitoringModel, TenantModel } from '../model';
 
 /** The model of one environment: what platform.yaml says of it, and its tenants' models. */
@@ -49,6 +50,17 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
     issuers,
     repositories: [{ name: ctx.chart.name, url: ctx.chart.repository }],
     sharedController,
+    ...(spec.controlPlanes
+      ? {
+          controlPlanes: {
+            controller: spec.controlPlanes.controller,
+            namespace: spec.controlPlanes.namespace,
+            ...(ctx.controlPlaneClass !== undefined ? { className: ctx.controlPlaneClass } : {}),
+            domain: ctx.controlPlaneDomain(env)!,
+            ...(spec.controlPlanes.controller === 'gateway' ? { gateway: names.controlPlaneGateway } : {}),
+          },
+        }
+      : {}),
     tenants,
   };
 }

@@ -1,4 +1,5 @@
 import { PathSegment } from '../../input/problems';
+import { movingTag } from '../images';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, forEachDuplicate } from '../domains';
 import { MANAGED_BY, TENANT_LABEL } from '../names';
@@ -77,6 +78,13 @@ function controlPlanesReachable(ctx: PlatformContext, report: Report): void {
   const at: PathSegment[] = ['spec', 'controlPlanes'];
   if (cp.controller === 'generic' && cp.className === undefined) {
     report([...at, 'controller'], 'generic needs spec.controlPlanes.className: the IngressClass of the controller that does TLS passthrough');
+  }
+  if (cp.controller === 'gateway' && cp.className === undefined) {
+    report([...at, 'controller'], 'gateway needs spec.controlPlanes.className: the GatewayClass of the Gateway that carries the control planes');
+  }
+  if (cp.tcpProxy) {
+    const moving = movingTag(cp.tcpProxy.image);
+    if (moving) report([...at, 'tcpProxy', 'image'], moving);
   }
   if (cp.controller === 'nginx' && ctx.controlPlaneClass === ctx.spec.ingress.sharedClass) {
     ctx.spec.environments.forEach((env, i) => {

@@ -1,3 +1,4 @@
+import { checkTcpProxy } from './tcp-proxy';
 import { Loaded } from '../../input/load';
 import { PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
@@ -39,6 +40,8 @@ export interface TenantClaims {
   readonly namespacePath: PathSegment[];
   /** The environments the tenant is rendered in, in the order its file lists them. */
   readonly environments: readonly EnvironmentClaims[];
+  /** Warnings the tenant's settings deserve (not problems), printed by synth; absent when none. */
+  readonly notices?: readonly string[];
 }
 
 /**
@@ -62,6 +65,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   if (spec.controlPlane && !ctx.spec.controlPlanes) {
     report(['spec', 'controlPlane'], `needs spec.controlPlanes in ${ctx.file}, which says how the platform reaches tenant control planes`, true);
   }
+  const notices = checkTcpProxy(ctx, loaded.value, loaded.file, report);
   noDeadIngressSettings(ctx, loaded.value, environments, report);
   // Whether a name belongs to the platform does not depend on the environment: judged once.
   const extras = spec.extraDomains
@@ -73,6 +77,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
     namespace,
     namespacePath,
     environments: environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, report)),
+    ...(notices.length > 0 ? { notices } : {}),
   };
 }
 

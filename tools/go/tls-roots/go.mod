@@ -1,0 +1,3 @@
+module tenant-edge.dev/tools/tls-roots
+
+go 1.23
