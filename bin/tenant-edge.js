@@ -11,4 +11,11 @@ try {
   }
   throw err;
 }
+// A reader that stops early (`tenant-edge sans | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 process.exitCode = cli.run(process.argv.slice(2));

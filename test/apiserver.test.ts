@@ -277,7 +277,7 @@ test('when a tenant leaves, its namespace Kustomization can still remove its obj
 });
 
 test('the tcp-proxy may make the calls it makes, and no others', () => {
-  // The calls of steward-tcp-proxy v0.2.0 (internal/endpoints/reconciler.go): get its own Service
+  // The calls of steward-tcp-proxy v0.2.0 (internal/proxy/server.go): get its own Service
   // in kube-system; get, then update or create, the default/kubernetes EndpointSlice.
   const folder = path.join(ROOT, 'dist', 'prod', 'tenants', 'nova', 'tenant-cluster');
   for (const stage of stages(build(folder))) expect(failure(apply(stage, TENANT_CLUSTER_ADMIN, false))).toBe('');

@@ -265,7 +265,7 @@ test.each<[string, () => SpecFixture, string[]]>([
   [
     'a Service name pattern without {tenant}',
     () => fixture('traefik', '    service: { name: api-server }\n'),
-    [`${P}:40:22: spec.controlPlanes.service.name: "api-server" is not a Service name pattern with {tenant} once, such as {tenant} or {tenant}-api; the rest lower-case letters, digits and '-'`],
+    [`${P}:40:22: spec.controlPlanes.service.name: "api-server" is not a Service name pattern with {tenant} once, such as {tenant} or {tenant}-api; the rest lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`],
   ],
 ])('refused: %s', (_name, make, expected) => {
   expect(problemsOf(make())).toEqual(expected);

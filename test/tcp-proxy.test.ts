@@ -102,9 +102,11 @@ describe('the default bundle (platform image, tenant cluster CA, nginx carrying 
     expect(deployment.spec.replicas).toBe(2);
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
     const pod = deployment.spec.template.spec;
+    // dnsPolicy Default (the node's resolvers), not ClusterFirstWithHostNet: the proxy needs only
+    // its upstream's name, and cluster DNS may need the API server through this very proxy.
     expect([pod.hostNetwork, pod.dnsPolicy, pod.priorityClassName, pod.serviceAccountName, pod.automountServiceAccountToken]).toEqual([
       true,
-      'ClusterFirstWithHostNet',
+      'Default',
       'system-cluster-critical',
       'edge-tcp-proxy',
       true,
@@ -208,6 +210,10 @@ describe('the default bundle (platform image, tenant cluster CA, nginx carrying 
     expect(k.spec.targetNamespace).toBeUndefined();
   });
 
+  test('Flux never prunes the proxy: once it owns the kubernetes EndpointSlice, deleting it cuts the cluster off its API', () => {
+    for (const d of docs(BUNDLE('prod'))) expect([d.kind, d.metadata.annotations]).toEqual([d.kind, { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }]);
+  });
+
   test('tenants without a control plane get no bundle', () => {
     expect(Object.keys(tree).filter((f) => f.includes('/tenant-cluster/') && !f.includes('/alpha/'))).toEqual([]);
   });
@@ -215,11 +221,39 @@ describe('the default bundle (platform image, tenant cluster CA, nginx carrying 
 
 describe('settings', () => {
   test('a source beside the control planes, an impersonated account, another kubeconfig Secret', () => {
-    const { docs } = rendered(fixture('      sourceRef: { name: tenant-edge }\n      serviceAccountName: edge-applier\n      kubeConfig: { name: "kc-{tenant}", key: value }\n'));
+    const { docs } = rendered(fixture('      sourceRef: { name: tenant-edge }\n      serviceAccountName: edge-applier\n      kubeConfig: { suffix: -kubeconfig, key: value }\n'));
     const k = docs('dev/flux/tenant-alpha.yaml').find((d) => d.metadata.name === 'edge-tcp-proxy-alpha')!;
     expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'tenant-edge', namespace: 'steward-tenants' });
     expect(k.spec.serviceAccountName).toBe('edge-applier');
-    expect(k.spec.kubeConfig).toEqual({ secretRef: { name: 'kc-alpha', key: 'value' } });
+    expect(k.spec.kubeConfig).toEqual({ secretRef: { name: 'alpha-kubeconfig', key: 'value' } });
+  });
+
+  test('the kubeconfig is the control plane\'s, named after its Service: a tenant named like another\'s control plane gets its own', () => {
+    // Service pattern {tenant}-cp: alpha's control plane is alpha-cp; tenant "alpha-cp" has alpha-cp-cp.
+    const f = fixture('', '  controlPlane: {}\n');
+    f.replace(P, '    namespace: steward-tenants\n', '    namespace: steward-tenants\n    service: { name: "{tenant}-cp" }\n');
+    f.write('tenants/alpha-cp.yaml', 'apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: alpha-cp\nspec:\n  controlPlane: {}\n');
+    const { docs } = rendered(f);
+    const secret = (t: string): string => docs(`prod/flux/tenant-${t}.yaml`).find((d) => d.metadata.name === `edge-tcp-proxy-${t}`)!.spec.kubeConfig.secretRef.name;
+    expect([secret('alpha'), secret('alpha-cp')]).toEqual(['alpha-cp-admin-kubeconfig', 'alpha-cp-cp-admin-kubeconfig']);
+  });
+
+  test('one host alias per address, as the API server requires, and per-environment endpoints', () => {
+    const f = fixture(
+      '',
+      '  controlPlane:\n    tcpProxy:\n      hostAliases: [{ ip: 10.0.0.1, hostnames: [registry.alpha.prod.example.com] }, { ip: "2001:DB8::0:1", hostnames: [a.alpha.dev.example.com] }]\n',
+    );
+    f.replace(A, '  overrides:\n', '  overrides:\n    dev:\n      tcpProxy: { internalEndpoint: { address: 10.40.0.201, port: 31443 } }\n');
+    const { docs } = rendered(f);
+    // prod: the platform's alias for the API server joins the tenant's entry for the same address.
+    expect(of(docs(BUNDLE('prod')), 'Deployment').spec.template.spec.hostAliases).toEqual([
+      { ip: '10.0.0.1', hostnames: ['alpha.k8s.prod.example.com', 'registry.alpha.prod.example.com'] },
+      { ip: '2001:db8::1', hostnames: ['a.alpha.dev.example.com'] },
+    ]);
+    const dev = of(docs(BUNDLE('dev')), 'Deployment').spec.template.spec;
+    expect(dev.hostAliases[0]).toEqual({ ip: '10.40.0.201', hostnames: ['alpha.k8s.dev.example.com'] });
+    expect(dev.containers[0].args[0]).toBe('--upstream-addr=alpha.k8s.dev.example.com:31443');
+    expect(container(docs(BUNDLE('prod'))).args[0]).toBe('--upstream-addr=alpha.k8s.prod.example.com:443');
   });
 
   test('the gateway fixture: own image, host aliases, internal endpoint, a CA from a ConfigMap, and an unverified upstream', () => {
@@ -293,7 +327,7 @@ test.each<[string, () => SpecFixture, string[]]>([
   ],
   [
     'an image from a repository the platform does not allow',
-    () => fixture('', '  controlPlane:\n    tcpProxy: { image: "docker.io/evil/proxy:1.0" }\n'),
+    () => fixture('', '  controlPlane:\n    tcpProxy: { image: "docker.io/evil/proxy:1.0.0" }\n'),
     [`${A}:28:24: spec.controlPlane.tcpProxy.image: the repository "docker.io/evil/proxy" is not one the platform allows for the tcp-proxy; allowed: ghcr.io/butlerdotdev/steward-tcp-proxy (spec.controlPlanes.tcpProxy in platform.yaml)`],
   ],
   [
@@ -329,6 +363,44 @@ test.each<[string, () => SpecFixture, string[]]>([
     'both a CA and no verification',
     () => fixture('', '  controlPlane:\n    tcpProxy:\n      upstreamCA: { configMap: { name: ca, key: ca.crt } }\n      insecureSkipVerify: true\n'),
     [`${A}:30:27: spec.controlPlane.tcpProxy.insecureSkipVerify: insecureSkipVerify turns off the verification that upstreamCA configures; keep one of them`],
+  ],
+  [
+    'an unverified upstream the platform does not allow',
+    () => fixture('', '  controlPlane:\n    tcpProxy: { insecureSkipVerify: true }\n'),
+    [`${A}:28:37: spec.controlPlane.tcpProxy.insecureSkipVerify: the platform does not let tenants turn off the proxy's verification (spec.controlPlanes.tcpProxy.allowInsecureUpstream in platform.yaml); configure upstreamCA instead`],
+  ],
+  [
+    'a two-part version tag, which every patch release moves',
+    () => fixture('', '  controlPlane:\n    tcpProxy: { image: "ghcr.io/butlerdotdev/steward-tcp-proxy:0.2" }\n'),
+    [`${A}:28:24: spec.controlPlane.tcpProxy.image: the tag "0.2" moves with every patch release; pin a full version (x.y.z) or a digest (@sha256:...)`],
+  ],
+  [
+    'a ConfigMap key no ConfigMap can have',
+    () => fixture('', '  controlPlane:\n    tcpProxy:\n      upstreamCA: { configMap: { name: ca, key: ..data } }\n'),
+    [`${A}:29:49: spec.controlPlane.tcpProxy.upstreamCA.configMap.key: "..data" is not a ConfigMap key such as ca.crt (not . or .., not starting with ..)`],
+  ],
+  [
+    'an IPv4-mapped host alias',
+    () => fixture('', '  controlPlane:\n    tcpProxy:\n      hostAliases: [{ ip: "::ffff:a00:9", hostnames: [alpha.dev.example.com] }]\n'),
+    [`${A}:29:27: spec.controlPlane.tcpProxy.hostAliases[0].ip: "::ffff:a00:9" is an IPv4-mapped IPv6 address; write the IPv4 address`],
+  ],
+  [
+    'a per-environment override for a tenant without a proxy',
+    () => {
+      const f = fixture('', '  controlPlane:\n    tcpProxy: { enabled: false }\n');
+      f.replace(A, '  overrides:\n', '  overrides:\n    dev:\n      tcpProxy: { internalEndpoint: { address: 10.40.0.201, port: 31443 } }\n');
+      return f;
+    },
+    [`${A}:8:7: spec.overrides.dev.tcpProxy: the tenant gets no tcp-proxy, so this has no effect; remove it`],
+  ],
+  [
+    'a Service name pattern that ends in a dash',
+    () => {
+      const f = fixture();
+      f.replace(P, '    namespace: steward-tenants\n', '    namespace: steward-tenants\n    service: { name: "{tenant}-" }\n');
+      return f;
+    },
+    [`${P}:40:22: spec.controlPlanes.service.name: "{tenant}-" is not a Service name pattern with {tenant} once, such as {tenant} or {tenant}-api; the rest lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`],
   ],
   [
     'a host alias for another tenant\'s hostname',

@@ -39,7 +39,8 @@ export class TenantClusterChart extends Chart {
       resources: proxy.resources,
     });
     placeIn(bundle, `${dir}/tcp-proxy.yaml`);
-    placeInCluster(bundle, `tenant/${t.name}`);
+    // The cluster is the one its kubeconfig reaches: two proxies for one kubeconfig would collide.
+    placeInCluster(bundle, `${props.namespace}/${proxy.kubeConfig.secretName}`);
 
     const sync = new FluxKustomization(this, 'Sync', {
       name: names.tcpProxyKustomization(t.name),

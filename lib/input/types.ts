@@ -4,9 +4,9 @@ export type EntryPoint = string
 export type ImageRepository = string
 export type DnsLabel = string
 export type DnsName = string
-export type SubjectAltName = string
 export type IPAddress = string
 export type Port = number
+export type SubjectAltName = string
 
 export interface TenantEdgeInput {
   platform?: Platform
@@ -381,15 +381,19 @@ export interface PlatformTcpProxy {
    * Service account the tcp-proxy Kustomizations impersonate in each tenant cluster (as system:serviceaccount:<control-plane namespace>:<name>), which must be bound there to rights over the proxy's objects. Default: none, so the kubeconfig's own user applies them; a kustomize-controller started with --default-service-account impersonates that account instead, in the tenant cluster too.
    */
   serviceAccountName?: string
+  /**
+   * Let tenants turn off the proxy's verification of their API server (spec.controlPlane.tcpProxy.insecureSkipVerify). Off: such a tenant spec is refused.
+   */
+  allowInsecureUpstream: boolean
 }
 /**
- * The Secret, in the control-plane namespace, with a kubeconfig for each tenant cluster, which the tcp-proxy Kustomization applies with (spec.kubeConfig.secretRef). kustomize-controller runs in this cluster: the kubeconfig's server must be reachable from its pod, and it must be self-contained (no exec plugin).
+ * The Secret, in the control-plane namespace, with the kubeconfig of a tenant's cluster, which the tcp-proxy Kustomization applies with (spec.kubeConfig.secretRef). kustomize-controller runs in this cluster: the kubeconfig's server must be reachable from its pod, and it must be self-contained (no exec plugin).
  */
 export interface KubeConfigSecret {
   /**
-   * Name of the Secret, {tenant} standing for the tenant's name. Steward and Kamaji write <control plane>-admin-kubeconfig.
+   * The Secret is named after the control plane (its Service name, spec.controlPlanes.service.name) followed by this, as Steward and Kamaji name it: <control plane>-admin-kubeconfig. It is derived from the control plane's name, never from the tenant, so that each tenant's proxy goes to its own cluster.
    */
-  name: string
+  suffix: string
   /**
    * Key of the kubeconfig in that Secret. Steward's admin.svc points at the API server's Service in this cluster; admin.conf at its ingress hostname.
    */
@@ -655,6 +659,18 @@ export interface EnvironmentOverride {
   domain?: string
   ingress?: TenantIngress1
   tls?: TenantTls1
+  /**
+   * The tenant's tcp-proxy in this environment: what differs from spec.controlPlane.tcpProxy.
+   */
+  tcpProxy?: {
+    internalEndpoint?: InternalEndpoint
+    /**
+     * Replaces spec.controlPlane.tcpProxy.hostAliases in this environment.
+     *
+     * @maxItems 8
+     */
+    hostAliases?: HostAlias[]
+  }
 }
 export interface TenantIngress1 {
   /**
@@ -679,6 +695,21 @@ export interface TenantTls1 {
    * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls.
    */
   certificates: ("perTenant" | "perRoute")
+}
+/**
+ * Replaces spec.controlPlane.tcpProxy.internalEndpoint in this environment.
+ */
+export interface InternalEndpoint {
+  address: IPAddress
+  port: Port
+}
+export interface HostAlias {
+  ip: IPAddress
+  /**
+   * @minItems 1
+   * @maxItems 8
+   */
+  hostnames: DnsName[]
 }
 /**
  * The tenant's hosted Kubernetes control plane, reached at <tenant>.k8s.<control-plane domain>. Needs platform.spec.controlPlanes.
@@ -719,10 +750,10 @@ export interface TenantTcpProxy {
    * @maxItems 8
    */
   hostAliases: HostAlias[]
-  internalEndpoint?: InternalEndpoint
+  internalEndpoint?: InternalEndpoint1
   upstreamCA?: UpstreamCA
   /**
-   * Do not verify the API server's certificate (--upstream-insecure=true), as upstream Steward does. Anyone on the path could then read the proxied requests and their tokens; synth warns.
+   * Do not verify the API server's certificate (--upstream-insecure=true), as upstream Steward does. Anyone on the path could then read the proxied requests and their tokens: refused unless the platform sets tcpProxy.allowInsecureUpstream, and warned about when it does.
    */
   insecureSkipVerify: boolean
 }
@@ -738,18 +769,10 @@ export interface CpuMemory1 {
   cpu: string
   memory: string
 }
-export interface HostAlias {
-  ip: IPAddress
-  /**
-   * @minItems 1
-   * @maxItems 8
-   */
-  hostnames: DnsName[]
-}
 /**
- * Where the proxy reaches the API server instead of the address its hostname resolves to, e.g. a management-cluster node address and port that tenant nodes can reach. The connection still names, and verifies, the API server hostname.
+ * Where the proxy reaches the API server instead of the address its hostname resolves to, e.g. a management-cluster node address and port that tenant nodes can reach. The connection still names, and verifies, the API server hostname. Each environment is a cluster of its own: set it per environment in spec.overrides.<env>.tcpProxy when the addresses differ.
  */
-export interface InternalEndpoint {
+export interface InternalEndpoint1 {
   address: IPAddress
   port: Port
 }

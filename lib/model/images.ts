@@ -20,5 +20,8 @@ export function movingTag(image: string): string | undefined {
   if (image.includes('@sha256:')) return undefined;
   const tag = image.slice(imageRepository(image).length + 1);
   if (MOVING_TAGS.has(tag.toLowerCase())) return `the tag "${tag}" moves with every push; pin a version tag or a digest (@sha256:...)`;
+  // Release workflows push x and x.y again with every patch release (docker/metadata-action's
+  // {{major}} and {{major}}.{{minor}}, which steward-tcp-proxy's release.yml pushes).
+  if (/^v?[0-9]+(\.[0-9]+)?$/.test(tag)) return `the tag "${tag}" moves with every patch release; pin a full version (x.y.z) or a digest (@sha256:...)`;
   return undefined;
 }

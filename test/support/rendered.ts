@@ -58,6 +58,7 @@ export function gatewayFixture(): SpecFixture {
       '      allowedRepositories: [registry.example.com/platform/tcp-proxy]',
       '      sourceRef: { name: tenant-edge }',
       `      serviceAccountName: ${GATEWAY_REMOTE_ACCOUNT}`,
+      '      allowInsecureUpstream: true',
       '',
     ].join('\n'),
   );

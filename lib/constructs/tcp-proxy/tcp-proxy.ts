@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { nonEmpty, PlainApiObject } from '../api-object';
 import { checkName, checkNoWildcards, isIpAddress } from '../checks';
+import { PRUNE_ANNOTATION } from '../flux/annotations';
 
 /** Where the proxy's certificates and keys are mounted. */
 const TLS_DIR = '/etc/tcp-proxy/tls';
@@ -34,8 +35,6 @@ export interface ComputeResources {
 export interface TcpProxyProps {
   /** Name of the Deployment, Service, ServiceAccount, Roles, RoleBindings and PodDisruptionBudget. */
   readonly name: string;
-  /** Namespace of the proxy. @default kube-system */
-  readonly namespace?: string;
   /** The image, pinned by the caller (a tag other than latest, or a digest). */
   readonly image: string;
   readonly replicas: number;
@@ -47,6 +46,12 @@ export interface TcpProxyProps {
   /** /etc/hosts entries, for names needed before the cluster's DNS runs. @default none */
   readonly hostAliases?: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly resources: ComputeResources;
+  /**
+   * Keep the objects when Flux prunes them. Once the proxy owns the `kubernetes` EndpointSlice
+   * (and the API server's own endpoint reconciler is off), deleting it cuts every in-cluster client
+   * off the API server: removing it is a manual step. @default true
+   */
+  readonly keepOnPrune?: boolean;
   /** Labels besides the chart's. @default none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -58,16 +63,17 @@ export interface TcpProxyProps {
  * server's own certificate and passes their requests on to the API server's hostname through the
  * ingress, where SNI routes them.
  *
- * Its rights are the calls the proxy makes: get its own Service (for the ClusterIP), and get,
+ * It runs in kube-system, where the proxy looks its own Service up. Its rights are the calls the proxy makes: get its own Service (for the ClusterIP), and get,
  * update or create the `kubernetes` EndpointSlice in `default`. Create cannot be limited by name.
  */
 export class TcpProxy extends Construct {
   constructor(scope: Construct, id: string, props: TcpProxyProps) {
     super(scope, id);
     const what = `tcp-proxy ${props.name}`;
-    const ns = props.namespace ?? 'kube-system';
+    // The proxy looks its Service up in kube-system, whatever namespace it runs in
+    // (internal/proxy/server.go, tcpProxyNamespace).
+    const ns = 'kube-system';
     checkName('Deployment', props.name);
-    checkName('Namespace', ns);
     checkName('Secret', props.tlsSecretName);
     if (!IMAGE.test(props.image)) throw new Error(`${what}: image ${JSON.stringify(props.image)} is not an image reference`);
     if (!Number.isInteger(props.replicas) || props.replicas < 1) throw new Error(`${what}: replicas must be a whole number of at least 1, not ${props.replicas}`);
@@ -86,7 +92,8 @@ export class TcpProxy extends Construct {
 
     const labels = nonEmpty(props.labels);
     const selector = { 'app.kubernetes.io/name': props.name };
-    const meta = (namespace: string) => ({ name: props.name, namespace, labels });
+    const annotations = props.keepOnPrune ?? true ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined;
+    const meta = (namespace: string) => ({ name: props.name, namespace, labels, annotations });
 
     new PlainApiObject(this, 'ServiceAccount', {
       apiVersion: 'v1',
@@ -155,7 +162,9 @@ export class TcpProxy extends Construct {
               // The proxy's own client authenticates with the token and verifies with its ca.crt.
               automountServiceAccountToken: true,
               hostNetwork: true,
-              dnsPolicy: 'ClusterFirstWithHostNet',
+              // The node's resolvers, not the cluster's: the proxy needs only its upstream's public
+              // name, and cluster DNS may itself wait for the API server through this proxy.
+              dnsPolicy: 'Default',
               priorityClassName: 'system-cluster-critical',
               nodeSelector: { 'kubernetes.io/os': 'linux' },
               tolerations: [

@@ -88,8 +88,9 @@ export function buildControlPlane(
 function unusableAddress(ip: string): string | undefined {
   const a = canonicalAddress(ip);
   if (a === undefined) return `"${ip}" is not an IPv4 or IPv6 address`;
-  if (a === '0.0.0.0' || a === '::' || a === '::ffff:0:0') return `"${ip}" is the unspecified address, which names no host`;
-  if (a.startsWith('127.') || a === '::1' || /^::ffff:7f[0-9a-f]{2}:/.test(a)) return `"${ip}" is a loopback address: the proxy runs on the node's network, where it is the node itself`;
+  if (a === '0.0.0.0' || a === '::') return `"${ip}" is the unspecified address, which names no host`;
+  if (a.startsWith('::ffff:')) return `"${ip}" is an IPv4-mapped IPv6 address; write the IPv4 address`;
+  if (a.startsWith('127.') || a === '::1') return `"${ip}" is a loopback address: the proxy runs on the node's network, where it is the node itself`;
   return undefined;
 }
 
@@ -110,44 +111,59 @@ function buildTcpProxy(
   const platform = ctx.spec.controlPlanes?.tcpProxy;
   const spec = tenant.spec.controlPlane?.tcpProxy;
   if (!platform || !spec || spec.enabled === false) return undefined;
-  const at = ['spec', 'controlPlane', 'tcpProxy'];
-  const name = tenant.metadata.name;
+  // What this environment overrides (each environment is a cluster of its own, with its own addresses).
+  const override = tenant.spec.overrides[env.name]?.tcpProxy;
+  const base = ['spec', 'controlPlane', 'tcpProxy'];
+  const overridden = ['spec', 'overrides', env.name, 'tcpProxy'];
   let ok = true;
-  const aliases: { ip: string; hostnames: string[] }[] = [];
-  const endpoint = spec.internalEndpoint;
+  // /etc/hosts entries by canonical address: the API server takes each address once.
+  const byIp = new Map<string, string[]>();
+  const alias = (ip: string, host: string): void => {
+    const hosts = byIp.get(ip) ?? [];
+    if (!hosts.includes(host)) hosts.push(host);
+    byIp.set(ip, hosts);
+  };
+  const endpoint = override?.internalEndpoint ?? spec.internalEndpoint;
+  const endpointAt = override?.internalEndpoint ? overridden : base;
+  const endpointIp = endpoint ? canonicalAddress(endpoint.address) : undefined;
   if (endpoint) {
     const why = unusableAddress(endpoint.address);
     if (why) {
-      report([...at, 'internalEndpoint', 'address'], why);
+      report([...endpointAt, 'internalEndpoint', 'address'], why);
       ok = false;
-    }
-    aliases.push({ ip: endpoint.address, hostnames: [apiServerHost] });
+    } else alias(endpointIp!, apiServerHost);
   }
-  spec.hostAliases.forEach((alias, i) => {
-    const why = unusableAddress(alias.ip);
+  const hostAliases = override?.hostAliases ?? spec.hostAliases;
+  const aliasesAt = override?.hostAliases ? overridden : base;
+  hostAliases.forEach((a, i) => {
+    const why = unusableAddress(a.ip);
     if (why) {
-      report([...at, 'hostAliases', i, 'ip'], why);
+      report([...aliasesAt, 'hostAliases', i, 'ip'], why);
       ok = false;
     }
-    alias.hostnames.forEach((host, j) => {
+    a.hostnames.forEach((host, j) => {
       if (endpoint && host === apiServerHost) {
-        report([...at, 'hostAliases', i, 'hostnames', j], `"${host}" is where internalEndpoint already points the proxy; keep one of them`);
+        report([...aliasesAt, 'hostAliases', i, 'hostnames', j], `"${host}" is where internalEndpoint already points the proxy; keep one of them`);
         ok = false;
       } else if (!ownNames.some((d) => inDomain(host, d))) {
-        report([...at, 'hostAliases', i, 'hostnames', j], `"${host}" is not the tenant's own: a host alias names one of its control-plane hostnames or a name in its domains (${[...new Set(ownNames)].join(', ')})`);
+        report([...aliasesAt, 'hostAliases', i, 'hostnames', j], `"${host}" is not the tenant's own: a host alias names one of its control-plane hostnames or a name in its domains (${[...new Set(ownNames)].join(', ')})`);
         ok = false;
-      }
+      } else if (!why) alias(canonicalAddress(a.ip)!, host);
     });
-    aliases.push({ ip: alias.ip, hostnames: [...alias.hostnames] });
   });
   // The platform's address for the API server hostname, unless the tenant points it elsewhere.
   const address = canonicalAddress(ctx.controlPlaneAddress(env));
-  if (address !== undefined && !endpoint && !spec.hostAliases.some((a) => a.hostnames.includes(apiServerHost))) {
-    aliases.unshift({ ip: address, hostnames: [apiServerHost] });
+  const aliases = [...byIp].map(([ip, hostnames]) => ({ ip, hostnames }));
+  if (address !== undefined && !endpoint && !hostAliases.some((a) => a.hostnames.includes(apiServerHost))) {
+    const same = aliases.find((a) => a.ip === address);
+    if (same) same.hostnames.unshift(apiServerHost);
+    else aliases.unshift({ ip: address, hostnames: [apiServerHost] });
   }
-  const secretName = platform.kubeConfig.name.replace('{tenant}', name);
+  // Named after the control plane, as the operator names it: the Service name is the control plane's.
+  const service = ctx.spec.controlPlanes!.service.name.replace('{tenant}', tenant.metadata.name);
+  const secretName = `${service}${platform.kubeConfig.suffix}`;
   if (secretName.length > 253) {
-    report(['metadata', 'name'], `the kubeconfig Secret name "${secretName}" (spec.controlPlanes.tcpProxy.kubeConfig.name in ${ctx.file}) is over 253 characters`);
+    report(['metadata', 'name'], `the kubeconfig Secret name "${secretName}" (the control plane's name and spec.controlPlanes.tcpProxy.kubeConfig.suffix in ${ctx.file}) is over 253 characters`);
     ok = false;
   }
   if (!ok) return null;

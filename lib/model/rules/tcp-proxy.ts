@@ -14,6 +14,10 @@ export function checkTcpProxy(ctx: PlatformContext, tenant: Tenant, file: string
   if (!cp || !platform) return [];
   const spec = cp.tcpProxy;
   const at = ['spec', 'controlPlane', 'tcpProxy'];
+  const deployed = platform.tcpProxy !== undefined && spec.enabled !== false;
+  for (const [env, override] of Object.entries(tenant.spec.overrides)) {
+    if (override.tcpProxy && !deployed) report(['spec', 'overrides', env, 'tcpProxy'], 'the tenant gets no tcp-proxy, so this has no effect; remove it', true);
+  }
   if (!platform.tcpProxy) {
     if (spec.enabled === true) report([...at, 'enabled'], `needs spec.controlPlanes.tcpProxy in ${ctx.file}, which says which image the proxies run and how they reach tenant clusters`);
     return [];
@@ -37,6 +41,8 @@ export function checkTcpProxy(ctx: PlatformContext, tenant: Tenant, file: string
   }
   if (spec.insecureSkipVerify && spec.upstreamCA) {
     report([...at, 'insecureSkipVerify'], 'insecureSkipVerify turns off the verification that upstreamCA configures; keep one of them');
+  } else if (spec.insecureSkipVerify && !platform.tcpProxy.allowInsecureUpstream) {
+    report([...at, 'insecureSkipVerify'], `the platform does not let tenants turn off the proxy's verification (spec.controlPlanes.tcpProxy.allowInsecureUpstream in ${ctx.file}); configure upstreamCA instead`);
   } else if (spec.insecureSkipVerify) {
     return [`warning: ${file}: the tcp-proxy of tenant "${tenant.metadata.name}" does not verify its API server (spec.controlPlane.tcpProxy.insecureSkipVerify); whoever can answer for its hostname on the way gets the requests and tokens of its in-cluster clients`];
   }
