@@ -44,3 +44,18 @@ export function placeInCluster(scope: IConstruct, cluster: string): void {
 export function clusterOf(construct: IConstruct): string | undefined {
   return nearest(construct, CLUSTER);
 }
+
+/**
+ * Where an API object goes: its file (fileOf) and the other cluster it is applied to, if any
+ * (clusterOf), in one walk up the tree.
+ */
+export function placementOf(construct: IConstruct): { readonly file?: string; readonly cluster?: string } {
+  let file: string | undefined;
+  let cluster: string | undefined;
+  for (let c: IConstruct | undefined = construct; c && (file === undefined || cluster === undefined); c = c.node.scope) {
+    const marks = c as unknown as Record<symbol, string | undefined>;
+    file ??= marks[FILE];
+    cluster ??= marks[CLUSTER];
+  }
+  return { file, cluster };
+}

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlainApiObject } from '../constructs/api-object';
-import { clusterOf, fileOf } from '../constructs/placement';
+import { placementOf } from '../constructs/placement';
 import { InputError, Problem } from '../input/problems';
 import { header, kustomization, ObjectFile, objectFileText } from './serialize';
 
@@ -180,17 +180,15 @@ export function synthObjects(root: IConstruct, clusters?: Map<string, string>): 
   const byFile = new Map<string, Record<string, unknown>[]>();
   for (const c of all) {
     if (!ApiObject.isApiObject(c)) continue;
-    const file = fileOf(c);
+    const { file, cluster } = placementOf(c);
     if (file === undefined) throw new Error(`${c.node.path}: no output file was assigned (use placeIn)`);
+    let docs = byFile.get(file);
     if (clusters) {
-      const cluster = clusterOf(c);
-      const docs = byFile.get(file);
-      if (docs && docs.length > 0 && clusters.get(file) !== cluster) throw new Error(`${c.node.path}: ${file} mixes objects for two clusters`);
+      if (docs && clusters.get(file) !== cluster) throw new Error(`${c.node.path}: ${file} mixes objects for two clusters`);
       if (cluster !== undefined) clusters.set(file, cluster);
     }
-    const docs = byFile.get(file) ?? [];
+    if (!docs) byFile.set(file, (docs = []));
     docs.push(PlainApiObject.isPlain(c) ? c.manifest() : (c.toJson() as Record<string, unknown>));
-    byFile.set(file, docs);
   }
   for (const docs of byFile.values()) docs.sort(compareObjects);
   return new Map([...byFile.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -4,6 +4,7 @@ import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain } from '../domains';
 import { ControlPlaneModel, PassthroughRouteModel, TcpProxyModel } from '../model';
 import { names } from '../names';
+import { EnvironmentClaims } from '../rules/tenant';
 
 /** Names every API server certificate carries for in-cluster clients (kubernetes.default.svc and its forms). */
 export const IN_CLUSTER_SANS = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'] as const;
@@ -15,9 +16,9 @@ const MAX_LABEL = 63;
  * A tenant's control plane in one environment: its two hostnames under the platform's
  * control-plane domain, the passthrough routes to the Service the operator creates (named by the
  * platform's pattern, never by the tenant), and the names its API server certificate needs.
- * `domains` are the tenant's domains in `env`: an extra name must lie in one of them; `ownNames`
- * are its domains and control-plane hostnames in all its environments, which its proxy's host
- * aliases may name (harmless in another environment, and never another tenant's). Returns
+ * `domains` are the tenant's domains in `env`: an extra name must lie in one of them. `claims`
+ * give its domains in all its environments, which its proxy's host aliases may name with its
+ * control-plane hostnames there (harmless in another environment, and never another tenant's). Returns
  * undefined when the tenant has no control plane, the platform cannot reach control planes
  * (reported by the tenant rules), or it reported a problem.
  */
@@ -27,7 +28,7 @@ export function buildControlPlane(
   env: Environment,
   domains: readonly string[],
   report: Report,
-  ownNames: readonly string[] = domains,
+  claims: readonly EnvironmentClaims[],
 ): ControlPlaneModel | undefined {
   const spec = tenant.spec.controlPlane;
   const platform = ctx.spec.controlPlanes;
@@ -36,8 +37,9 @@ export function buildControlPlane(
   const name = tenant.metadata.name;
   let ok = true;
 
-  const apiServerHost = `${name}.k8s.${base}`;
-  const konnectivityHost = spec.konnectivity ? `${name}.konnectivity.${base}` : undefined;
+  const hosts = controlPlaneHosts(name, base);
+  const apiServerHost = hosts.apiServer;
+  const konnectivityHost = spec.konnectivity ? hosts.konnectivity : undefined;
   for (const host of [apiServerHost, konnectivityHost]) {
     if (host !== undefined && host.length > MAX_DNS_NAME) {
       report(['metadata', 'name'], `the control-plane hostname "${host}" in environment "${env.name}" has ${host.length} characters, over the ${MAX_DNS_NAME} a DNS name may have`);
@@ -58,7 +60,7 @@ export function buildControlPlane(
     }
     if (!sans.includes(san)) sans.push(san);
   });
-  const tcpProxy = buildTcpProxy(ctx, tenant, env, apiServerHost, ownNames, report);
+  const tcpProxy = buildTcpProxy(ctx, tenant, env, apiServerHost, service, () => ownNames(ctx, name, claims), report);
   if (!ok || tcpProxy === null) return undefined;
 
   const route = (routeName: string, host: string, port: number): PassthroughRouteModel => ({
@@ -84,6 +86,20 @@ export function buildControlPlane(
   };
 }
 
+/** A tenant's two control-plane hostnames under an environment's control-plane domain `base`. */
+export function controlPlaneHosts(tenant: string, base: string): { readonly apiServer: string; readonly konnectivity: string } {
+  return { apiServer: `${tenant}.k8s.${base}`, konnectivity: `${tenant}.konnectivity.${base}` };
+}
+
+/** The names a tenant owns in all its environments: its control-plane hostnames, then its domains, per environment. */
+function ownNames(ctx: PlatformContext, tenant: string, claims: readonly EnvironmentClaims[]): string[] {
+  return claims.flatMap((e) => {
+    const base = ctx.controlPlaneDomain(ctx.envByName.get(e.environment)!);
+    const hosts = base === undefined ? [] : Object.values(controlPlaneHosts(tenant, base));
+    return [...hosts, ...e.domains.map((d) => d.domain)];
+  });
+}
+
 /** Addresses a proxy on the host network can never mean: unspecified, or the node itself. */
 function unusableAddress(ip: string): string | undefined {
   const a = canonicalAddress(ip);
@@ -96,8 +112,8 @@ function unusableAddress(ip: string): string | undefined {
 
 /**
  * The tenant cluster's tcp-proxy in `env`: undefined when it gets none, null when a setting is
- * refused (reported). Host aliases may only name the tenant's own control-plane hostnames or
- * names in its domains; the internal endpoint becomes the alias of the API server hostname, so
+ * refused (reported). Host aliases may only name the tenant's own names (`owned`, computed only
+ * when there are aliases to check); the internal endpoint becomes the alias of the API server hostname, so
  * the proxy dials that address and still names and verifies the hostname.
  */
 function buildTcpProxy(
@@ -105,7 +121,8 @@ function buildTcpProxy(
   tenant: Tenant,
   env: Environment,
   apiServerHost: string,
-  ownNames: readonly string[],
+  service: string,
+  owned: () => readonly string[],
   report: Report,
 ): TcpProxyModel | undefined | null {
   const platform = ctx.spec.controlPlanes?.tcpProxy;
@@ -135,6 +152,7 @@ function buildTcpProxy(
   }
   const hostAliases = override?.hostAliases ?? spec.hostAliases;
   const aliasesAt = override?.hostAliases ? overridden : base;
+  const names = hostAliases.length > 0 ? owned() : [];
   hostAliases.forEach((a, i) => {
     const why = unusableAddress(a.ip);
     if (why) {
@@ -145,8 +163,8 @@ function buildTcpProxy(
       if (endpoint && host === apiServerHost) {
         report([...aliasesAt, 'hostAliases', i, 'hostnames', j], `"${host}" is where internalEndpoint already points the proxy; keep one of them`);
         ok = false;
-      } else if (!ownNames.some((d) => inDomain(host, d))) {
-        report([...aliasesAt, 'hostAliases', i, 'hostnames', j], `"${host}" is not the tenant's own: a host alias names one of its control-plane hostnames or a name in its domains (${[...new Set(ownNames)].join(', ')})`);
+      } else if (!names.some((d) => inDomain(host, d))) {
+        report([...aliasesAt, 'hostAliases', i, 'hostnames', j], `"${host}" is not the tenant's own: a host alias names one of its control-plane hostnames or a name in its domains (${[...new Set(names)].join(', ')})`);
         ok = false;
       } else if (!why) alias(canonicalAddress(a.ip)!, host);
     });
@@ -160,7 +178,6 @@ function buildTcpProxy(
     else aliases.unshift({ ip: address, hostnames: [apiServerHost] });
   }
   // Named after the control plane, as the operator names it: the Service name is the control plane's.
-  const service = ctx.spec.controlPlanes!.service.name.replace('{tenant}', tenant.metadata.name);
   const secretName = `${service}${platform.kubeConfig.suffix}`;
   if (secretName.length > 253) {
     report(['metadata', 'name'], `the kubeconfig Secret name "${secretName}" (the control plane's name and spec.controlPlanes.tcpProxy.kubeConfig.suffix in ${ctx.file}) is over 253 characters`);

@@ -104,13 +104,7 @@ export function buildTenant(
     });
   });
   plainHttpOnTlsHosts(env, spec.routes, routes, note);
-  // Host aliases may name the tenant's own names in any of its environments.
-  const ownNames = claims.environments.flatMap((e) => {
-    const base = ctx.controlPlaneDomain(ctx.envByName.get(e.environment)!);
-    const cp = base === undefined ? [] : [`${name}.k8s.${base}`, `${name}.konnectivity.${base}`];
-    return [...cp, ...e.domains.map((d) => d.domain)];
-  });
-  const controlPlane = buildControlPlane(ctx, loaded.value, env, domains, note, ownNames);
+  const controlPlane = buildControlPlane(ctx, loaded.value, env, domains, note, claims.environments);
   if (reported) return undefined;
 
   return {

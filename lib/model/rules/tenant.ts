@@ -1,4 +1,3 @@
-import { checkTcpProxy } from './tcp-proxy';
 import { Loaded } from '../../input/load';
 import { PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
@@ -7,6 +6,7 @@ import { canonicalAddress, inDomain } from '../domains';
 import { LIMITS } from '../names';
 import { checkAddress } from './platform';
 import { checkRoutes } from './routes';
+import { checkTcpProxy } from './tcp-proxy';
 
 /** A name claimed in one environment, and where the tenant's file claims it. */
 export interface DomainClaim {
