@@ -225,14 +225,14 @@ const schemaCases: Case[] = [
     name: 'fails if the tenant spec has an unknown key',
     modify: (f) => f.replace(B, '  extraDomains:', '  extraDomain:'),
     expected: [
-      `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides, controlPlane`,
+      `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides, controlPlane, dns`,
     ],
   },
   {
     name: 'fails if the platform spec has an unknown key',
     modify: (f) => f.replace(P, '  reservedNamespaces:', '  reservedNamespace:'),
     expected: [
-      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, controlPlanes, reservedNamespaces, tenantNamespacePrefix, reservedTenantNames`,
+      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, controlPlanes, dns, reservedNamespaces, tenantNamespacePrefix, reservedTenantNames`,
     ],
   },
   {
@@ -972,7 +972,7 @@ describe('many mistakes at once', () => {
         `${P}:28:28: spec.issuers[1].environments[1]: unknown environment "staging"; environments: dev, prod`,
         `${A}:20:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/server-snippet"]: nginx.ingress.kubernetes.io/server-snippet is never allowed: snippet annotations inject raw NGINX configuration and let the route read every Secret the controller can (CVE-2021-25742)`,
         `${A}:21:13: spec.routes[1].name: duplicate route "web" (first at spec.routes[0])`,
-        `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides, controlPlane`,
+        `${B}:7:3: spec.extraDomain: unknown key "extraDomain" (did you mean "extraDomains"?); allowed keys: environments, namespace, extraDomains, ingress, tls, routes, overrides, controlPlane, dns`,
         `${C}:6:14: spec.namespace: namespace "kube-system" is reserved for the platform; set spec.namespace to another name`,
         `${C}:21:19: spec.routes[1].paths[0].path: rewriteTarget turns paths into regular expressions; set pathType: ImplementationSpecific (got Prefix)`,
         'tenants/delta.yaml:1:1: the file is empty',

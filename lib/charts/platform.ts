@@ -10,6 +10,7 @@ import { flavourFor, passthroughFor } from '../flavours/registry';
 import { EnvironmentModel } from '../model/model';
 import { MANAGED_BY, names } from '../model/names';
 import { ingressController } from './controller';
+import { platformDns } from './dns';
 
 export interface PlatformChartProps {
   readonly environment: EnvironmentModel;
@@ -65,6 +66,8 @@ export class PlatformChart extends Chart {
       placeIn(scope, 'platform/control-planes.yaml');
       passthroughFor(env.controlPlanes.controller).shared?.(scope, env.controlPlanes);
     }
+
+    if (env.dns) platformDns(this, env.dns, flux);
 
     const sync = new FluxKustomization(this, 'Sync', {
       name: names.platformKustomization,

@@ -10,7 +10,7 @@ import { placeIn } from '../constructs/placement';
 import { NamespaceAccess } from '../constructs/rbac/namespace-access';
 import { flavourFor, passthroughFor } from '../flavours/registry';
 import { EnvironmentModel, HttpRouteModel, PassthroughRouteModel, RouteModel, TenantModel } from '../model/model';
-import { MANAGED_BY, names, TENANT_LABEL } from '../model/names';
+import { MANAGED_BY, names, TENANT_LABEL, TENANT_ZONE_LABEL_VALUE } from '../model/names';
 import { ingressController } from './controller';
 
 export interface TenantChartProps {
@@ -62,6 +62,7 @@ export class TenantChart extends Chart {
         secretName: cert.secretName,
         dnsNames: cert.dnsNames,
         issuer: cert.issuer,
+        labels: cert.inTenantZone ? { [names.tenantZoneSolverLabel]: TENANT_ZONE_LABEL_VALUE } : undefined,
       });
       placeIn(certificate, `${nsDir}/certificates.yaml`);
     }
@@ -124,7 +125,9 @@ export class TenantChart extends Chart {
       ...common,
       name: names.tenantKustomization(t.name),
       path: `${flux.envPath}/${nsDir}`,
-      dependsOn: [names.tenantClusterKustomization(t.name)],
+      // A tenant zone's Certificates wait for its delegation: a challenge started before the zone
+      // is served can stay pending (cert-manager#5284).
+      dependsOn: [names.tenantClusterKustomization(t.name), ...(t.zone && env.dns ? [{ name: names.delegationKustomization(t.name), namespace: env.dns.namespace }] : [])],
       serviceAccountName: names.tenantServiceAccount(t.name),
       targetNamespace: ns,
     });

@@ -3,6 +3,7 @@ import { EnvironmentModel, TenantModel } from '../model/model';
 import { PlatformChart } from './platform';
 import { TenantChart } from './tenant';
 import { TenantClusterChart } from './tenant-cluster';
+import { TenantDnsChart } from './dns';
 
 /**
  * One independently rendered part of an environment: a fresh cdk8s App with its chart(s). The
@@ -52,6 +53,7 @@ export function environmentUnits(env: EnvironmentModel, tenants: readonly Tenant
         new TenantChart(app, `${env.name}-${tenant.name}`, { environment: env, tenant: model });
         const cp = model.controlPlane;
         if (cp?.tcpProxy) new TenantClusterChart(app, `${env.name}-${tenant.name}-cluster`, { environment: env, tenant: model, namespace: cp.namespace, tcpProxy: cp.tcpProxy });
+        if (model.zone && env.dns) new TenantDnsChart(app, `${env.name}-${tenant.name}-dns`, { environment: env, tenant: model, dns: env.dns, zone: model.zone });
       },
     });
   }

@@ -41,6 +41,11 @@ export interface ControllerSettings {
   readonly serviceMonitorLabels?: Record<string, string>;
   /** Route TLS by SNI without opening it, for the Ingresses that ask (the control planes'). */
   readonly sslPassthrough?: boolean;
+  /**
+   * Host names external-dns publishes with the controller Service's address (its hostname
+   * annotation), for a tenant zone whose address is not known up front. @default none
+   */
+  readonly externalDnsHosts?: readonly string[];
 }
 
 /** What the model asks of a controller flavour. */

@@ -48,6 +48,7 @@ export interface PlatformSpec {
   flux: Flux
   monitoring: Monitoring
   controlPlanes?: ControlPlanes
+  dns?: PlatformDns
   /**
    * Namespaces no tenant may use, on top of the built-in list (default, kube-*, flux-system, cert-manager, the shared controller's namespace and the Flux namespace).
    */
@@ -87,6 +88,7 @@ export interface Environment {
    * Address of the controller that carries the control planes' passthrough routes in this environment. Tenant tcp-proxies get it as a host alias for their API server hostname, so they reach it before their cluster's DNS runs. Default: the shared controller's loadBalancerIP when the shared controller carries passthrough (nginx through the shared class), otherwise none.
    */
   controlPlaneAddress?: string
+  dns?: EnvironmentDns
 }
 /**
  * The shared ingress controller this environment runs for tenants without a dedicated one.
@@ -104,6 +106,29 @@ export interface SharedIngress {
    * Static address for the controller's LoadBalancer Service. Default: one assigned by the cloud.
    */
   loadBalancerIP?: string
+}
+/**
+ * DNS in this environment: the parent zone and whether tenants get child zones. Needs platform.spec.dns. Default: none, so this environment renders no DNS objects.
+ */
+export interface EnvironmentDns {
+  /**
+   * Default for a tenant's dns.zone in this environment: give each tenant its own child zone, <tenant domain>, delegated from the parent zone.
+   */
+  tenantZones: boolean
+  parentZone: ParentZone
+}
+/**
+ * The zone that delegates to the tenant zones and holds the control-plane wildcard records. Managed by tenant-edge (a DnsZone object in the DNS namespace, never deleted with it) unless armId references an existing zone.
+ */
+export interface ParentZone {
+  /**
+   * The zone's name; the environment's domain must lie in it. Default: the environment's domain.
+   */
+  name?: string
+  /**
+   * ARM ID of an existing zone that tenant-edge does not manage; record sets reference it as their owner.
+   */
+  armId?: string
 }
 export interface Issuer {
   /**
@@ -407,6 +432,53 @@ export interface LocalSourceRef {
   name: DnsLabel
 }
 /**
+ * DNS zones as Azure Service Operator objects: a child zone per tenant where an environment turns them on, its records, and the delegation from the environment's parent zone. Without this section tenant-edge renders no DNS objects.
+ */
+export interface PlatformDns {
+  /**
+   * DNS provider. azure: Azure DNS through Azure Service Operator v2.
+   */
+  provider: "azure"
+  azure: AzureDnsZones
+  /**
+   * Namespace of the zone and record objects and of their Flux Kustomizations. Reserved for the platform; tenants cannot write there.
+   */
+  namespace: string
+  sourceRef?: LocalSourceRef1
+  /**
+   * TTL of every record set tenant-edge renders, unless a tenant's spec.dns.ttl or a record's ttl says otherwise.
+   */
+  ttl: number
+  /**
+   * What happens to a tenant's Azure zone when its object leaves dist/ (the tenant is removed, or its zone turned off). detach: the zone stays in Azure, only its delegation and record sets are deleted (serviceoperator.azure.com/reconcile-policy: detach-on-delete on the zone). delete: the zone is deleted with everything in it.
+   */
+  zoneDeletion: ("detach" | "delete")
+}
+/**
+ * Where the zones go in Azure. Azure Service Operator authenticates with the credential of the DNS namespace (its aso-credential Secret, or credentialFrom), which needs DNS Zone Contributor on the resource group, and on the parent zone when it is referenced by armId.
+ */
+export interface AzureDnsZones {
+  /**
+   * Subscription of the resource group.
+   */
+  subscriptionID: string
+  /**
+   * Resource group the tenant zones (and a managed parent zone) are created in.
+   */
+  resourceGroup: string
+  /**
+   * Secret in the DNS namespace with the operator's credential, set on every object as serviceoperator.azure.com/credential-from. Default: none, so the operator uses the namespace's aso-credential Secret, or its global credential.
+   */
+  credentialFrom?: string
+}
+/**
+ * A Flux source in the DNS namespace for the DNS Kustomizations, for a kustomize-controller that runs with --no-cross-namespace-refs. Default: platform.spec.flux.sourceRef, in the Flux namespace.
+ */
+export interface LocalSourceRef1 {
+  kind: ("GitRepository" | "OCIRepository" | "Bucket")
+  name: DnsLabel
+}
+/**
  * One tenant: its namespace, ingress controller, certificates and routes.
  */
 export interface Tenant {
@@ -451,6 +523,7 @@ export interface TenantSpec {
     [k: string]: EnvironmentOverride
   }
   controlPlane?: TenantControlPlane
+  dns?: TenantDns
 }
 export interface TenantIngress {
   /**
@@ -787,4 +860,41 @@ export interface UpstreamCA {
     name: DnsLabel
     key: string
   }
+}
+/**
+ * The tenant's child zone, <tenant domain>, in environments with DNS (platform environments[].dns), and its extra records.
+ */
+export interface TenantDns {
+  /**
+   * Give the tenant its own child zone in environments with DNS. Default: the environment's dns.tenantZones.
+   */
+  zone?: boolean
+  /**
+   * TTL of the tenant's record sets. Default: platform.spec.dns.ttl.
+   */
+  ttl?: number
+  /**
+   * Record sets in the tenant's zone besides the A records of its routes' hosts, which tenant-edge renders itself.
+   *
+   * @maxItems 100
+   */
+  records: DnsRecord[]
+}
+export interface DnsRecord {
+  /**
+   * Name relative to the tenant's zone: @ (the zone itself), www, _dmarc, *, *.dev.
+   */
+  name: string
+  type: ("A" | "AAAA" | "CNAME" | "TXT" | "CAA" | "MX")
+  /**
+   * Default: the tenant's dns.ttl.
+   */
+  ttl?: number
+  /**
+   * The records, as in a zone file: A an IPv4 address; AAAA an IPv6 address; CNAME one host name; TXT the text (up to 1024 printable ASCII characters); CAA flags, tag and quoted value, e.g. 0 issue "letsencrypt.org"; MX preference and host, e.g. 10 mail.example.com.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  values: string[]
 }

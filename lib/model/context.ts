@@ -82,6 +82,7 @@ export class PlatformContext {
       spec.flux.sourceRef.namespace ?? spec.flux.namespace,
       this.sharedNamespace,
       ...(spec.controlPlanes ? [spec.controlPlanes.namespace] : []),
+      ...(spec.dns ? [spec.dns.namespace] : []),
     ]);
     const cp = spec.controlPlanes;
     this.controlPlaneClass = cp && (cp.className ?? (cp.controller === 'nginx' ? spec.ingress.sharedClass : cp.controller === 'haproxy' ? 'haproxy' : undefined));

@@ -21,7 +21,8 @@ export type AcmeSolver =
         readonly azureDNS: {
           readonly subscriptionID: string;
           readonly resourceGroupName: string;
-          readonly hostedZoneName: string;
+          /** Absent: found by SOA lookup. */
+          readonly hostedZoneName?: string;
           readonly managedIdentityClientID: string;
           readonly environment: string;
         };
@@ -37,6 +38,8 @@ export interface AcmeIssuerModel {
   readonly server: string;
   readonly email: string;
   readonly solver: AcmeSolver;
+  /** Solvers for Certificates with these labels: tenant zones' (environments with DNS). */
+  readonly selectedSolvers?: readonly { readonly matchLabels: Readonly<Record<string, string>>; readonly solver: AcmeSolver }[];
 }
 
 export interface FluxModel {
@@ -86,6 +89,8 @@ export interface CertificateModel {
   /** Sorted, without duplicates. */
   readonly dnsNames: readonly string[];
   readonly issuer: IssuerRef;
+  /** Solve DNS-01 in the tenant's own zone (the issuers' tenant-zone solver selects it by label). */
+  readonly inTenantZone?: boolean;
 }
 
 export interface RoutePath {
@@ -197,6 +202,83 @@ export interface ControlPlaneModel {
   readonly tcpProxy?: TcpProxyModel;
 }
 
+/**
+ * One DNS record set (a name and a type) as Azure DNS holds it. Names are relative to the zone:
+ * `@` is the zone itself, `*` its wildcard.
+ */
+export type RecordData =
+  | { readonly type: 'A'; readonly addresses: readonly string[] }
+  | { readonly type: 'AAAA'; readonly addresses: readonly string[] }
+  | { readonly type: 'CNAME'; readonly target: string }
+  /** Each record is a list of character strings of at most 255 characters. */
+  | { readonly type: 'TXT'; readonly texts: readonly (readonly string[])[] }
+  | { readonly type: 'CAA'; readonly entries: readonly { readonly flags: number; readonly tag: string; readonly value: string }[] }
+  | { readonly type: 'MX'; readonly entries: readonly { readonly preference: number; readonly exchange: string }[] }
+  /** Name servers as Flux substitution variables (`${nameServer1}`), filled in when the delegation is applied. */
+  | { readonly type: 'NS'; readonly nameServers: readonly string[] };
+
+export type RecordType = RecordData['type'];
+
+export interface RecordSetModel {
+  /** Object name, unique per kind in the DNS namespace. */
+  readonly objectName: string;
+  /** Name relative to its zone (the Azure record set's name). */
+  readonly relativeName: string;
+  readonly ttl: number;
+  readonly data: RecordData;
+}
+
+/** A zone as the owner of record sets: an object tenant-edge renders (by name), or an existing Azure zone (by ARM ID). */
+export type ZoneOwner = { readonly name: string } | { readonly armId: string };
+
+/**
+ * DNS of one environment (platform.spec.dns with environments[].dns): where the zone and record
+ * objects live, the parent zone, and the records the platform itself needs there.
+ */
+export interface EnvironmentDnsModel {
+  /** Namespace of every zone and record object and of the DNS Kustomizations. */
+  readonly namespace: string;
+  readonly subscriptionID: string;
+  /** Resource group of the tenant zones and of a managed parent zone. */
+  readonly resourceGroup: string;
+  /** Secret with the operator's credential (serviceoperator.azure.com/credential-from), when the platform names one. */
+  readonly credentialFrom?: string;
+  readonly parentZone: {
+    readonly name: string;
+    /** How record sets in it name it. */
+    readonly owner: ZoneOwner;
+    /** Set when tenant-edge renders the zone (no armId): its object name. */
+    readonly managedObjectName?: string;
+  };
+  /** Record sets in the parent zone: the control planes' wildcards. */
+  readonly parentRecords: readonly RecordSetModel[];
+  /** What leaving dist/ does to a tenant zone in Azure. */
+  readonly zoneDeletion: 'detach' | 'delete';
+  readonly ttl: number;
+  /** The Flux source of the DNS Kustomizations. */
+  readonly sourceRef: { readonly kind: string; readonly name: string; readonly namespace: string };
+  /** Service account (DNS namespace) the DNS Kustomizations impersonate. */
+  readonly applierServiceAccount: string;
+}
+
+/**
+ * A tenant's child zone in one environment: the zone, its record sets, and its delegation from
+ * the parent zone, whose name servers Azure assigns when it creates the zone.
+ */
+export interface TenantZoneModel {
+  /** The zone, i.e. the tenant's domain in the environment. */
+  readonly name: string;
+  readonly objectName: string;
+  /** The A/AAAA records of the routes' hosts, then the tenant's own records, sorted by object name. */
+  readonly records: readonly RecordSetModel[];
+  /** ConfigMap (DNS namespace) the operator writes the zone's name servers into, one key each. */
+  readonly nameServers: { readonly configMapName: string; readonly keys: readonly string[] };
+  /** The NS record set in the parent zone, with the name servers as substitution variables. */
+  readonly delegation: RecordSetModel;
+  /** Hosts handed to external-dns (through the dedicated controller's Service) because the address is not known up front. */
+  readonly externalDnsHosts: readonly string[];
+}
+
 export interface TenantModel {
   readonly name: string;
   /** Spec file relative to the platform file's folder, for the generated-file header. */
@@ -214,6 +296,8 @@ export interface TenantModel {
   readonly controlPlane?: ControlPlaneModel;
   /** Certificates of the routes with tls: certManager, sorted by name. */
   readonly certificates: readonly CertificateModel[];
+  /** The tenant's child zone, where the environment has DNS and the tenant a zone. */
+  readonly zone?: TenantZoneModel;
 }
 
 export interface EnvironmentModel {
@@ -231,6 +315,8 @@ export interface EnvironmentModel {
   readonly sharedController?: ControllerModel;
   /** How control planes are reached, when the platform has them. */
   readonly controlPlanes?: ControlPlanesModel;
+  /** DNS zones and records, when the environment has DNS (environments[].dns). */
+  readonly dns?: EnvironmentDnsModel;
   /** Tenants present in this environment, sorted by name. */
   readonly tenants: readonly TenantModel[];
 }

@@ -59,6 +59,49 @@ export const names = {
   tcpProxyKustomization: (tenant: string) => `edge-tcp-proxy-${tenant}`,
   /** Deployment, Service, ServiceAccount, Roles and PodDisruptionBudget of the tcp-proxy, inside the tenant's cluster. */
   tcpProxy: 'edge-tcp-proxy',
+  /**
+   * Flux Kustomization (DNS namespace) that applies a tenant's zone and record sets
+   * (tenants/<t>/dns/) and waits until Azure has them.
+   */
+  zoneKustomization: (tenant: string) => `edge-zone-${tenant}`,
+  /**
+   * Flux Kustomization (DNS namespace) that applies a tenant's delegation (tenants/<t>/delegation/),
+   * substituting the zone's name servers from the ConfigMap the operator writes.
+   */
+  delegationKustomization: (tenant: string) => `edge-delegation-${tenant}`,
+  /** Flux Kustomization (DNS namespace) that applies an environment's parent zone and its records (dns/). */
+  parentZoneKustomization: 'edge-parent-zone',
+  /** ConfigMap (DNS namespace) the operator writes a tenant zone's name servers into. */
+  nameServersConfigMap: (tenant: string) => `edge-name-servers-${tenant}`,
+  /** Keys of that ConfigMap, which are also the delegation's substitution variables. */
+  nameServerKeys: ['nameServer1', 'nameServer2', 'nameServer3', 'nameServer4'],
+  /** Service account (DNS namespace) the DNS Kustomizations impersonate, and its Role and RoleBinding. */
+  dnsApplier: 'edge-dns-applier',
+  /** ClusterRole with what the DNS Kustomizations may apply (bound in the DNS namespace only). */
+  dnsApplierRole: 'tenant-edge-dns-applier',
+  /**
+   * Label on a Certificate whose names lie in the tenant's own zone; the DNS-01 issuers' second
+   * solver selects it and finds the zone by SOA lookup.
+   */
+  tenantZoneSolverLabel: 'tenant-edge.dev/dns01-zone',
+  /**
+   * Object name of a zone (its own name) or of a record set (its full name, `@` and `*` spelt
+   * out): `acme.matih.ai`, `ws.acme.matih.ai`, `wildcard.k8s.matih.ai`, `x-dmarc.acme.matih.ai`.
+   * Object names cannot hold `*` or `_`; a record set name that needs them is spelt with
+   * `wildcard` and `-` (with an `x` where a label would start or end with `-`), and two record sets
+   * of one kind that come out equal are refused (rules/dns.ts).
+   */
+  dnsObject: (relativeName: string, zone: string) => {
+    if (relativeName === '@') return zone;
+    const labels = relativeName.split('.').map((l) => {
+      if (l === '*') return 'wildcard';
+      let out = l.replace(/_/g, '-');
+      if (out.startsWith('-')) out = `x${out}`;
+      if (out.endsWith('-')) out = `${out}x`;
+      return out;
+    });
+    return `${labels.join('.')}.${zone}`;
+  },
 } as const;
 
 /** Kubernetes name limits that matter for derived names. */
@@ -74,6 +117,9 @@ export function longestTenantDerivedName(tenant: string): string {
   const candidates = [names.tenantClusterKustomization(tenant), names.tenantKustomization(tenant)];
   return candidates.reduce((a, b) => (b.length > a.length ? b : a));
 }
+
+/** Value of names.tenantZoneSolverLabel on a tenant zone's Certificates. */
+export const TENANT_ZONE_LABEL_VALUE = 'tenant';
 
 /** Labels carried by every rendered object. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'tenant-edge' } as const;

@@ -6,6 +6,7 @@ import { buildTenant } from './build/tenant';
 import { PlatformContext, PolicyLookup, Report } from './context';
 import { EnvironmentModel, TenantModel } from './model';
 import { checkAcrossTenants, TenantReport } from './rules/cross-tenant';
+import { platformDnsNotices } from './rules/dns';
 import { checkPlatform } from './rules/platform';
 import { checkTenant, TenantClaims } from './rules/tenant';
 
@@ -59,10 +60,35 @@ export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Ten
 
 /** The tenants' own notices, by tenant name (whatever order the claims come in). */
 export function tenantNotices(claims: readonly TenantClaims[]): string[] {
-  return claims
+  const notices = claims
     .filter((c) => c.notices !== undefined)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((c) => c.notices!);
+  return collapseRepeats(notices);
+}
+
+/** The same notice about more tenants than this is said once, with a count. */
+const NOTICE_REPEATS = 3;
+
+/**
+ * Notices that differ only in the tenant's name (`notice: tenant "<name>" ...`) are said once
+ * when more than NOTICE_REPEATS tenants share them, naming the first few: a thousand tenants
+ * without a static address make one line, not a thousand.
+ */
+function collapseRepeats(notices: readonly string[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const n of notices) {
+    const m = /^notice: tenant "([^"]+)" (.*)$/.exec(n);
+    const key = m ? m[2] : `\0${n}`;
+    groups.set(key, [...(groups.get(key) ?? []), m ? m[1] : n]);
+  }
+  const out: string[] = [];
+  for (const [key, members] of groups) {
+    if (key.startsWith('\0')) out.push(key.slice(1));
+    else if (members.length <= NOTICE_REPEATS) out.push(...members.map((t) => `notice: tenant "${t}" ${key}`));
+    else out.push(`notice: ${members.length} tenants (${members.slice(0, NOTICE_REPEATS).map((t) => `"${t}"`).join(', ')} and ${members.length - NOTICE_REPEATS} more) ${key.replace(/^has /, 'have ')}`);
+  }
+  return out;
 }
 
 /** One-line notices about the platform (not problems): a retired controller, a missing namespace prefix. */
@@ -72,5 +98,6 @@ export function platformNotices(ctx: PlatformContext): string[] {
     ...(ctx.spec.tenantNamespacePrefix === ''
       ? [`notice: ${ctx.file} sets no spec.tenantNamespacePrefix, so only the reserved names keep tenants out of other teams' namespaces; set one (a namespace rename for existing tenants)`]
       : []),
+    ...platformDnsNotices(ctx),
   ];
 }

@@ -10,8 +10,11 @@ export type AcmeSolver =
         readonly azureDNS: {
           readonly subscriptionID: string;
           readonly resourceGroupName: string;
-          /** Zone the challenge records are written to, verbatim: the zone that serves the names. */
-          readonly hostedZoneName: string;
+          /**
+           * Zone the challenge records are written to, verbatim: the zone that serves the names.
+           * @default found by an SOA lookup of each name (it must be in resourceGroupName)
+           */
+          readonly hostedZoneName?: string;
           /** Client ID of the managed identity cert-manager authenticates as (workload identity). */
           readonly managedIdentityClientID: string;
           /** Azure cloud, e.g. AzurePublicCloud. */
@@ -29,8 +32,13 @@ export interface AcmeIssuerProps {
   readonly server: string;
   /** Account contact address. */
   readonly email: string;
-  /** The one challenge solver. */
+  /** The challenge solver for every name, unless one of `selectedSolvers` applies. */
   readonly solver: AcmeSolver;
+  /**
+   * Solvers for the Certificates that carry all of their labels (cert-manager copies a
+   * Certificate's labels to its Orders and picks the most specific solver). @default none
+   */
+  readonly selectedSolvers?: readonly { readonly matchLabels: Readonly<Record<string, string>>; readonly solver: AcmeSolver }[];
   /** Secret that stores the ACME account key. @default `<name>-account-key` */
   readonly accountKeySecret?: string;
   /** Labels besides the chart's. @default none */
@@ -51,7 +59,7 @@ export class AcmeIssuer extends PlainApiObject {
             server: props.server,
             email: props.email,
             privateKeySecretRef: { name: props.accountKeySecret ?? `${props.name}-account-key` },
-            solvers: [toSolver(props.solver)],
+            solvers: [toSolver(props.solver), ...(props.selectedSolvers ?? []).map((s) => ({ selector: { matchLabels: { ...s.matchLabels } }, ...toSolver(s.solver) }))],
           },
         },
       },

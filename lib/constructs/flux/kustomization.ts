@@ -36,6 +36,18 @@ export interface FluxKustomizationProps {
   readonly serviceAccountName?: string;
   /** Namespace every namespaced object of the folder is put in. @default as written */
   readonly targetNamespace?: string;
+  /**
+   * Substitute `${var}` in the built objects from these ConfigMaps (in the Kustomization's
+   * namespace; a missing one fails the build, which is retried). kustomize-controller v1.9
+   * refuses a variable that has no value. @default no substitution
+   */
+  readonly substituteFrom?: readonly string[];
+  /**
+   * How to tell that custom resources of an API group (or one kind) are ready, as CEL over the
+   * object's fields (status, metadata), for objects whose readiness kstatus cannot judge.
+   * @default none
+   */
+  readonly healthCheckExprs?: readonly { readonly apiVersion: string; readonly kind?: string; readonly current: string; readonly failed?: string; readonly inProgress?: string }[];
   /** Labels besides the chart's. @default none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -45,6 +57,7 @@ export class FluxKustomization extends PlainApiObject {
   constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     checkName('Kustomization', props.name);
     if (props.kubeConfig) checkName('Secret', props.kubeConfig.secretName);
+    for (const cm of props.substituteFrom ?? []) checkName('ConfigMap', cm);
     super(scope, id, {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
@@ -62,6 +75,8 @@ export class FluxKustomization extends PlainApiObject {
           sourceRef: { kind: props.sourceRef.kind, name: props.sourceRef.name, namespace: props.sourceRef.namespace },
           dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((d) => (typeof d === 'string' ? { name: d } : { name: d.name, namespace: d.namespace })) : undefined,
           kubeConfig: props.kubeConfig ? { secretRef: { name: props.kubeConfig.secretName, key: props.kubeConfig.key } } : undefined,
+          postBuild: props.substituteFrom && props.substituteFrom.length > 0 ? { substituteFrom: props.substituteFrom.map((name) => ({ kind: 'ConfigMap', name })) } : undefined,
+          healthCheckExprs: props.healthCheckExprs && props.healthCheckExprs.length > 0 ? props.healthCheckExprs.map((h) => ({ ...h })) : undefined,
         },
       },
     });

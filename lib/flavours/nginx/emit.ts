@@ -64,6 +64,11 @@ export const nginxEmit: FlavourEmit = {
     } else if (s.loadBalancerIP) {
       service.loadBalancerIP = s.loadBalancerIP;
     }
+    if (s.externalDnsHosts && s.externalDnsHosts.length > 0) {
+      // external-dns v0.22.0 reads this prefix by default (source/annotations/annotations.go);
+      // the older external-dns.alpha.kubernetes.io/ one only with --annotation-prefix.
+      serviceAnnotations['external-dns.kubernetes.io/hostname'] = s.externalDnsHosts.join(',');
+    }
     if (Object.keys(serviceAnnotations).length > 0) service.annotations = serviceAnnotations;
 
     const controller: Record<string, unknown> = {

@@ -1,8 +1,30 @@
 import { Environment } from '../../input/types';
 import { PlatformContext } from '../context';
 import { canonicalAddress } from '../domains';
-import { names } from '../names';
-import { ControllerModel, EnvironmentModel, FluxModel, MonitoringModel, TenantModel } from '../model';
+import { names, TENANT_ZONE_LABEL_VALUE } from '../names';
+import { buildEnvironmentDns } from './dns';
+import { AcmeIssuerModel, ControllerModel, EnvironmentDnsModel, EnvironmentModel, FluxModel, MonitoringModel, TenantModel } from '../model';
+
+/**
+ * A DNS-01 issuer in an environment with DNS gets a second solver for the Certificates of tenants
+ * with zones (labelled names.tenantZoneSolverLabel): the same identity, the tenant zones' resource
+ * group, and no hostedZoneName, so cert-manager finds each name's zone by SOA lookup and writes
+ * the challenge where the delegated zone serves it. One solver for every tenant: the issuer does
+ * not grow with the number of zones.
+ */
+function withTenantZoneSolver(issuer: AcmeIssuerModel, dns: EnvironmentDnsModel | undefined): AcmeIssuerModel {
+  if (!dns || !('dns01' in issuer.solver)) return issuer;
+  const az = issuer.solver.dns01.azureDNS;
+  return {
+    ...issuer,
+    selectedSolvers: [
+      {
+        matchLabels: { [names.tenantZoneSolverLabel]: TENANT_ZONE_LABEL_VALUE },
+        solver: { dns01: { azureDNS: { subscriptionID: dns.subscriptionID, resourceGroupName: dns.resourceGroup, managedIdentityClientID: az.managedIdentityClientID, environment: az.environment } } },
+      },
+    ],
+  };
+}
 
 /** The model of one environment: what platform.yaml says of it, and its tenants' models. */
 export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants: TenantModel[]): EnvironmentModel {
@@ -22,9 +44,10 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
     retryInterval: spec.flux.retryInterval,
   };
   const monitoring: MonitoringModel = { ...spec.monitoring };
+  const dns = buildEnvironmentDns(ctx, env);
   const issuers = spec.issuers
     .filter((i) => ctx.issuerByName.get(i.name) === i && ctx.issuerEnvs.get(i.name)!.has(env.name))
-    .map((i) => ctx.issuerModel(i, i.acme.http01?.ingressClassName ?? spec.ingress.sharedClass))
+    .map((i) => withTenantZoneSolver(ctx.issuerModel(i, i.acme.http01?.ingressClassName ?? spec.ingress.sharedClass), dns))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const sharedController: ControllerModel | undefined = env.sharedIngress.enabled
     ? {
@@ -61,6 +84,7 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
           },
         }
       : {}),
+    ...(dns ? { dns } : {}),
     tenants,
   };
 }

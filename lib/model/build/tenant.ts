@@ -8,7 +8,10 @@ import { AcmeIssuerModel, CertificateModel, ControllerModel, HttpRouteModel, Iss
 import { names } from '../names';
 import { DomainOwner } from '../rules/cross-tenant';
 import { TenantClaims } from '../rules/tenant';
+import { hasZone } from '../rules/dns';
+import { tenantDomain } from '../rules/tenant';
 import { buildControlPlane } from './control-plane';
+import { buildTenantZone } from './dns';
 
 const DEFAULT_DEDICATED_REPLICAS = 2;
 
@@ -59,6 +62,9 @@ export function buildTenant(
   const className = controller ? controller.className : ctx.spec.ingress.sharedClass;
 
   const issuer = tenantIssuer(ctx, loaded.value, claims.namespace, env, controller, note);
+  // A tenant zone answers DNS-01 for its hosts: the issuers' second solver finds it by SOA lookup.
+  const zoneOn = hasZone(ctx, loaded.value, env);
+  const tenantZone = zoneOn && issuer?.status === 'ok' && issuer.ref.kind === 'ClusterIssuer' && issuer.issuer.acme.dns01 ? domain : undefined;
   const derivedSecrets = derivedSecretNames(loaded.value, ctx.spec.issuers.map((i) => i.name));
   const routes: HttpRouteModel[] = [];
   const certificates = new CertificateCollector(note);
@@ -92,7 +98,7 @@ export function buildTenant(
         claimed.set(key, route.name);
       });
     }
-    const tls = routeTls(ctx, loaded.value, derivedSecrets, env, route, at, hosts, issuer, certificates, note);
+    const tls = routeTls(ctx, loaded.value, derivedSecrets, env, route, at, hosts, issuer, tenantZone, certificates, note);
     routes.push({
       kind: 'http',
       name: route.name,
@@ -105,6 +111,15 @@ export function buildTenant(
   });
   plainHttpOnTlsHosts(env, spec.routes, routes, note);
   const controlPlane = buildControlPlane(ctx, loaded.value, env, domains, note, claims.environments);
+  const zone = zoneOn
+    ? buildTenantZone(ctx, loaded.value, {
+        env,
+        domain,
+        domainPath: tenantDomain(loaded.value, env).path,
+        routes,
+        address: controller ? controller.loadBalancerIP : canonicalAddress(env.sharedIngress.loadBalancerIP),
+      }, note)
+    : undefined;
   if (reported) return undefined;
 
   return {
@@ -113,11 +128,12 @@ export function buildTenant(
     namespace: claims.namespace,
     domain,
     className,
-    controller,
+    controller: controller && zone && zone.externalDnsHosts.length > 0 ? { ...controller, externalDnsHosts: zone.externalDnsHosts } : controller,
     issuers: issuer?.status === 'ok' && issuer.local ? [issuer.local] : [],
     routes,
     ...(controlPlane ? { controlPlane } : {}),
-    certificates: certificates.models(),
+    certificates: certificates.models().map((c) => (tenantZone ? { ...c, inTenantZone: true } : c)),
+    ...(zone ? { zone } : {}),
   };
 }
 
@@ -200,6 +216,7 @@ function routeTls(
   at: PathSegment[],
   hosts: string[],
   choice: IssuerChoice | undefined,
+  tenantZone: string | undefined,
   certificates: CertificateCollector,
   report: Report,
 ): RouteTls {
@@ -223,6 +240,15 @@ function routeTls(
   hosts.forEach((h, j) => {
     if (!solvable) return;
     if (acme.http01 && h.startsWith('*.')) report([...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${choice.ref.name}" solves HTTP-01`);
+    if (tenantZone !== undefined) {
+      if (!inDomain(h, tenantZone)) {
+        report(
+          [...at, 'hosts', j],
+          `"${h}" is outside the tenant's zone "${tenantZone}", where its DNS-01 challenges are answered in environment "${env.name}": cert-manager finds the zone by SOA lookup among the platform's tenant zones, and the host's zone is not one of them; use an HTTP-01 issuer (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
+        );
+      }
+      return;
+    }
     const zone = acme.dns01?.azureDNS.hostedZoneName;
     if (zone !== undefined && !inDomain(h, zone)) {
       report(

@@ -3,6 +3,7 @@ import { movingTag } from '../images';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, forEachDuplicate } from '../domains';
 import { MANAGED_BY, TENANT_LABEL } from '../names';
+import { checkPlatformDns } from './dns';
 
 /** Labels tenant-edge puts on what it renders; no platform setting may set them to something else. */
 const OWN_LABELS: readonly string[] = [...Object.keys(MANAGED_BY), TENANT_LABEL];
@@ -14,6 +15,7 @@ export function checkPlatform(ctx: PlatformContext, report: Report): void {
   environmentSettings(ctx, report);
   ruleLabelsNotOwn(ctx, report);
   controlPlanesReachable(ctx, report);
+  checkPlatformDns(ctx, report);
 }
 
 function environmentsUnique(ctx: PlatformContext, report: Report): void {

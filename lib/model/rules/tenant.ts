@@ -6,6 +6,7 @@ import { canonicalAddress, inDomain } from '../domains';
 import { LIMITS } from '../names';
 import { checkAddress } from './platform';
 import { checkRoutes } from './routes';
+import { checkTenantDns } from './dns';
 import { checkTcpProxy } from './tcp-proxy';
 
 /** A name claimed in one environment, and where the tenant's file claims it. */
@@ -65,7 +66,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   if (spec.controlPlane && !ctx.spec.controlPlanes) {
     report(['spec', 'controlPlane'], `needs spec.controlPlanes in ${ctx.file}, which says how the platform reaches tenant control planes`, true);
   }
-  const notices = checkTcpProxy(ctx, loaded.value, loaded.file, report);
+  const notices = [...checkTcpProxy(ctx, loaded.value, loaded.file, report), ...checkTenantDns(ctx, loaded.value, environments, report)];
   noDeadIngressSettings(ctx, loaded.value, environments, report);
   // Whether a name belongs to the platform does not depend on the environment: judged once.
   const extras = spec.extraDomains

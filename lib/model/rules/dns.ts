@@ -1,0 +1,269 @@
+import { isIP } from 'net';
+import { PathSegment } from '../../input/problems';
+import { DnsRecord, Environment, Tenant } from '../../input/types';
+import { PlatformContext, Report } from '../context';
+import { canonicalAddress, inDomain } from '../domains';
+import { RecordData } from '../model';
+import { LIMITS, names } from '../names';
+
+/**
+ * DNS rules: the platform's DNS settings per environment, a tenant's DNS settings, and the
+ * parsing of a tenant's own records (values as a zone file writes them) into record data.
+ */
+
+/** The parent zone of `env`: parentZone.name, else the zone its armId names, else the environment's domain. */
+export function parentZoneName(env: Environment): string {
+  const parent = env.dns?.parentZone;
+  return parent?.name ?? (parent?.armId !== undefined ? armZoneName(parent.armId) : env.domain);
+}
+
+/** The zone an Azure DNS zone ARM ID names (lower-case: zone names are case-insensitive). */
+export function armZoneName(armId: string): string {
+  return armId.slice(armId.lastIndexOf('/') + 1).toLowerCase();
+}
+
+/** True when the tenant gets a zone in environment `env`: the environment has DNS, and the tenant's dns.zone (or the environment's default) says so. */
+export function hasZone(ctx: PlatformContext, tenant: Tenant, env: Environment): boolean {
+  if (!env.dns || !ctx.spec.dns) return false;
+  return tenant.spec.dns?.zone ?? env.dns.tenantZones;
+}
+
+/** The rules of platform.spec.dns and environments[].dns. */
+export function checkPlatformDns(ctx: PlatformContext, report: Report): void {
+  const managed = new Map<string, string>();
+  ctx.spec.environments.forEach((env, i) => {
+    if (!env.dns) return;
+    const at: PathSegment[] = ['spec', 'environments', i, 'dns'];
+    if (!ctx.spec.dns) {
+      report(at, `needs spec.dns in ${ctx.file}, which says where the zones go (provider, subscription and resource group)`, true);
+      return;
+    }
+    const parent = env.dns.parentZone;
+    const name = parentZoneName(env);
+    if (parent.armId !== undefined && parent.name !== undefined && armZoneName(parent.armId) !== parent.name) {
+      report([...at, 'parentZone', 'armId'], `names zone "${armZoneName(parent.armId)}", but parentZone.name is "${parent.name}"; they must be the same zone`);
+    }
+    if (!inDomain(env.domain, name)) {
+      const where: PathSegment[] = parent.name !== undefined ? [...at, 'parentZone', 'name'] : [...at, 'parentZone', 'armId'];
+      report(where, `the parent zone "${name}" does not contain the environment's domain "${env.domain}": tenant zones are <tenant>.${env.domain}, delegated from the parent zone by NS records in it`);
+    }
+    if (parent.armId === undefined) {
+      const first = managed.get(name);
+      if (first !== undefined) {
+        report([...at, 'parentZone'], `zone "${name}" is already managed by environment "${first}": two environments would reconcile one Azure zone; reference it here by armId`);
+      } else {
+        managed.set(name, env.name);
+      }
+    }
+    if (env.dns.tenantZones && env.sharedIngress.enabled && env.sharedIngress.loadBalancerIP === undefined) {
+      report([...at, 'tenantZones'], `the zones of tenants on the shared controller get A records for its address, and it has none in environment "${env.name}"; set sharedIngress.loadBalancerIP (a static address)`);
+    }
+  });
+}
+
+/**
+ * One-line notices about DNS in each environment: control-plane wildcards that cannot be rendered.
+ * A record is never left out silently.
+ */
+export function platformDnsNotices(ctx: PlatformContext): string[] {
+  const out: string[] = [];
+  if (!ctx.spec.dns) return out;
+  for (const env of ctx.environments) {
+    const base = ctx.controlPlaneDomain(env);
+    if (!env.dns || base === undefined) continue;
+    const parent = parentZoneName(env);
+    const wildcards = `*.k8s.${base} and *.konnectivity.${base}`;
+    if (!inDomain(base, parent)) {
+      out.push(`notice: environment "${env.name}": no records for ${wildcards}, which lie outside the parent zone ${parent}; create them where ${base} is served`);
+    } else if (ctx.controlPlaneAddress(env) === undefined) {
+      out.push(`notice: environment "${env.name}": no records for ${wildcards}: the address of the controller carrying the control planes is not known; set environments[].controlPlaneAddress in ${ctx.file}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The rules of a tenant's spec.dns that hold in every environment. Returns the notices its DNS
+ * deserves: records handed to external-dns where its controller has no static address.
+ */
+export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, environments: readonly string[], report: Report): string[] {
+  const dns = tenant.spec.dns;
+  const name = tenant.metadata.name;
+  const zoneEnvs = environments.map((e) => ctx.envByName.get(e)!).filter((env) => hasZone(ctx, tenant, env));
+  if (dns === undefined) return externalDnsNotices(ctx, tenant, zoneEnvs);
+  if (!ctx.spec.dns) {
+    report(['spec', 'dns'], `needs spec.dns in ${ctx.file}, which says where the platform keeps DNS zones`, true);
+    return [];
+  }
+  const withDns = environments.filter((e) => ctx.envByName.get(e)!.dns !== undefined);
+  if (dns.zone === true && withDns.length === 0) {
+    report(['spec', 'dns', 'zone'], `none of the tenant's environments (${environments.join(', ')}) has DNS (environments[].dns in ${ctx.file}), so it gets no zone`);
+  }
+  if (zoneEnvs.length === 0 && dns.zone !== true) {
+    if (dns.records.length > 0) report(['spec', 'dns', 'records'], `the records go into the tenant's zone, and it has none in ${environments.join(', ')}; set dns.zone: true or remove them`);
+    if (dns.ttl !== undefined) report(['spec', 'dns', 'ttl'], `applies to the tenant's zone, and it has none in ${environments.join(', ')}`);
+  }
+  if (zoneEnvs.length > 0) {
+    const longest = names.delegationKustomization(name);
+    if (longest.length > LIMITS.label) {
+      report(['metadata', 'name'], `too long for a zone: its Flux Kustomization "${longest}" would have ${longest.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - longest.length + name.length} characters`);
+    }
+  }
+  dns.records.forEach((r, i) => parseRecord(r, ['spec', 'dns', 'records', i], report));
+  tenantRecordNames(dns.records, report);
+  if (dns.zone === true) {
+    for (const env of zoneEnvs) {
+      if (!ctx.isDedicated(tenant, env.name) && env.sharedIngress.loadBalancerIP === undefined && !env.dns!.tenantZones) {
+        report(['spec', 'dns', 'zone'], `the zone's A records would point at the shared controller, which has no static address in environment "${env.name}" (sharedIngress.loadBalancerIP in ${ctx.file}); give the tenant a dedicated controller there, or ask for the address`);
+      }
+    }
+  }
+  return externalDnsNotices(ctx, tenant, zoneEnvs);
+}
+
+/** Where a tenant's zone has no address for its routes' A records, external-dns writes them: said once per environment. */
+function externalDnsNotices(ctx: PlatformContext, tenant: Tenant, zoneEnvs: readonly Environment[]): string[] {
+  const out: string[] = [];
+  for (const env of zoneEnvs) {
+    if (!ctx.isDedicated(tenant, env.name)) continue;
+    const ip = tenant.spec.overrides[env.name]?.ingress?.loadBalancerIP ?? tenant.spec.ingress.loadBalancerIP;
+    if (ip !== undefined) continue;
+    out.push(`notice: tenant "${tenant.metadata.name}" has no static address in environment "${env.name}": external-dns writes the A records of the routes' hosts, from the external-dns.kubernetes.io/hostname annotation on the controller's Service (run external-dns with --source=service for the tenant zones' resource group)`);
+  }
+  return out;
+}
+
+/**
+ * Names a tenant's records may not take, whatever the environment: a CNAME shares its name with
+ * nothing, the apex has no CNAME, a name and type appear once, and _acme-challenge belongs to
+ * cert-manager (the operator replaces a whole record set, and would delete its challenge records).
+ */
+function tenantRecordNames(records: readonly DnsRecord[], report: Report): void {
+  const first = new Map<string, number>();
+  records.forEach((r, i) => {
+    const at: PathSegment[] = ['spec', 'dns', 'records', i];
+    const key = `${r.name} ${r.type}`;
+    const seen = first.get(key);
+    if (seen !== undefined) report([...at, 'name'], `a ${r.type} record set named "${r.name}" is already at spec.dns.records[${seen}]; put every value in one entry`);
+    else first.set(key, i);
+    if (r.type === 'CNAME' && r.name === '@') report([...at, 'type'], 'a CNAME cannot be at the zone apex (@), which has the zone\'s SOA and NS records; use A or AAAA records');
+    if (r.type === 'CNAME') {
+      const other = records.findIndex((o, j) => j !== i && o.name === r.name);
+      if (other >= 0) report([...at, 'name'], `a CNAME must be the only record set of its name, and spec.dns.records[${other}] is a ${records[other].type} record set named "${r.name}"`);
+    }
+    const firstLabel = r.name.split('.')[0];
+    if (firstLabel === '_acme-challenge' || r.name.split('.').includes('_acme-challenge')) {
+      report([...at, 'name'], `"${r.name}" is where cert-manager writes DNS-01 challenges; the operator would replace its records with these`);
+    }
+  });
+}
+
+const PRINTABLE = /^[\x20-\x7e]*$/;
+const HOST = /^([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/;
+const CAA_TAGS = ['issue', 'issuewild', 'iodef'];
+
+/**
+ * A tenant record's values as record data, or undefined after reporting each value that is not
+ * one (with what is allowed).
+ */
+export function parseRecord(record: DnsRecord, at: PathSegment[], report: Report): RecordData | undefined {
+  let ok = true;
+  const bad = (j: number, message: string): void => {
+    ok = false;
+    report([...at, 'values', j], message);
+  };
+  const values = record.values;
+  switch (record.type) {
+    case 'A':
+    case 'AAAA': {
+      const family = record.type === 'A' ? 4 : 6;
+      const addresses = values.map((v, j) => {
+        const why = recordAddressProblem(v, family);
+        if (why) bad(j, why);
+        return canonicalAddress(v) ?? v;
+      });
+      const seen = new Set<string>();
+      addresses.forEach((a, j) => {
+        if (seen.has(a)) bad(j, `"${values[j]}" is the same address as an earlier value`);
+        seen.add(a);
+      });
+      return ok ? { type: record.type, addresses } : undefined;
+    }
+    case 'CNAME': {
+      if (values.length !== 1) {
+        report([...at, 'values'], `a CNAME record set holds exactly one host name (got ${values.length})`);
+        return undefined;
+      }
+      const target = hostValue(values[0]);
+      if (target === undefined) bad(0, `"${values[0]}" is not a host name: lower-case labels of letters, digits and '-', separated by dots, such as app.example.net`);
+      return ok ? { type: 'CNAME', target: target! } : undefined;
+    }
+    case 'TXT': {
+      const texts = values.map((v, j) => {
+        if (!PRINTABLE.test(v)) bad(j, 'TXT values may hold printable ASCII characters only (space to ~)');
+        const chunks: string[] = [];
+        for (let k = 0; k < v.length; k += 255) chunks.push(v.slice(k, k + 255));
+        return chunks;
+      });
+      return ok ? { type: 'TXT', texts } : undefined;
+    }
+    case 'CAA': {
+      const entries = values.map((v, j) => {
+        const m = /^(0|128) ([a-z]+) "([\x20\x21\x23-\x7e]*)"$/.exec(v);
+        if (!m) {
+          bad(j, `"${v}" is not a CAA record: flags (0 or 128), a tag (${CAA_TAGS.join(', ')}) and a quoted value, such as 0 issue "letsencrypt.org"`);
+          return { flags: 0, tag: '', value: '' };
+        }
+        if (!CAA_TAGS.includes(m[2])) bad(j, `CAA tag "${m[2]}" is not one of ${CAA_TAGS.join(', ')}`);
+        if (m[3].length > 255) bad(j, `the CAA value has ${m[3].length} characters, over 255`);
+        return { flags: Number(m[1]), tag: m[2], value: m[3] };
+      });
+      return ok ? { type: 'CAA', entries } : undefined;
+    }
+    case 'MX': {
+      const entries = values.map((v, j) => {
+        const m = /^([0-9]{1,5}) (\S+)$/.exec(v);
+        const exchange = m ? hostValue(m[2]) : undefined;
+        if (!m || Number(m[1]) > 65535 || exchange === undefined) {
+          bad(j, `"${v}" is not an MX record: a preference from 0 to 65535 and a mail host name, such as 10 mail.example.com`);
+          return { preference: 0, exchange: '' };
+        }
+        return { preference: Number(m[1]), exchange };
+      });
+      return ok ? { type: 'MX', entries } : undefined;
+    }
+    default: {
+      const unknown: never = record.type;
+      throw new Error(`no parsing for records of type ${String(unknown)}`);
+    }
+  }
+}
+
+/** A host name as a record value, without a trailing dot, or undefined when it is none. */
+function hostValue(v: string): string | undefined {
+  if (v.length > 254 || !HOST.test(v)) return undefined;
+  return v.endsWith('.') ? v.slice(0, -1) : v;
+}
+
+/**
+ * Why `ip` cannot be the value of an A (family 4) or AAAA (family 6) record in a public zone:
+ * not an address of the family, or one that no client should be sent to (unspecified, loopback,
+ * link-local, multicast, broadcast, IPv4-mapped).
+ */
+export function recordAddressProblem(ip: string, family: 4 | 6): string | undefined {
+  const kind = family === 4 ? 'an IPv4 address such as 20.10.0.5' : 'an IPv6 address such as 2001:db8::5';
+  if (isIP(ip) !== family || canonicalAddress(ip) === undefined) return `"${ip}" is not ${kind}`;
+  const c = canonicalAddress(ip)!;
+  if (family === 4) {
+    const [a, b] = c.split('.').map(Number);
+    if (a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224) {
+      return `"${ip}" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach`;
+    }
+    return undefined;
+  }
+  const first = parseInt(c.split(':')[0] || '0', 16);
+  if (c === '::' || c === '::1' || c.startsWith('::ffff:') || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00) {
+    return `"${ip}" is an unspecified, loopback, IPv4-mapped, link-local or multicast address; a record must point at a unicast address clients can reach`;
+  }
+  return undefined;
+}
