@@ -75,18 +75,28 @@ export function platformDns(scope: Construct, dns: EnvironmentDnsModel, flux: Fl
   }
   for (const r of dns.parentRecords) recordSet(zoneDir, r, dns, parent.owner);
   const sync = new FluxKustomization(scope, 'DnsSync', {
+    ...dnsKustomization(dns, flux),
     name: names.parentZoneKustomization,
-    namespace: dns.namespace,
     path: `${flux.envPath}/dns`,
+    dependsOn: [{ name: names.platformKustomization, namespace: flux.namespace }],
+  });
+  placeIn(sync, 'flux/platform.yaml');
+}
+
+/**
+ * What every DNS Kustomization shares: it lives in the DNS namespace, reads the DNS source,
+ * applies as the DNS applier, and judges the operator's objects by their Ready condition.
+ */
+function dnsKustomization(dns: EnvironmentDnsModel, flux: FluxModel) {
+  return {
+    namespace: dns.namespace,
     sourceRef: dns.sourceRef,
     interval: flux.interval,
     retryInterval: flux.retryInterval,
     timeout: flux.timeout,
     serviceAccountName: dns.applierServiceAccount,
     healthCheckExprs: [AZURE_HEALTH_CHECK],
-    dependsOn: [{ name: names.platformKustomization, namespace: flux.namespace }],
-  });
-  placeIn(sync, 'flux/platform.yaml');
+  };
 }
 
 /** The zones' resource group, as an owner. */
@@ -151,15 +161,7 @@ export class TenantDnsChart extends Chart {
     const delegation = recordSet(this, zone.delegation, dns, dns.parentZone.owner);
     placeIn(delegation, `${delegationDir}/delegation.yaml`);
 
-    const common = {
-      namespace: dns.namespace,
-      sourceRef: dns.sourceRef,
-      interval: flux.interval,
-      retryInterval: flux.retryInterval,
-      timeout: flux.timeout,
-      serviceAccountName: dns.applierServiceAccount,
-      healthCheckExprs: [AZURE_HEALTH_CHECK],
-    };
+    const common = dnsKustomization(dns, flux);
     const zoneSync = new FluxKustomization(this, 'ZoneSync', {
       ...common,
       name: names.zoneKustomization(t.name),

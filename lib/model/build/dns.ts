@@ -113,7 +113,8 @@ export function buildTenantZone(ctx: PlatformContext, tenant: Tenant, z: ZoneInp
       fail([...at, 'name'], `${what} "${r.name}" ("${r.name === '@' ? domain : `${r.name}.${domain}`}") is a host of the tenant's routes in environment "${env.name}"`);
       return;
     }
-    const data = parseRecord(r, at, fail);
+    // Its values were judged (and reported) once by the tenant's rules (rules/dns.ts).
+    const data = parseRecord(r, at, () => undefined);
     if (data) records.push({ objectName: names.dnsObject(r.name, domain), relativeName: r.name, ttl: r.ttl ?? ttl, data });
   });
   // One object per kind and name: two record set names spelt alike would collide.

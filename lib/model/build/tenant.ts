@@ -7,9 +7,8 @@ import { canonicalAddress, inDomain, ownerOf, parentDomain, qualify } from '../d
 import { AcmeIssuerModel, CertificateModel, ControllerModel, HttpRouteModel, IssuerRef, RouteTls, TenantModel } from '../model';
 import { names } from '../names';
 import { DomainOwner } from '../rules/cross-tenant';
-import { TenantClaims } from '../rules/tenant';
 import { hasZone } from '../rules/dns';
-import { tenantDomain } from '../rules/tenant';
+import { TenantClaims, tenantDomain } from '../rules/tenant';
 import { buildControlPlane } from './control-plane';
 import { buildTenantZone } from './dns';
 

@@ -5,6 +5,7 @@ import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain } from '../domains';
 import { RecordData } from '../model';
 import { LIMITS, names } from '../names';
+import type { EnvironmentClaims } from './tenant';
 
 /**
  * DNS rules: the platform's DNS settings per environment, a tenant's DNS settings, and the
@@ -86,11 +87,12 @@ export function platformDnsNotices(ctx: PlatformContext): string[] {
  * The rules of a tenant's spec.dns that hold in every environment. Returns the notices its DNS
  * deserves: records handed to external-dns where its controller has no static address.
  */
-export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, environments: readonly string[], report: Report): string[] {
+export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, claims: readonly EnvironmentClaims[], report: Report): string[] {
   const dns = tenant.spec.dns;
   const name = tenant.metadata.name;
+  const environments = claims.map((c) => c.environment);
   const zoneEnvs = environments.map((e) => ctx.envByName.get(e)!).filter((env) => hasZone(ctx, tenant, env));
-  if (dns === undefined) return externalDnsNotices(ctx, tenant, zoneEnvs);
+  if (dns === undefined) return externalDnsNotices(ctx, tenant, zoneEnvs, claims);
   if (!ctx.spec.dns) {
     report(['spec', 'dns'], `needs spec.dns in ${ctx.file}, which says where the platform keeps DNS zones`, true);
     return [];
@@ -118,16 +120,19 @@ export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, environment
       }
     }
   }
-  return externalDnsNotices(ctx, tenant, zoneEnvs);
+  return externalDnsNotices(ctx, tenant, zoneEnvs, claims);
 }
 
-/** Where a tenant's zone has no address for its routes' A records, external-dns writes them: said once per environment. */
-function externalDnsNotices(ctx: PlatformContext, tenant: Tenant, zoneEnvs: readonly Environment[]): string[] {
+/**
+ * Where a tenant's zone has no address for its routes' A records, external-dns writes them: said
+ * once per environment. The address is the one the tenant claims there (its dedicated
+ * controller's static one); an address that is no address is reported on its own.
+ */
+function externalDnsNotices(ctx: PlatformContext, tenant: Tenant, zoneEnvs: readonly Environment[], claims: readonly EnvironmentClaims[]): string[] {
   const out: string[] = [];
   for (const env of zoneEnvs) {
     if (!ctx.isDedicated(tenant, env.name)) continue;
-    const ip = tenant.spec.overrides[env.name]?.ingress?.loadBalancerIP ?? tenant.spec.ingress.loadBalancerIP;
-    if (ip !== undefined) continue;
+    if (claims.find((c) => c.environment === env.name)?.address) continue;
     out.push(`notice: tenant "${tenant.metadata.name}" has no static address in environment "${env.name}": external-dns writes the A records of the routes' hosts, from the external-dns.kubernetes.io/hostname annotation on the controller's Service (run external-dns with --source=service for the tenant zones' resource group)`);
   }
   return out;
@@ -151,8 +156,7 @@ function tenantRecordNames(records: readonly DnsRecord[], report: Report): void 
       const other = records.findIndex((o, j) => j !== i && o.name === r.name);
       if (other >= 0) report([...at, 'name'], `a CNAME must be the only record set of its name, and spec.dns.records[${other}] is a ${records[other].type} record set named "${r.name}"`);
     }
-    const firstLabel = r.name.split('.')[0];
-    if (firstLabel === '_acme-challenge' || r.name.split('.').includes('_acme-challenge')) {
+    if (r.name.split('.').includes('_acme-challenge')) {
       report([...at, 'name'], `"${r.name}" is where cert-manager writes DNS-01 challenges; the operator would replace its records with these`);
     }
   });

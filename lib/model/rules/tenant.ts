@@ -66,18 +66,20 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   if (spec.controlPlane && !ctx.spec.controlPlanes) {
     report(['spec', 'controlPlane'], `needs spec.controlPlanes in ${ctx.file}, which says how the platform reaches tenant control planes`, true);
   }
-  const notices = [...checkTcpProxy(ctx, loaded.value, loaded.file, report), ...checkTenantDns(ctx, loaded.value, environments, report)];
+  const proxyNotices = checkTcpProxy(ctx, loaded.value, loaded.file, report);
   noDeadIngressSettings(ctx, loaded.value, environments, report);
   // Whether a name belongs to the platform does not depend on the environment: judged once.
   const extras = spec.extraDomains
     .map((d, i) => (platformClaimProblem(ctx, name, d, ['spec', 'extraDomains', i], 'extra domain', report) === undefined ? i : -1))
     .filter((i) => i >= 0);
+  const claims = environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, report));
+  const notices = [...proxyNotices, ...checkTenantDns(ctx, loaded.value, claims, report)];
   return {
     name,
     file: loaded.file,
     namespace,
     namespacePath,
-    environments: environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, report)),
+    environments: claims,
     ...(notices.length > 0 ? { notices } : {}),
   };
 }
