@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the upstream tools the test suite runs (helm, kubeconform, etcd, kube-apiserver, promtool) from
-# their Go modules, at the versions pinned by tools/go/<tool>/go.mod and go.sum, and tls-roots, a
-# small probe of Go's own TLS verification (tools/go/tls-roots, standard library only).
+# their Go modules, at the versions pinned by tools/go/<tool>/go.mod and go.sum, and two probes of our
+# own: tls-roots (Go's TLS verification, standard library only) and flux-health (kustomize-controller's
+# health checks, on the Flux libraries the controller pins).
 #
 # The binaries are cached per machine, keyed by this script, the pins and the Go version, in
 #   ${TENANT_EDGE_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tenant-edge/tools}/<key>/
@@ -40,6 +41,7 @@ tools=(
   "kube-apiserver|kube-apiserver|k8s.io/kubernetes/cmd/kube-apiserver|$kube_ldflags"
   "promtool|promtool|github.com/prometheus/prometheus/cmd/promtool| -X github.com/prometheus/common/version.Version=$(version_of promtool github.com/prometheus/prometheus)"
   "tls-roots|tls-roots|.|"
+  "flux-health|flux-health|.|"
 )
 
 key=$( { go env GOVERSION GOOS GOARCH; cat scripts/install-tools.sh tools/go/*/go.mod tools/go/*/go.sum tools/go/*/*.go; } | sha256sum | cut -c1-16)

@@ -83,9 +83,12 @@ describe('a sequence of edits, each followed by a synth with the cache', () => {
     expect(readTree(ws.out)).toEqual(fullTree(ws));
   });
 
-  test('the summary counts what a full synth counts', () => {
+  test('the summary counts what a full synth counts, and repeats the notices of tenants it did not render', () => {
     const incremental = synth(ws);
     expect(incremental.mode).toBe('incremental');
+    expect(incremental.rendered).toBe(0);
+    // Read from the cache with the tenant's claims: orbit has no static address in prod.
+    expect(incremental.summary.notices).toContainEqual(expect.stringMatching(/^notice: tenant "orbit" has no static address in environment "prod": external-dns writes/));
     const full = synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: path.join(tempDir(), 'dist'), cacheDir: false });
     expect(incremental.summary).toEqual(full.summary);
   });

@@ -1,14 +1,14 @@
 /**
  * The upstream tools the suite runs: helm, kubeconform, etcd, kube-apiserver and promtool, built
- * from their pinned Go modules by scripts/install-tools.sh into .tools/bin, and kubectl from the
- * machine. A missing tool fails the test that needs it; nothing is skipped.
+ * from their pinned Go modules, and our two probes, tls-roots and flux-health, all built by
+ * scripts/install-tools.sh into .tools/bin; and kubectl from the machine. A missing tool fails the test that needs it; nothing is skipped.
  */
 import { spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from './tree';
 
-export type PinnedTool = 'helm' | 'kubeconform' | 'etcd' | 'kube-apiserver' | 'promtool' | 'tls-roots';
+export type PinnedTool = 'helm' | 'kubeconform' | 'etcd' | 'kube-apiserver' | 'promtool' | 'tls-roots' | 'flux-health';
 
 /** Path of a pinned tool; throws with the install command when it is not built. */
 export function toolPath(tool: PinnedTool): string {

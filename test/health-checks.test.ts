@@ -1,0 +1,100 @@
+/**
+ * The health checks of the Kustomizations that apply Azure Service Operator objects (the tenant
+ * zones, the delegations, the parent zone), judged by kustomize-controller's own code rather than
+ * by our reading of it: flux-health (tools/go/flux-health) runs the rendered spec.healthCheckExprs
+ * through github.com/fluxcd/pkg/runtime v0.110.1 cel.NewStatusReader, and kstatus
+ * (github.com/fluxcd/cli-utils v1.2.2 status.Compute) for comparison, the versions
+ * kustomize-controller v1.9.4 pins.
+ *
+ * Upstream facts pinned here:
+ *  - runtime/cel/status_evaluator.go: an object whose status.observedGeneration differs from its
+ *    generation is InProgress before any expression runs; then InProgress, Failed, Current in that
+ *    order; none true is InProgress. An expression that cannot be evaluated (no status yet) gives
+ *    Unknown with the error, which ssa/manager_wait.go (ssa v0.76.1) does not treat as terminal:
+ *    the controller keeps polling until its timeout.
+ *  - Azure Service Operator v2 writes its conditions (Ready, with severity Error when it gives up,
+ *    Warning or Info while it retries) with the generation they describe, and no top-level
+ *    status.observedGeneration; kstatus alone therefore calls a new object Current at once and an
+ *    edited one Current while Azure still holds the old state, and never calls one Failed.
+ */
+import * as path from 'path';
+import { renderTree, ROOT } from './support/tree';
+import { runOk, toolPath } from './support/tools';
+
+type Doc = Record<string, any>;
+
+interface Verdict {
+  readonly kind: string;
+  readonly name: string;
+  readonly cel: string;
+  readonly celMessage?: string;
+  readonly kstatus: string;
+}
+
+const GENERATION = 2;
+const T = '2026-01-01T00:00:00Z';
+
+function ready(status: 'True' | 'False', severity: string, reason: string, observedGeneration = GENERATION): Doc {
+  return {
+    conditions: [{ type: 'Ready', status, severity, reason, message: reason, observedGeneration, lastTransitionTime: T }],
+  };
+}
+
+/** Operator states of an object, and the verdicts kustomize-controller must reach: [cel, kstatus alone]. */
+const STATES: ReadonlyArray<[string, Doc | undefined, string, string]> = [
+  ['created, not yet seen by the operator (no status)', undefined, 'Unknown', 'Current'],
+  ['being created in Azure (Ready False, Info)', ready('False', 'Info', 'Reconciling'), 'InProgress', 'InProgress'],
+  ['retrying (Ready False, Warning)', ready('False', 'Warning', 'AzureResourceNotFound'), 'InProgress', 'InProgress'],
+  ['refused by Azure (Ready False, Error)', ready('False', 'Error', 'BadRequest'), 'Failed', 'InProgress'],
+  ['refused, but for the previous generation', ready('False', 'Error', 'BadRequest', GENERATION - 1), 'InProgress', 'InProgress'],
+  ['in Azure as the previous generation asked (Ready True, older generation)', ready('True', '', 'Succeeded', GENERATION - 1), 'InProgress', 'Current'],
+  ['in Azure as asked (Ready True, this generation)', ready('True', '', 'Succeeded'), 'Current', 'Current'],
+];
+
+const { objects } = renderTree(path.join(ROOT, 'platform.yaml'), path.join(ROOT, 'tenants'));
+const checked = objects.filter((o) => (o.object as Doc).spec?.healthCheckExprs !== undefined);
+
+/** The objects a Kustomization applies: those rendered into the folder its spec.path names. */
+function applied(kustomization: Doc): Doc[] {
+  const folder = String(kustomization.spec.path).replace(/^\.\/dist\//, '');
+  return objects.filter((o) => path.posix.dirname(o.file) === folder).map((o) => o.object as Doc);
+}
+
+function judge(kustomization: Doc, docs: Doc[]): Verdict[] {
+  const input = JSON.stringify({ healthCheckExprs: kustomization.spec.healthCheckExprs, objects: docs });
+  return runOk(toolPath('flux-health'), [], { input })
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Verdict);
+}
+
+test('the example has Kustomizations with health checks: the parent zone, and each zone tenant\'s zone and delegation', () => {
+  expect(checked.map((o) => (o.object as Doc).metadata.name).sort()).toEqual([
+    'edge-delegation-acme', 'edge-delegation-beta', 'edge-delegation-orbit', 'edge-parent-zone',
+    'edge-zone-acme', 'edge-zone-beta', 'edge-zone-orbit',
+  ]);
+});
+
+describe.each(checked.map((o) => [(o.object as Doc).metadata.name as string, o.object as Doc]))('%s', (_name, kustomization) => {
+  const docs = applied(kustomization);
+
+  test('applies Azure Service Operator objects only, each covered by an expression (none left to kstatus)', () => {
+    expect(docs.length).toBeGreaterThan(0);
+    const verdicts = judge(kustomization, docs.map((d) => ({ ...d, metadata: { ...d.metadata, generation: GENERATION } })));
+    expect(verdicts).toHaveLength(docs.length);
+    for (const [i, v] of verdicts.entries()) {
+      expect(docs[i].apiVersion).toBe('network.azure.com/v1api20180501');
+      expect(v.cel).not.toBe('');
+    }
+  });
+
+  test.each(STATES)('an object %s', (_state, status, cel, kstatus) => {
+    const sample = docs.map((d) => ({ ...d, metadata: { ...d.metadata, generation: GENERATION }, ...(status ? { status } : {}) }));
+    const verdicts = judge(kustomization, sample);
+    expect(verdicts.map((v) => [v.kind, v.cel, v.kstatus])).toEqual(docs.map((d) => [d.kind, cel, kstatus]));
+    if (cel === 'Unknown') {
+      // Not terminal: the controller waits for the operator's first status rather than failing.
+      for (const v of verdicts) expect(v.celMessage).toMatch(/no such attribute\(s\): status\.conditions/);
+    }
+  });
+});
