@@ -237,8 +237,10 @@ describe.each(cases)('%s', (_name, envDir) => {
       const chart = helmTemplate(hr);
       const toYaml = (objects: K8sObject[]): string => objects.map((o) => JSON.stringify(o)).join('\n---\n');
       const outbound = chart.filter((o) => OUTBOUND_KINDS.has(o.kind));
-      expect([hr.metadata.name, failure(apply(toYaml(outbound), undefined, true))]).toEqual([hr.metadata.name, '']);
-      expect([hr.metadata.name, failure(apply(toYaml(chart.filter((o) => !OUTBOUND_KINDS.has(o.kind))), undefined, false))]).toEqual([hr.metadata.name, '']);
+      // As helm-controller installs it: impersonating the account the HelmRelease names.
+      const installer = `system:serviceaccount:${hr.metadata.namespace}:${hr.spec.serviceAccountName}`;
+      expect([hr.metadata.name, failure(apply(toYaml(outbound), installer, true))]).toEqual([hr.metadata.name, '']);
+      expect([hr.metadata.name, failure(apply(toYaml(chart.filter((o) => !OUTBOUND_KINDS.has(o.kind))), installer, false))]).toEqual([hr.metadata.name, '']);
       const sa = `system:serviceaccount:${ns}:${hr.spec.releaseName}`;
       const can = (args: string[]): string => server.kubectl(['auth', 'can-i', ...args, `--as=${sa}`]).stdout.trim();
       // The controller lists and watches IngressClasses at start-up (cmd/nginx/main.go) and in its
@@ -309,6 +311,47 @@ test('when a tenant leaves, its namespace Kustomization can still remove its obj
   }
   expect(server.kubectl(['-n', 'tenant-beta', 'delete', 'ingresses.networking.k8s.io', '--all', as]).status).toBe(0);
   expect(server.kubectlOk(['-n', 'tenant-beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toBe('');
+});
+
+test('in tenant namespaces, only helm-controller may give a Service external-dns\'s annotations or label', async () => {
+  // The guard comes with the platform folder of an environment with DNS (dist/prod), after the
+  // namespaces the entry point creates.
+  const [namespaces] = stages(build(path.join(ROOT, 'dist', 'prod')));
+  expect(failure(apply(namespaces, KUSTOMIZE_CONTROLLER, false))).toBe('');
+  for (const stage of stages(build(path.join(ROOT, 'dist', 'prod', 'platform')))) expect(failure(apply(stage, KUSTOMIZE_CONTROLLER, false))).toBe('');
+  server.kubectlOk(['create', 'namespace', 'guarded']);
+  server.kubectlOk(['label', 'namespace', 'guarded', 'toolkit.fluxcd.io/tenant=guarded']);
+  server.kubectlOk(['create', 'namespace', 'unguarded']);
+  const helm = `system:serviceaccount:${FLUX_NAMESPACE}:helm-controller`;
+  const service = (ns: string, name: string, annotations: Record<string, string>, labels: Record<string, string> = {}): string =>
+    JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, annotations, labels }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } });
+  const hostname = { 'external-dns.kubernetes.io/hostname': 'login.beta.matih.ai' };
+  const target = { 'external-dns.kubernetes.io/target': '203.0.113.9' };
+  const denied = /ValidatingAdmissionPolicy 'tenant-edge-external-dns' with binding 'tenant-edge-external-dns' denied request/;
+  // The policy takes effect once the server has loaded it (about a second).
+  const deadline = Date.now() + 30_000;
+  let first = apply(service('guarded', 'probe', hostname), undefined, true);
+  while (first.status === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    first = apply(service('guarded', 'probe', hostname), undefined, true);
+  }
+  expect(first.output).toMatch(denied);
+  // [who, the Service, allowed]
+  const cases: [string, string | undefined, string, boolean][] = [
+    ['a tenant team (here the admin) adds a hostname', undefined, service('guarded', 'x', hostname), false],
+    ['... or a target', undefined, service('guarded', 'x', target), false],
+    ['... or the label that external-dns filters on', undefined, service('guarded', 'x', {}, { 'tenant-edge.dev/external-dns': 'true' }), false],
+    ['... a Service without them', undefined, service('guarded', 'x', { 'example.com/owner': 'team' }), true],
+    ['helm-controller installs a controller with them', helm, service('guarded', 'controller', hostname, { 'tenant-edge.dev/external-dns': 'true' }), true],
+    ['someone else then adds an unrelated annotation, keeping them', undefined, service('guarded', 'controller', { ...hostname, 'example.com/owner': 'team' }, { 'tenant-edge.dev/external-dns': 'true' }), true],
+    ['... or changes the hostname', undefined, service('guarded', 'controller', { 'external-dns.kubernetes.io/hostname': 'sso.matih.ai' }, { 'tenant-edge.dev/external-dns': 'true' }), false],
+    ['... or removes them', undefined, service('guarded', 'controller', {}, {}), true],
+    ['outside tenant namespaces, anyone', undefined, service('unguarded', 'x', hostname, { 'tenant-edge.dev/external-dns': 'true' }), true],
+  ];
+  for (const [what, as, yaml, allowed] of cases) {
+    const r = apply(yaml, as, false);
+    expect([what, r.status === 0 ? 'allowed' : r.output.match(denied) ? 'denied' : r.output]).toEqual([what, allowed ? 'allowed' : 'denied']);
+  }
 });
 
 test('the tcp-proxy may make the calls it makes, and no others', () => {

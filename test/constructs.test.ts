@@ -2,6 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ingressController } from '../lib/charts/controller';
 import { AcmeIssuer, AcmeIssuerProps, AcmeSolver } from '../lib/constructs/cert-manager/acme-issuer';
+import { ServiceMetadataGuard } from '../lib/constructs/admission/service-metadata-guard';
 import { Certificate, CertificateProps } from '../lib/constructs/cert-manager/certificate';
 import { Namespace, TenantNamespace } from '../lib/constructs/core/namespace';
 import { FluxHelmRelease, FluxHelmReleaseProps } from '../lib/constructs/flux/helm-release';
@@ -616,6 +617,40 @@ describe('ClusterRole', () => {
   test('refuses a wildcard in any rule, not only the first', () => {
     const rules = [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }, { apiGroups: [''], resources: ['secrets'], verbs: ['*'] }];
     expect(() => new ClusterRole(freshChart(), 'Role', { name: 'wide', rules })).toThrow('"*" is not allowed');
+  });
+
+  test('keepOnPrune: Flux leaves it in place when it leaves the folder', () => {
+    const rules = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }];
+    expect(rendered(new ClusterRole(freshChart(), 'Role', { name: 'r', rules, keepOnPrune: true })).metadata).toEqual({ name: 'r', annotations: { [PRUNE]: 'disabled' } });
+  });
+});
+
+describe('ServiceMetadataGuard', () => {
+  const props = {
+    name: 'guard',
+    annotationPrefix: 'example.com/',
+    label: "it's/label",
+    allowedUsers: ['system:serviceaccount:flux-system:helm-controller', "o'brien"],
+    namespaceLabel: 'tenant',
+    message: 'no',
+  };
+
+  test('a policy on Services and a Deny binding for namespaces with the label; strings quoted as CEL literals', () => {
+    const chart = freshChart();
+    new ServiceMetadataGuard(chart, 'Guard', props);
+    const [policy, binding] = Testing.synth(chart);
+    expect([policy.kind, binding.kind]).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }]);
+    const variables = Object.fromEntries(policy.spec.variables.map((v: { name: string; expression: string }) => [v.name, v.expression]));
+    expect(variables.allowed).toBe("request.userInfo.username in ['system:serviceaccount:flux-system:helm-controller', 'o\\'brien']");
+    expect(variables.label).toBe("object.metadata.?labels.orValue({})[?'it\\'s/label']");
+    expect(policy.spec.validations[0].expression).toContain("!k.startsWith('example.com/')");
+    expect(binding.spec).toEqual({ policyName: 'guard', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } } });
+    expect(schemaProblems([policy, binding])).toEqual([]);
+  });
+
+  test('refuses an empty list of allowed users', () => {
+    expect(() => new ServiceMetadataGuard(freshChart(), 'Guard', { ...props, allowedUsers: [] })).toThrow('ServiceMetadataGuard guard: allowedUsers must not be empty');
   });
 });
 

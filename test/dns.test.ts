@@ -42,12 +42,13 @@ const PLATFORM_DNS = `  dns:\n    provider: azure\n    azure:\n      subscriptio
  * The valid fixture with DNS in prod (tenant zones on, parent zone prod.example.com managed by
  * tenant-edge); `env` replaces prod's dns block, `platform` adds lines under spec.dns.
  */
-function fixture(opts: { env?: string; platform?: string; alpha?: string; bravo?: string } = {}): SpecFixture {
+function fixture(opts: { env?: string; platform?: string; alpha?: string; bravo?: string; tweak?: (f: SpecFixture) => void } = {}): SpecFixture {
   const f = SpecFixture.create();
   f.replace(P, '  reservedNamespaces: [legacy]\n', `  reservedNamespaces: [legacy]\n${PLATFORM_DNS}${opts.platform ?? ''}`);
   f.replace(P, '        loadBalancerIP: 10.0.0.1\n', `        loadBalancerIP: 10.0.0.1\n${opts.env ?? '      dns:\n        tenantZones: true\n'}`);
   if (opts.alpha !== undefined) f.write(A, `${f.read(A)}${opts.alpha}`);
   if (opts.bravo !== undefined) f.write(B, `${f.read(B)}${opts.bravo}`);
+  opts.tweak?.(f);
   return f;
 }
 
@@ -125,7 +126,7 @@ describe('tenant zones in prod (the fixture: alpha dedicated at 10.0.0.2, bravo 
     const charlie = docs('prod/tenants/charlie/dns/records.yaml');
     expect(charlie.map((d) => [d.metadata.name, d.spec.azureName])).toEqual([
       ['legacy.charlie.prod.example.com', 'legacy'],
-      ['wildcard.charlie.prod.example.com', '*'],
+      ['wildcard-684888.charlie.prod.example.com', '*'],
     ]);
   });
 
@@ -164,8 +165,12 @@ describe('tenant zones in prod (the fixture: alpha dedicated at 10.0.0.2, bravo 
     const delegation = find(ks, 'Kustomization', 'edge-delegation-alpha');
     const namespaced = find(ks, 'Kustomization', 'edge-namespace-alpha');
     expect(zone.spec).toMatchObject({ path: './dist/prod/tenants/alpha/dns', wait: true, prune: true, serviceAccountName: 'edge-dns-applier', dependsOn: [{ name: 'edge-platform', namespace: 'flux-system' }] });
-    expect(delegation.spec).toMatchObject({ path: './dist/prod/tenants/alpha/delegation', wait: true, prune: true, serviceAccountName: 'edge-dns-applier', dependsOn: [{ name: 'edge-zone-alpha' }] });
-    expect(namespaced.spec.dependsOn).toEqual([{ name: 'edge-cluster-alpha' }, { name: 'edge-delegation-alpha', namespace: 'edge-dns' }]);
+    expect(delegation.spec).toMatchObject({ path: './dist/prod/tenants/alpha/delegation', wait: true, prune: true, serviceAccountName: 'edge-dns-applier' });
+    // The NS record set's owner, the parent zone tenant-edge manages here, is applied first; and
+    // the certificates wait for the delegation. Both only the first time: a dependency that has
+    // applied once no longer holds its dependents back (test/health-checks.test.ts).
+    expect(delegation.spec.dependsOn).toEqual([{ name: 'edge-zone-alpha' }, { name: 'edge-parent-zone', readyExpr: 'has(dep.status.lastAppliedRevision)' }]);
+    expect(namespaced.spec.dependsOn).toEqual([{ name: 'edge-cluster-alpha' }, { name: 'edge-delegation-alpha', namespace: 'edge-dns', readyExpr: 'has(dep.status.lastAppliedRevision)' }]);
     for (const k of [zone, delegation]) {
       expect(k.spec.healthCheckExprs).toEqual([{
         apiVersion: 'network.azure.com/v1api20180501',
@@ -180,6 +185,9 @@ describe('tenant zones in prod (the fixture: alpha dedicated at 10.0.0.2, bravo 
     const ns = find(flux, 'Namespace', 'edge-dns');
     expect(ns.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     const role = find(docs('prod/platform/dns.yaml'), 'ClusterRole', 'tenant-edge-dns-applier');
+    // Kept, with the account and its binding: the DNS Kustomizations delete as the applier when DNS is turned off.
+    expect(role.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    for (const kind of ['ServiceAccount', 'RoleBinding']) expect(find(docs('prod/platform/dns.yaml'), kind, 'edge-dns-applier').metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(role.rules).toEqual([{
       apiGroups: ['network.azure.com'],
       resources: ['dnszones', 'dnszonesarecords', 'dnszonesaaaarecords', 'dnszonescnamerecords', 'dnszonestxtrecords', 'dnszonescaarecords', 'dnszonesmxrecords', 'dnszonesnsrecords'],
@@ -254,9 +262,10 @@ describe('settings', () => {
     const spec = (kind: string, name: string): Doc => find(records, kind, name).spec;
     expect(spec('DnsZonesMXRecord', 'alpha.prod.example.com')).toMatchObject({ azureName: '@', TTL: 300, MXRecords: [{ preference: 10, exchange: 'mail.example.net' }, { preference: 20, exchange: 'backup.example.net' }] });
     expect(spec('DnsZonesCAARecord', 'alpha.prod.example.com').caaRecords).toEqual([{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }, { flags: 128, tag: 'iodef', value: 'mailto:sec@example.net' }]);
-    expect(spec('DnsZonesTXTRecord', 'x-dmarc.alpha.prod.example.com')).toMatchObject({ azureName: '_dmarc', TTL: 60, TXTRecords: [{ value: ['v=DMARC1; p=reject'] }] });
+    // A name the object name cannot spell carries a digest of it: x-dmarc is another record set.
+    expect(spec('DnsZonesTXTRecord', 'x-dmarc-76bd5f.alpha.prod.example.com')).toMatchObject({ azureName: '_dmarc', TTL: 60, TXTRecords: [{ value: ['v=DMARC1; p=reject'] }] });
     // A long TXT value is split into character strings of at most 255.
-    expect(spec('DnsZonesTXTRecord', 'dkim.x-domainkey.alpha.prod.example.com').TXTRecords).toEqual([{ value: ['k'.repeat(255), 'k'.repeat(45)] }]);
+    expect(spec('DnsZonesTXTRecord', 'dkim-51f561.x-domainkey.alpha.prod.example.com').TXTRecords).toEqual([{ value: ['k'.repeat(255), 'k'.repeat(45)] }]);
     expect(spec('DnsZonesAAAARecord', 'v6.alpha.prod.example.com').AAAARecords).toEqual([{ ipv6Address: '2001:db8::5' }]);
     expect(spec('DnsZonesCNAMERecord', 'blog.alpha.prod.example.com').CNAMERecord).toEqual({ cname: 'alpha.github.io' });
     // The routes' records take the tenant's TTL; the delegation takes the platform's.
@@ -292,8 +301,8 @@ describe('settings', () => {
     const { docs, notices } = rendered(f);
     const records = docs('prod/dns/parent-zone.yaml').filter((d) => d.kind === 'DnsZonesARecord');
     expect(records.map((d) => [d.metadata.name, d.spec.azureName, d.spec.owner, d.spec.ARecords])).toEqual([
-      ['wildcard.k8s.prod.example.com', '*.k8s', { name: 'prod.example.com' }, [{ ipv4Address: '10.0.0.1' }]],
-      ['wildcard.konnectivity.prod.example.com', '*.konnectivity', { name: 'prod.example.com' }, [{ ipv4Address: '10.0.0.1' }]],
+      ['wildcard-93d66f.konnectivity.prod.example.com', '*.konnectivity', { name: 'prod.example.com' }, [{ ipv4Address: '10.0.0.1' }]],
+      ['wildcard-bcadf3.k8s.prod.example.com', '*.k8s', { name: 'prod.example.com' }, [{ ipv4Address: '10.0.0.1' }]],
     ]);
     expect(notices.filter((n) => n.includes('no records'))).toEqual([]);
   });
@@ -356,7 +365,13 @@ describe.each<[string, Parameters<typeof fixture>[0], string, string, string]>([
   ['a CNAME with two targets', record('{ name: c, type: CNAME, values: [a.example.net, b.example.net] }'), A, 'spec.dns.records[0].values', 'a CNAME record set holds exactly one host name (got 2)'],
   ['a TTL under the bound', record('{ name: t, type: TXT, ttl: 59, values: [x] }'), A, 'spec.dns.records[0].ttl', 'must be at least 60 (got 59)'],
   ['a TTL over the bound', { alpha: '  dns:\n    ttl: 172801\n' }, A, 'spec.dns.ttl', 'must be at most 172800 (got 172801)'],
-  ['two record sets that spell one object name', { alpha: '  dns:\n    records:\n      - { name: "*.x", type: TXT, values: [a] }\n      - { name: wildcard.x, type: TXT, values: [b] }\n' }, A, 'spec.dns.records', 'TXT record sets "*.x" and "wildcard.x" would both be the object "wildcard.x.alpha.prod.example.com" (object names spell * as wildcard and _ as -); rename one'],
+  ['two record sets that spell one object name', { alpha: '  dns:\n    records:\n      - { name: "*.x", type: TXT, values: [a] }\n      - { name: wildcard-a01b58.x, type: TXT, values: [b] }\n' }, A, 'spec.dns.records[1].name', 'TXT record sets "*.x" and "wildcard-a01b58.x" would both be the object "wildcard-a01b58.x.alpha.prod.example.com" (object names spell * as wildcard and _ as -, with a digest); rename one'],
+  ['two MX values that are one record', record('{ name: "@", type: MX, values: ["10 a.example.net", "010 a.example.net."] }'), A, 'spec.dns.records[0].values[1]', '"010 a.example.net." is the same record as an earlier value'],
+  ['two AAAA values that are one address', record('{ name: v6, type: AAAA, values: ["2001:db8::5", "2001:DB8:0::5"] }'), A, 'spec.dns.records[0].values[1]', '"2001:DB8:0::5" is the same record as an earlier value'],
+  ['a dedicated controller\'s address that is link-local, in a zone', { tweak: (f) => f.replace(A, 'loadBalancerIP: 10.0.0.2', 'loadBalancerIP: 169.254.169.254') }, A, 'spec.overrides.prod.ingress.loadBalancerIP', '"169.254.169.254" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach; it is published as the A records of the tenant\'s routes in its zone in environment "prod"'],
+  ['a shared controller\'s address that is unspecified, with DNS', { tweak: (f) => f.replace(P, '        loadBalancerIP: 10.0.0.1\n', '        loadBalancerIP: 0.0.0.0\n') }, P, 'spec.environments[1].sharedIngress.loadBalancerIP', '"0.0.0.0" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach; it is published as the A records of tenants on the shared controller'],
+  ['the DNS namespace in a namespace of the cluster', { platform: '    namespace: kube-system\n' }, P, 'spec.dns.namespace', '"kube-system" belongs to the cluster or to an add-on; the DNS objects need a namespace of their own (the default is edge-dns)'],
+  ['the DNS namespace in the shared controller\'s', { platform: '    namespace: ingress-nginx\n' }, P, 'spec.dns.namespace', '"ingress-nginx" is the namespace of the shared ingress controller; the DNS objects need a namespace of their own (the default is edge-dns)'],
 ])('refused: %s', (name, opts, file, path, message) => {
   test('with one problem, at the field, saying why', () => {
     if (name === 'tenant zones on a shared controller without an address') {
@@ -376,6 +391,26 @@ describe('refused: overlapping zones and settings without DNS', () => {
     const f = fixture({ env: '      dns:\n        parentZone: { name: example.com }\n' });
     f.replace(P, '      domain: dev.example.com\n', '      domain: dev.example.com\n      dns:\n        parentZone: { name: example.com }\n');
     expectOneProblem(problemsOf(f), P, 'spec.environments[1].dns.parentZone', 'zone "example.com" is already managed by environment "dev": two environments would reconcile one Azure zone; reference it here by armId');
+  });
+
+  test('two environments with one domain and DNS', () => {
+    const f = fixture();
+    f.replace(P, '      domain: dev.example.com\n', '      domain: prod.example.com\n      dns:\n        parentZone: { armId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/g/providers/Microsoft.Network/dnszones/example.com }\n');
+    expect(problemsOf(f)).toContainEqual(expect.stringMatching(/^platform\.yaml:\d+:\d+: spec\.environments\[1\]\.domain: environment "dev" has the same domain and DNS: both would reconcile the tenant zones <tenant>\.prod\.example\.com in resource group tenant-zones, with different records; give each environment its own domain$/));
+  });
+
+  test('an address record at a host external-dns writes (a dedicated controller without a static address)', () => {
+    const f = fixture({ alpha: '  dns:\n    records:\n      - { name: www, type: AAAA, values: ["2001:db8::9"] }\n      - { name: www, type: TXT, values: [kept] }\n' });
+    f.replace(A, '    prod:\n      ingress:\n        loadBalancerIP: 10.0.0.2\n', '    prod:\n      ingress:\n        replicas: 2\n');
+    expectOneProblem(problemsOf(f), A, 'spec.dns.records[0].name', 'external-dns writes the address records of "www" ("www.alpha.prod.example.com") is a host of the tenant\'s routes in environment "prod", from its controller\'s Service (the controller has no static address there)');
+  });
+
+  test('a control-plane domain too long for the wildcard records\' object names', () => {
+    const f = fixture();
+    const long = `${Array.from({ length: 4 }, () => 'c'.repeat(55)).join('.')}.prod.example.com`;
+    f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  controlPlanes:\n    controller: nginx\n    namespace: steward-tenants\n');
+    f.replace(P, '      domain: prod.example.com\n', `      domain: prod.example.com\n      controlPlaneDomain: ${long}\n`);
+    expect(problemsOf(f)).toContainEqual(expect.stringMatching(/^platform\.yaml:\d+:\d+: spec\.environments\[1\]\.controlPlaneDomain: too long for the control planes' wildcard records: the object "wildcard-[0-9a-f]{6}\.konnectivity\.c+…" would have 2\d\d characters, over the 253 an object name may have$/));
   });
 
   test('a tenant zone moved outside the environment\'s domain by a domain override', () => {

@@ -32,6 +32,8 @@ describe('the bundled example', () => {
   test('covers every kind the renderer emits', () => {
     const kinds = new Set(objects.map(({ object }) => `${object.apiVersion}/${object.kind}`));
     expect([...kinds].sort()).toEqual([
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
       'apps/v1/Deployment',
       'cert-manager.io/v1/Certificate',
       'cert-manager.io/v1/ClusterIssuer',

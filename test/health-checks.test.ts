@@ -1,7 +1,7 @@
 /**
  * The health checks of the Kustomizations that apply Azure Service Operator objects (the tenant
- * zones, the delegations, the parent zone), judged by kustomize-controller's own code rather than
- * by our reading of it: flux-health (tools/go/flux-health) runs the rendered spec.healthCheckExprs
+ * zones, the delegations, the parent zone), and the readyExpr of the dependencies that wait for
+ * them, judged by kustomize-controller's own code rather than by our reading of it: flux-health (tools/go/flux-health) runs the rendered spec.healthCheckExprs
  * through github.com/fluxcd/pkg/runtime v0.110.1 cel.NewStatusReader, and kstatus
  * (github.com/fluxcd/cli-utils v1.2.2 status.Compute) for comparison, the versions
  * kustomize-controller v1.9.4 pins.
@@ -95,6 +95,48 @@ describe.each(checked.map((o) => [(o.object as Doc).metadata.name as string, o.o
     if (cel === 'Unknown') {
       // Not terminal: the controller waits for the operator's first status rather than failing.
       for (const v of verdicts) expect(v.celMessage).toMatch(/no such attribute\(s\): status\.conditions/);
+    }
+  });
+});
+
+/**
+ * A dependsOn entry with readyExpr replaces kustomize-controller's built-in check of the dependency
+ * (Ready for its current generation and, from the same source, at the newest revision: checked on
+ * every reconcile, kustomization_controller.go checkDependencies). tenant-edge uses it where the
+ * order matters only the first time: the certificates of a tenant zone after its delegation, and a
+ * delegation after the parent zone tenant-edge manages. flux-health judges the expression as the
+ * controller's evalReadyExpr builds it.
+ */
+describe('dependencies that hold their dependents back only until they have applied once', () => {
+  const REV = 'main@sha1:1111111111111111111111111111111111111111';
+  const NEXT = 'main@sha1:2222222222222222222222222222222222222222';
+  const condition = (status: string, reason: string) => ({ type: 'Ready', status, reason, message: reason, observedGeneration: 1, lastTransitionTime: T });
+  // The dependency as the controller reads it, and whether the dependent may go on.
+  const DEP_STATES: ReadonlyArray<[string, Doc, boolean]> = [
+    ['new, not reconciled yet', {}, false],
+    ['failing its first health checks (the zone not yet Ready in Azure)', { lastAttemptedRevision: REV, conditions: [condition('False', 'HealthCheckFailed')] }, false],
+    ['applied and Ready', { lastAttemptedRevision: REV, lastAppliedRevision: REV, conditions: [condition('True', 'ReconciliationSucceeded')] }, true],
+    ['applied once, now failing at a newer revision (an Azure outage, a record Azure refuses)', { lastAttemptedRevision: NEXT, lastAppliedRevision: REV, conditions: [condition('False', 'HealthCheckFailed')] }, true],
+    ['applied once, now reconciling a newer revision', { lastAttemptedRevision: NEXT, lastAppliedRevision: REV, conditions: [condition('Unknown', 'Progressing')] }, true],
+  ];
+  const entries = objects.flatMap((o) => {
+    const self = o.object as Doc;
+    return ((self.spec?.dependsOn ?? []) as Doc[]).filter((d) => d.readyExpr !== undefined).map((d) => ({ self, dep: d }));
+  });
+
+  test('in the example: each zone tenant\'s namespace Kustomization, on its delegation', () => {
+    expect(entries.map((e) => [e.self.metadata.name, e.dep.name, e.dep.namespace])).toEqual([
+      ['edge-namespace-acme', 'edge-delegation-acme', 'edge-dns'],
+      ['edge-namespace-beta', 'edge-delegation-beta', 'edge-dns'],
+      ['edge-namespace-orbit', 'edge-delegation-orbit', 'edge-dns'],
+    ]);
+  });
+
+  test.each(DEP_STATES)('a dependency %s', (_state, status, ready) => {
+    for (const { self, dep } of entries) {
+      const dependency = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: dep.name, namespace: dep.namespace, generation: 1 }, spec: {}, status };
+      const input = JSON.stringify({ readyExpr: dep.readyExpr, self, dep: dependency });
+      expect([self.metadata.name, JSON.parse(runOk(toolPath('flux-health'), ['ready'], { input }))]).toEqual([self.metadata.name, { ready }]);
     }
   });
 });

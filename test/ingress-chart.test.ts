@@ -94,6 +94,20 @@ describe.each(dedicated.map((c) => [id(c), c] as const))('dedicated controller %
     expect(role.rules).toEqual([{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] }]);
   });
 
+  test('its Service carries the external-dns hostname annotation and label exactly when it has no static address (orbit)', () => {
+    // The LoadBalancer Service (the chart also renders -admission and -metrics ones).
+    const service = c.chart.find((o) => o.kind === 'Service' && o.metadata.name === `${release}-controller`)!;
+    const annotations = (service.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+    const labels = (service.metadata as { labels?: Record<string, string> }).labels ?? {};
+    if (c.hr.metadata.name === 'ingress-nginx-orbit') {
+      expect(annotations['external-dns.kubernetes.io/hostname']).toBe('docs.orbit.matih.ai,legacy.orbit.matih.ai');
+      expect(labels['tenant-edge.dev/external-dns']).toBe('true');
+    } else {
+      expect(Object.keys(annotations).filter((k) => k.startsWith('external-dns.'))).toEqual([]);
+      expect(labels['tenant-edge.dev/external-dns']).toBeUndefined();
+    }
+  });
+
   test('the admission webhook only sees Ingresses of its own namespace', () => {
     const hooks = c.chart.filter((o) => o.kind === 'ValidatingWebhookConfiguration');
     expect(hooks).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ServiceMetadataGuard } from '../constructs/admission/service-metadata-guard';
 import { Namespace } from '../constructs/core/namespace';
 import { AzureOwner } from '../constructs/dns/azure';
 import { DnsZone } from '../constructs/dns/dns-zone';
@@ -37,6 +38,14 @@ export const AZURE_HEALTH_CHECK = {
 } as const;
 
 /**
+ * A dependency's readyExpr for an order that matters only the first time: the dependency has
+ * applied a revision and passed its health checks once (kustomize-controller sets
+ * status.lastAppliedRevision only then, and keeps it). It replaces the built-in check, which
+ * would hold the dependent back whenever the dependency is not Ready at the newest revision.
+ */
+export const APPLIED_ONCE = 'has(dep.status.lastAppliedRevision)';
+
+/**
  * The DNS part of an environment's platform: the DNS namespace, in the entry point (flux/); in the
  * platform folder (platform/dns.yaml), the account the DNS Kustomizations apply with; in a folder of its own (dns/), the
  * parent zone when tenant-edge manages it and the parent zone's own record sets (the control
@@ -52,11 +61,24 @@ export function platformDns(scope: Construct, dns: EnvironmentDnsModel, flux: Fl
   // when it leaves dist/.
   const ns = new Namespace(scope, 'DnsNamespace', { name: dns.namespace, podSecurity: 'restricted', keepOnPrune: true });
   placeIn(ns, 'flux/platform.yaml');
-  new ClusterRole(dir, 'ApplierRole', { name: names.dnsApplierRole, rules: DNS_APPLIER_RULES });
+  // Kept like the account and its binding: when DNS is turned off, the DNS Kustomizations
+  // delete their objects as the applier, which may happen after edge-platform has pruned.
+  new ClusterRole(dir, 'ApplierRole', { name: names.dnsApplierRole, rules: DNS_APPLIER_RULES, keepOnPrune: true });
   new NamespaceAccess(dir, 'Applier', {
     serviceAccount: { name: dns.applierServiceAccount, namespace: dns.namespace },
     namespace: dns.namespace,
     clusterRole: names.dnsApplierRole,
+  });
+  // external-dns writes the hosts of controllers without a static address from their Services'
+  // annotations, and would take them from any Service it reads: in tenant namespaces, only
+  // helm-controller (installing those controllers) may add or change them.
+  new ServiceMetadataGuard(dir, 'ExternalDnsGuard', {
+    name: names.externalDnsGuard,
+    annotationPrefix: 'external-dns.kubernetes.io/',
+    label: names.externalDnsLabel,
+    allowedUsers: [`system:serviceaccount:${flux.namespace}:${flux.helmServiceAccount}`],
+    namespaceLabel: TENANT_LABEL,
+    message: `in tenant namespaces, external-dns annotations and the ${names.externalDnsLabel} label on Services are set by tenant-edge's controllers only`,
   });
   const parent = dns.parentZone;
   if (parent.managedObjectName === undefined && dns.parentRecords.length === 0) return;
@@ -174,7 +196,12 @@ export class TenantDnsChart extends Chart {
       ...common,
       name: names.delegationKustomization(t.name),
       path: `${flux.envPath}/${delegationDir}`,
-      dependsOn: [names.zoneKustomization(t.name)],
+      // The NS record set is a child of the parent zone: when tenant-edge manages that zone, it
+      // comes first (only the first time, as for the certificates).
+      dependsOn: [
+        names.zoneKustomization(t.name),
+        ...(dns.parentZone.managedObjectName !== undefined ? [{ name: names.parentZoneKustomization, readyExpr: APPLIED_ONCE }] : []),
+      ],
       substituteFrom: [zone.nameServers.configMapName],
     });
     placeIn(delegationSync, `flux/tenant-${t.name}.yaml`);

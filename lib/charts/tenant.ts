@@ -12,6 +12,7 @@ import { flavourFor, passthroughFor } from '../flavours/registry';
 import { EnvironmentModel, HttpRouteModel, PassthroughRouteModel, RouteModel, TenantModel } from '../model/model';
 import { MANAGED_BY, names, TENANT_LABEL, TENANT_ZONE_LABEL_VALUE } from '../model/names';
 import { ingressController } from './controller';
+import { APPLIED_ONCE } from './dns';
 
 export interface TenantChartProps {
   readonly environment: EnvironmentModel;
@@ -126,8 +127,12 @@ export class TenantChart extends Chart {
       name: names.tenantKustomization(t.name),
       path: `${flux.envPath}/${nsDir}`,
       // A tenant zone's Certificates wait for its delegation: a challenge started before the zone
-      // is served can stay pending (cert-manager#5284).
-      dependsOn: [names.tenantClusterKustomization(t.name), ...(t.zone && env.dns ? [{ name: names.delegationKustomization(t.name), namespace: env.dns.namespace }] : [])],
+      // is served can stay pending (cert-manager#5284). Only for the first one: once applied, an
+      // Azure outage or a record Azure refuses must not hold up the tenant's routes.
+      dependsOn: [
+        names.tenantClusterKustomization(t.name),
+        ...(t.zone && env.dns ? [{ name: names.delegationKustomization(t.name), namespace: env.dns.namespace, readyExpr: APPLIED_ONCE }] : []),
+      ],
       serviceAccountName: names.tenantServiceAccount(t.name),
       targetNamespace: ns,
     });

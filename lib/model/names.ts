@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /**
  * Every object name tenant-edge derives, in one place. Names are part of the output contract:
  * Flux prunes what disappears, so renaming one deletes and recreates the object in the cluster.
@@ -85,11 +87,20 @@ export const names = {
    */
   tenantZoneSolverLabel: 'tenant-edge.dev/dns01-zone',
   /**
-   * Object name of a zone (its own name) or of a record set (its full name, `@` and `*` spelt
-   * out): `acme.matih.ai`, `ws.acme.matih.ai`, `wildcard.k8s.matih.ai`, `x-dmarc.acme.matih.ai`.
-   * Object names cannot hold `*` or `_`; a record set name that needs them is spelt with
-   * `wildcard` and `-` (with an `x` where a label would start or end with `-`), and two record sets
-   * of one kind that come out equal are refused (rules/dns.ts).
+   * Label (value "true") on a dedicated controller's Service whose hosts external-dns writes, for
+   * external-dns's --label-filter.
+   */
+  externalDnsLabel: 'tenant-edge.dev/external-dns',
+  /** ValidatingAdmissionPolicy (and binding) that keeps external-dns's Service metadata in tenant namespaces to helm-controller. */
+  externalDnsGuard: 'tenant-edge-external-dns',
+  /**
+   * Object name of a zone (its own name) or of a record set (its full name, `@` spelt out):
+   * `acme.matih.ai`, `ws.acme.matih.ai`. Object names cannot hold `*` or `_`; a record set name
+   * that has them is spelt with `wildcard` and `-` (with an `x` where a label would start or end
+   * with `-`), and its first label gets a short digest of the name as written:
+   * `wildcard-bcadf3.k8s.matih.ai` for `*.k8s`, `x-dmarc-76bd5f.acme.matih.ai` for `_dmarc`. So a spelling never stands for
+   * two names over time: the operator cannot change a record set's azureName, and `_dmarc` and
+   * `x-dmarc` are different objects. Two that still come out equal are refused (build/dns.ts).
    */
   dnsObject: (relativeName: string, zone: string) => {
     if (relativeName === '@') return zone;
@@ -100,6 +111,7 @@ export const names = {
       if (out.endsWith('-')) out = `${out}x`;
       return out;
     });
+    if (labels.join('.') !== relativeName) labels[0] = `${labels[0]}-${createHash('sha256').update(relativeName).digest('hex').slice(0, 6)}`;
     return `${labels.join('.')}.${zone}`;
   },
 } as const;

@@ -10,8 +10,13 @@ export interface FluxKustomizationProps {
   readonly path: string;
   /** The Flux source that holds the folder. */
   readonly sourceRef: { readonly kind: string; readonly name: string; readonly namespace?: string };
-  /** Kustomizations that must be ready first: by name in this namespace, or with their namespace. @default none */
-  readonly dependsOn?: readonly (string | { readonly name: string; readonly namespace: string })[];
+  /**
+   * Kustomizations that must be ready first: by name in this namespace, or with their namespace
+   * (optional) and a `readyExpr`, a CEL expression over `self` and `dep` that replaces the
+   * built-in check (Ready for the dependency's current generation and, with the same source, at
+   * this revision) (kustomize-controller v1.7 and later). @default none
+   */
+  readonly dependsOn?: readonly (string | { readonly name: string; readonly namespace?: string; readonly readyExpr?: string })[];
   /**
    * Apply to another cluster, with the kubeconfig in this key of a Secret in the Kustomization's
    * namespace (kustomize-controller reads it from there, and nowhere else). Health checks and
@@ -73,7 +78,7 @@ export class FluxKustomization extends PlainApiObject {
           targetNamespace: props.targetNamespace,
           wait: props.wait ?? true,
           sourceRef: { kind: props.sourceRef.kind, name: props.sourceRef.name, namespace: props.sourceRef.namespace },
-          dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((d) => (typeof d === 'string' ? { name: d } : { name: d.name, namespace: d.namespace })) : undefined,
+          dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((d) => (typeof d === 'string' ? { name: d } : { name: d.name, namespace: d.namespace, readyExpr: d.readyExpr })) : undefined,
           kubeConfig: props.kubeConfig ? { secretRef: { name: props.kubeConfig.secretName, key: props.kubeConfig.key } } : undefined,
           postBuild: props.substituteFrom && props.substituteFrom.length > 0 ? { substituteFrom: props.substituteFrom.map((name) => ({ kind: 'ConfigMap', name })) } : undefined,
           healthCheckExprs: props.healthCheckExprs && props.healthCheckExprs.length > 0 ? props.healthCheckExprs.map((h) => ({ ...h })) : undefined,

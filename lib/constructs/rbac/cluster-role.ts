@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { nonEmpty, PlainApiObject } from '../api-object';
 import { checkName, checkNoWildcards } from '../checks';
+import { PRUNE_ANNOTATION } from '../flux/annotations';
 
 /** One RBAC rule. */
 export interface RoleRule {
@@ -15,6 +16,11 @@ export interface ClusterRoleProps {
   readonly rules: readonly RoleRule[];
   /** Labels besides the chart's. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Kept when it leaves the folder (Flux's prune: disabled): for a role that Kustomizations
+   * impersonating its holder still need while they delete what they applied. @default false
+   */
+  readonly keepOnPrune?: boolean;
 }
 
 /** A ClusterRole whose rules never use wildcards. */
@@ -25,7 +31,7 @@ export class ClusterRole extends PlainApiObject {
     super(scope, id, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: props.name, labels: nonEmpty(props.labels) },
+      metadata: { name: props.name, labels: nonEmpty(props.labels), annotations: props.keepOnPrune ? { [PRUNE_ANNOTATION]: 'disabled' } : undefined },
       body: { rules: props.rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) },
     });
   }

@@ -4,7 +4,7 @@ import { ControllerSettings } from '../policy';
 import { FlavourEmit, HttpRouteContext } from '../emit';
 import { HttpRouteModel } from '../../model/model';
 import { nginxPolicy, VALUE_BLOCKLIST } from './policy';
-import { MANAGED_BY } from '../../model/names';
+import { MANAGED_BY, names } from '../../model/names';
 
 /**
  * Controller settings tenant-edge pins rather than leaving to the chart's and controller's
@@ -68,6 +68,9 @@ export const nginxEmit: FlavourEmit = {
       // external-dns v0.22.0 reads this prefix by default (source/annotations/annotations.go);
       // the older external-dns.alpha.kubernetes.io/ one only with --annotation-prefix.
       serviceAnnotations['external-dns.kubernetes.io/hostname'] = s.externalDnsHosts.join(',');
+      // For external-dns's --label-filter: the Services it should read (the chart copies
+      // controller.service.labels onto the Service, templates/controller-service.yaml).
+      service.labels = { [names.externalDnsLabel]: 'true' };
     }
     if (Object.keys(serviceAnnotations).length > 0) service.annotations = serviceAnnotations;
 

@@ -1,7 +1,7 @@
 import { PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { inDomain } from '../domains';
+import { canonicalAddress, inDomain } from '../domains';
 import { EnvironmentDnsModel, HttpRouteModel, RecordData, RecordSetModel, TenantZoneModel } from '../model';
 import { names } from '../names';
 import { parentZoneName, parseRecord } from '../rules/dns';
@@ -47,8 +47,10 @@ function relativeTo(name: string, zone: string): string {
   return name === zone ? '@' : name.slice(0, -(zone.length + 1));
 }
 
+/** An A or AAAA record set of one address, written canonically (2001:DB8::5 as 2001:db8::5). */
 function addressRecord(ip: string): RecordData {
-  return ip.includes(':') ? { type: 'AAAA', addresses: [ip] } : { type: 'A', addresses: [ip] };
+  const address = canonicalAddress(ip) ?? ip;
+  return address.includes(':') ? { type: 'AAAA', addresses: [address] } : { type: 'A', addresses: [address] };
 }
 
 /** Where a tenant's zone gets its facts in one environment. */
@@ -90,6 +92,8 @@ export function buildTenantZone(ctx: PlatformContext, tenant: Tenant, z: ZoneInp
   };
   const ttl = spec?.ttl ?? dns.ttl;
   const records: RecordSetModel[] = [];
+  // Where each record set was asked for: a tenant record's entry, or (undefined) the routes.
+  const from = new Map<RecordSetModel, PathSegment[]>();
   const hosts = [...new Set(z.routes.flatMap((r) => r.hosts).filter((h) => inDomain(h, domain)))].sort();
   const routeNames = new Set(hosts.map((h) => relativeTo(h, domain)));
   if (z.address !== undefined) {
@@ -108,25 +112,41 @@ export function buildTenantZone(ctx: PlatformContext, tenant: Tenant, z: ZoneInp
       return;
     }
     const apexCname = r.type === 'CNAME' && r.name === '@'; // refused by the tenant's rules
-    if (!apexCname && routeNames.has(r.name) && (r.type === 'CNAME' || (z.address !== undefined && r.type === routeType))) {
-      const what = r.type === 'CNAME' ? 'a CNAME must be the only record set of its name, and' : `tenant-edge renders the ${routeType} record set of`;
-      fail([...at, 'name'], `${what} "${r.name}" ("${r.name === '@' ? domain : `${r.name}.${domain}`}") is a host of the tenant's routes in environment "${env.name}"`);
-      return;
+    if (!apexCname && routeNames.has(r.name)) {
+      const host = `"${r.name}" ("${r.name === '@' ? domain : `${r.name}.${domain}`}") is a host of the tenant's routes in environment "${env.name}"`;
+      if (r.type === 'CNAME') {
+        fail([...at, 'name'], `a CNAME must be the only record set of its name, and ${host}`);
+        return;
+      }
+      if (z.address !== undefined && r.type === routeType) {
+        fail([...at, 'name'], `tenant-edge renders the ${routeType} record set of ${host}`);
+        return;
+      }
+      // Two writers of one record set would overwrite each other's records.
+      if (z.address === undefined && (r.type === 'A' || r.type === 'AAAA')) {
+        fail([...at, 'name'], `external-dns writes the address records of ${host}, from its controller's Service (the controller has no static address there)`);
+        return;
+      }
     }
     // Its values were judged (and reported) once by the tenant's rules (rules/dns.ts).
     const data = parseRecord(r, at, () => undefined);
-    if (data) records.push({ objectName: names.dnsObject(r.name, domain), relativeName: r.name, ttl: r.ttl ?? ttl, data });
+    if (data) {
+      const rec: RecordSetModel = { objectName: names.dnsObject(r.name, domain), relativeName: r.name, ttl: r.ttl ?? ttl, data };
+      records.push(rec);
+      from.set(rec, [...at, 'name']);
+    }
   });
   // One object per kind and name: two record set names spelt alike would collide.
   const byKindName = new Map<string, string>();
   for (const rec of records) {
     const key = `${rec.data.type} ${rec.objectName}`;
     const first = byKindName.get(key);
+    const at = from.get(rec) ?? ['spec', 'routes'];
     if (first !== undefined && first !== rec.relativeName) {
-      fail(['spec', 'dns', 'records'], `${rec.data.type} record sets "${first}" and "${rec.relativeName}" would both be the object "${rec.objectName}" (object names spell * as wildcard and _ as -); rename one`);
+      fail(at, `${rec.data.type} record sets "${first}" and "${rec.relativeName}" would both be the object "${rec.objectName}" (object names spell * as wildcard and _ as -, with a digest); rename one`);
     }
     byKindName.set(key, rec.relativeName);
-    if (rec.objectName.length > 253) fail(['spec', 'dns', 'records'], `record set "${rec.relativeName}" would be the object "${rec.objectName.slice(0, 40)}…" of ${rec.objectName.length} characters, over the 253 an object name may have`);
+    if (rec.objectName.length > 253) fail(at, `record set "${rec.relativeName}" would be the object "${rec.objectName.slice(0, 40)}…" of ${rec.objectName.length} characters, over the 253 an object name may have`);
   }
   if (!ok) return undefined;
   records.sort((a, b) => (a.objectName < b.objectName ? -1 : a.objectName > b.objectName ? 1 : a.data.type < b.data.type ? -1 : 1));

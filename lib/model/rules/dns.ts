@@ -4,7 +4,7 @@ import { DnsRecord, Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain } from '../domains';
 import { RecordData } from '../model';
-import { LIMITS, names } from '../names';
+import { BUILTIN_RESERVED_NAMESPACES, LIMITS, names } from '../names';
 import type { EnvironmentClaims } from './tenant';
 
 /**
@@ -32,6 +32,8 @@ export function hasZone(ctx: PlatformContext, tenant: Tenant, env: Environment):
 /** The rules of platform.spec.dns and environments[].dns. */
 export function checkPlatformDns(ctx: PlatformContext, report: Report): void {
   const managed = new Map<string, string>();
+  const domains = new Map<string, string>();
+  if (ctx.spec.dns) dnsNamespaceProblem(ctx, report);
   ctx.spec.environments.forEach((env, i) => {
     if (!env.dns) return;
     const at: PathSegment[] = ['spec', 'environments', i, 'dns'];
@@ -56,10 +58,60 @@ export function checkPlatformDns(ctx: PlatformContext, report: Report): void {
         managed.set(name, env.name);
       }
     }
+    // Tenant zones are named after the domain, in one resource group: two environments would
+    // render the same Azure zones with different records.
+    const sameDomain = domains.get(env.domain);
+    if (sameDomain !== undefined) {
+      report(['spec', 'environments', i, 'domain'], `environment "${sameDomain}" has the same domain and DNS: both would reconcile the tenant zones <tenant>.${env.domain} in resource group ${ctx.spec.dns.azure.resourceGroup}, with different records; give each environment its own domain`);
+    } else {
+      domains.set(env.domain, env.name);
+    }
+    // Addresses published in the zones: the shared controller's (tenants on it), the control planes'.
+    if (env.sharedIngress.enabled) publishedAddress(report, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], env.sharedIngress.loadBalancerIP, 'the A records of tenants on the shared controller');
+    const base = ctx.controlPlaneDomain(env);
+    if (base !== undefined) publishedAddress(report, ['spec', 'environments', i, 'controlPlaneAddress'], env.controlPlaneAddress, 'the control planes\' wildcard records');
+    if (base !== undefined && inDomain(base, name) && base !== name) {
+      const longest = names.dnsObject(`*.konnectivity.${base.slice(0, -(name.length + 1))}`, name);
+      if (longest.length > 253) {
+        report(['spec', 'environments', i, env.controlPlaneDomain !== undefined ? 'controlPlaneDomain' : 'domain'], `too long for the control planes' wildcard records: the object "${longest.slice(0, 40)}…" would have ${longest.length} characters, over the 253 an object name may have`);
+      }
+    }
     if (env.dns.tenantZones && env.sharedIngress.enabled && env.sharedIngress.loadBalancerIP === undefined) {
       report([...at, 'tenantZones'], `the zones of tenants on the shared controller get A records for its address, and it has none in environment "${env.name}"; set sharedIngress.loadBalancerIP (a static address)`);
     }
   });
+}
+
+/**
+ * An address tenant-edge publishes in a zone must be one clients may be sent to. One that is no
+ * address at all is reported by the platform's rules (checkAddress).
+ */
+function publishedAddress(report: Report, at: PathSegment[], ip: string | undefined, what: string): void {
+  if (ip === undefined || canonicalAddress(ip) === undefined) return;
+  const why = recordAddressProblem(ip, isIP(ip) === 6 ? 6 : 4);
+  if (why) report(at, `${why}; it is published as ${what}`);
+}
+
+/**
+ * The DNS namespace is tenant-edge's own: it is created with restricted Pod Security and kept when
+ * it leaves dist/, so it may not be another part of the platform, nor a namespace of the cluster
+ * or of an add-on.
+ */
+function dnsNamespaceProblem(ctx: PlatformContext, report: Report): void {
+  const ns = ctx.spec.dns!.namespace;
+  const others: [string, string][] = [
+    [ctx.spec.flux.namespace, 'Flux'],
+    [ctx.spec.flux.sourceRef.namespace ?? ctx.spec.flux.namespace, 'the Flux source'],
+    [ctx.sharedNamespace, 'the shared ingress controller'],
+    [ctx.spec.monitoring.certManagerNamespace, 'cert-manager'],
+    ...(ctx.spec.controlPlanes ? [[ctx.spec.controlPlanes.namespace, 'the control planes'] as [string, string]] : []),
+  ];
+  const taken = others.find(([other]) => other === ns);
+  if (taken) {
+    report(['spec', 'dns', 'namespace'], `"${ns}" is the namespace of ${taken[1]}; the DNS objects need a namespace of their own (the default is edge-dns)`);
+  } else if ((BUILTIN_RESERVED_NAMESPACES as readonly string[]).includes(ns)) {
+    report(['spec', 'dns', 'namespace'], `"${ns}" belongs to the cluster or to an add-on; the DNS objects need a namespace of their own (the default is edge-dns)`);
+  }
 }
 
 /**
@@ -92,6 +144,10 @@ export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, claims: rea
   const name = tenant.metadata.name;
   const environments = claims.map((c) => c.environment);
   const zoneEnvs = environments.map((e) => ctx.envByName.get(e)!).filter((env) => hasZone(ctx, tenant, env));
+  for (const env of zoneEnvs) {
+    const address = claims.find((c) => c.environment === env.name)?.address;
+    if (address) publishedAddress(report, address.path, address.ip, `the A records of the tenant's routes in its zone in environment "${env.name}"`);
+  }
   if (dns === undefined) return externalDnsNotices(ctx, tenant, zoneEnvs, claims);
   if (!ctx.spec.dns) {
     report(['spec', 'dns'], `needs spec.dns in ${ctx.file}, which says where the platform keeps DNS zones`, true);
@@ -172,25 +228,34 @@ const CAA_TAGS = ['issue', 'issuewild', 'iodef'];
  */
 export function parseRecord(record: DnsRecord, at: PathSegment[], report: Report): RecordData | undefined {
   let ok = true;
+  const badValues = new Set<number>();
   const bad = (j: number, message: string): void => {
     ok = false;
+    badValues.add(j);
     report([...at, 'values', j], message);
   };
   const values = record.values;
+  // Azure refuses a record set with two equal records: compared as written to Azure, so that
+  // "10 mail.example.com" and "010 mail.example.com." are one record.
+  const once = <T>(entries: T[]): T[] => {
+    const seen = new Set<string>();
+    entries.forEach((e, j) => {
+      if (badValues.has(j)) return;
+      const key = JSON.stringify(e);
+      if (seen.has(key)) bad(j, `"${values[j]}" is the same record as an earlier value`);
+      seen.add(key);
+    });
+    return entries;
+  };
   switch (record.type) {
     case 'A':
     case 'AAAA': {
       const family = record.type === 'A' ? 4 : 6;
-      const addresses = values.map((v, j) => {
+      const addresses = once(values.map((v, j) => {
         const why = recordAddressProblem(v, family);
         if (why) bad(j, why);
         return canonicalAddress(v) ?? v;
-      });
-      const seen = new Set<string>();
-      addresses.forEach((a, j) => {
-        if (seen.has(a)) bad(j, `"${values[j]}" is the same address as an earlier value`);
-        seen.add(a);
-      });
+      }));
       return ok ? { type: record.type, addresses } : undefined;
     }
     case 'CNAME': {
@@ -203,16 +268,16 @@ export function parseRecord(record: DnsRecord, at: PathSegment[], report: Report
       return ok ? { type: 'CNAME', target: target! } : undefined;
     }
     case 'TXT': {
-      const texts = values.map((v, j) => {
+      const texts = once(values.map((v, j) => {
         if (!PRINTABLE.test(v)) bad(j, 'TXT values may hold printable ASCII characters only (space to ~)');
         const chunks: string[] = [];
         for (let k = 0; k < v.length; k += 255) chunks.push(v.slice(k, k + 255));
         return chunks;
-      });
+      }));
       return ok ? { type: 'TXT', texts } : undefined;
     }
     case 'CAA': {
-      const entries = values.map((v, j) => {
+      const entries = once(values.map((v, j) => {
         const m = /^(0|128) ([a-z]+) "([\x20\x21\x23-\x7e]*)"$/.exec(v);
         if (!m) {
           bad(j, `"${v}" is not a CAA record: flags (0 or 128), a tag (${CAA_TAGS.join(', ')}) and a quoted value, such as 0 issue "letsencrypt.org"`);
@@ -221,11 +286,11 @@ export function parseRecord(record: DnsRecord, at: PathSegment[], report: Report
         if (!CAA_TAGS.includes(m[2])) bad(j, `CAA tag "${m[2]}" is not one of ${CAA_TAGS.join(', ')}`);
         if (m[3].length > 255) bad(j, `the CAA value has ${m[3].length} characters, over 255`);
         return { flags: Number(m[1]), tag: m[2], value: m[3] };
-      });
+      }));
       return ok ? { type: 'CAA', entries } : undefined;
     }
     case 'MX': {
-      const entries = values.map((v, j) => {
+      const entries = once(values.map((v, j) => {
         const m = /^([0-9]{1,5}) (\S+)$/.exec(v);
         const exchange = m ? hostValue(m[2]) : undefined;
         if (!m || Number(m[1]) > 65535 || exchange === undefined) {
@@ -233,7 +298,7 @@ export function parseRecord(record: DnsRecord, at: PathSegment[], report: Report
           return { preference: 0, exchange: '' };
         }
         return { preference: Number(m[1]), exchange };
-      });
+      }));
       return ok ? { type: 'MX', entries } : undefined;
     }
     default: {

@@ -15,6 +15,15 @@
 //
 // "cel" is empty when no expression covers the object's kind. An expression that does not compile
 // is reported as it is by the controller (cel.NewStatusReader), and the command exits with 1.
+//
+// With the argument "ready" it judges a dependsOn entry's readyExpr instead. It reads
+//
+//	{"readyExpr": E, "self": KUSTOMIZATION, "dep": KUSTOMIZATION}
+//
+// and writes {"ready": BOOL}, or {"error": M} when the expression does not compile or evaluate.
+// The expression is built with the options kustomize-controller v1.9.4 uses in evalReadyExpr
+// (internal/controller/kustomization_controller.go): compiled, boolean output, with self and dep
+// as struct variables.
 package main
 
 import (
@@ -26,6 +35,7 @@ import (
 	"github.com/fluxcd/cli-utils/pkg/kstatus/status"
 	"github.com/fluxcd/pkg/apis/kustomize"
 	"github.com/fluxcd/pkg/runtime/cel"
+	celtypes "github.com/google/cel-go/common/types"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -52,6 +62,12 @@ func main() {
 }
 
 func run() error {
+	if len(os.Args) == 2 && os.Args[1] == "ready" {
+		return ready()
+	}
+	if len(os.Args) != 1 {
+		return fmt.Errorf("usage: flux-health [ready] < input.json")
+	}
 	var in input
 	dec := json.NewDecoder(os.Stdin)
 	dec.DisallowUnknownFields()
@@ -96,4 +112,32 @@ func run() error {
 		}
 	}
 	return nil
+}
+
+type readyInput struct {
+	ReadyExpr string         `json:"readyExpr"`
+	Self      map[string]any `json:"self"`
+	Dep       map[string]any `json:"dep"`
+}
+
+func ready() error {
+	var in readyInput
+	dec := json.NewDecoder(os.Stdin)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return fmt.Errorf("reading stdin: %w", err)
+	}
+	out := json.NewEncoder(os.Stdout)
+	expr, err := cel.NewExpression(in.ReadyExpr,
+		cel.WithCompile(),
+		cel.WithOutputType(celtypes.BoolType),
+		cel.WithStructVariables("self", "dep"))
+	if err != nil {
+		return out.Encode(map[string]string{"error": err.Error()})
+	}
+	ok, err := expr.EvaluateBoolean(context.Background(), map[string]any{"self": in.Self, "dep": in.Dep})
+	if err != nil {
+		return out.Encode(map[string]string{"error": err.Error()})
+	}
+	return out.Encode(map[string]bool{"ready": ok})
 }

@@ -1,0 +1,89 @@
+import { Construct } from 'constructs';
+import { PlainApiObject } from '../api-object';
+import { checkName } from '../checks';
+
+export interface ServiceMetadataGuardProps {
+  /** Name of the ValidatingAdmissionPolicy and of its binding. */
+  readonly name: string;
+  /** Annotations whose keys start with this prefix are guarded, e.g. external-dns.kubernetes.io/. */
+  readonly annotationPrefix: string;
+  /** A label key that is guarded too. */
+  readonly label: string;
+  /** The only users (as the API server names them) that may add or change guarded metadata. */
+  readonly allowedUsers: readonly string[];
+  /** The guard applies in namespaces that have this label (any value). */
+  readonly namespaceLabel: string;
+  /** Said to whoever is refused. */
+  readonly message: string;
+}
+
+/**
+ * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later) and its
+ * binding that let only `allowedUsers` add or change, on Services, the annotations under a prefix
+ * and one label. Guarded metadata that a request leaves as it was passes, whoever sends it: the
+ * cloud's service controller adding a finalizer, kubectl adding an unrelated annotation. Removing
+ * it passes too. Status updates are a subresource and not matched.
+ */
+export class ServiceMetadataGuard extends Construct {
+  constructor(scope: Construct, id: string, props: ServiceMetadataGuardProps) {
+    checkName('ValidatingAdmissionPolicy', props.name);
+    if (props.allowedUsers.length === 0) throw new Error(`ServiceMetadataGuard ${props.name}: allowedUsers must not be empty`);
+    super(scope, id);
+    const prefix = cel(props.annotationPrefix);
+    const label = cel(props.label);
+    new PlainApiObject(this, 'Policy', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: props.name },
+      body: {
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
+          },
+          variables: [
+            { name: 'annotations', expression: 'object.metadata.?annotations.orValue({})' },
+            { name: 'oldAnnotations', expression: 'oldObject == null ? {} : oldObject.metadata.?annotations.orValue({})' },
+            { name: 'label', expression: `object.metadata.?labels.orValue({})${index(label)}` },
+            { name: 'oldLabel', expression: `oldObject == null ? optional.none() : oldObject.metadata.?labels.orValue({})${index(label)}` },
+            { name: 'allowed', expression: `request.userInfo.username in [${props.allowedUsers.map(cel).join(', ')}]` },
+          ],
+          validations: [
+            {
+              expression: `variables.allowed || variables.annotations.all(k, !k.startsWith(${prefix}) || variables.oldAnnotations[?k] == optional.of(variables.annotations[k]))`,
+              message: props.message,
+              reason: 'Forbidden',
+            },
+            {
+              expression: 'variables.allowed || !variables.label.hasValue() || variables.label == variables.oldLabel',
+              message: props.message,
+              reason: 'Forbidden',
+            },
+          ],
+        },
+      },
+    });
+    new PlainApiObject(this, 'Binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: props.name },
+      body: {
+        spec: {
+          policyName: props.name,
+          validationActions: ['Deny'],
+          matchResources: { namespaceSelector: { matchExpressions: [{ key: props.namespaceLabel, operator: 'Exists' }] } },
+        },
+      },
+    });
+  }
+}
+
+/** A CEL string literal. */
+function cel(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** An optional index of a map by a CEL string literal: [?<literal>]. */
+function index(literal: string): string {
+  return `[?${literal}]`;
+}
