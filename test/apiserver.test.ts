@@ -313,18 +313,21 @@ test('when a tenant leaves, its namespace Kustomization can still remove its obj
   expect(server.kubectlOk(['-n', 'tenant-beta', 'get', 'ingresses.networking.k8s.io', '-o', 'name'])).toBe('');
 });
 
-test('in tenant namespaces, only helm-controller may give a Service external-dns\'s annotations or label', async () => {
+test('in tenant namespaces, only helm-controller may give a Service external-dns\'s annotations or label, or change the spec of one that has them', async () => {
   // The guard comes with the platform folder of an environment with DNS (dist/prod), after the
   // namespaces the entry point creates.
   const [namespaces] = stages(build(path.join(ROOT, 'dist', 'prod')));
   expect(failure(apply(namespaces, KUSTOMIZE_CONTROLLER, false))).toBe('');
   for (const stage of stages(build(path.join(ROOT, 'dist', 'prod', 'platform')))) expect(failure(apply(stage, KUSTOMIZE_CONTROLLER, false))).toBe('');
   server.kubectlOk(['create', 'namespace', 'guarded']);
-  server.kubectlOk(['label', 'namespace', 'guarded', 'toolkit.fluxcd.io/tenant=guarded']);
+  server.kubectlOk(['label', 'namespace', 'guarded', 'toolkit.fluxcd.io/tenant=guarded', 'app.kubernetes.io/managed-by=tenant-edge']);
   server.kubectlOk(['create', 'namespace', 'unguarded']);
+  // Another team's Flux tenancy uses the same label key; its namespaces are not tenant-edge's.
+  server.kubectlOk(['create', 'namespace', 'other-tenancy']);
+  server.kubectlOk(['label', 'namespace', 'other-tenancy', 'toolkit.fluxcd.io/tenant=other']);
   const helm = `system:serviceaccount:${FLUX_NAMESPACE}:helm-controller`;
-  const service = (ns: string, name: string, annotations: Record<string, string>, labels: Record<string, string> = {}): string =>
-    JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, annotations, labels }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } });
+  const service = (ns: string, name: string, annotations: Record<string, string>, labels: Record<string, string> = {}, spec: Record<string, unknown> = {}): string =>
+    JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, annotations, labels }, spec: { type: 'ClusterIP', ports: [{ port: 80 }], ...spec } });
   const hostname = { 'external-dns.kubernetes.io/hostname': 'login.beta.matih.ai' };
   const target = { 'external-dns.kubernetes.io/target': '203.0.113.9' };
   const denied = /ValidatingAdmissionPolicy 'tenant-edge-external-dns' with binding 'tenant-edge-external-dns' denied request/;
@@ -336,22 +339,38 @@ test('in tenant namespaces, only helm-controller may give a Service external-dns
     first = apply(service('guarded', 'probe', hostname), undefined, true);
   }
   expect(first.output).toMatch(denied);
+  const lb = { type: 'LoadBalancer' };
+  const marks = { 'tenant-edge.dev/external-dns': 'true' };
   // [who, the Service, allowed]
-  const cases: [string, string | undefined, string, boolean][] = [
+  const check = (cases: [string, string | undefined, string, boolean][]): void => {
+    for (const [what, as, yaml, allowed] of cases) {
+      const r = apply(yaml, as, false);
+      expect([what, r.status === 0 ? 'allowed' : r.output.match(denied) ? 'denied' : r.output]).toEqual([what, allowed ? 'allowed' : 'denied']);
+    }
+  };
+  check([
     ['a tenant team (here the admin) adds a hostname', undefined, service('guarded', 'x', hostname), false],
     ['... or a target', undefined, service('guarded', 'x', target), false],
-    ['... or the label that external-dns filters on', undefined, service('guarded', 'x', {}, { 'tenant-edge.dev/external-dns': 'true' }), false],
+    ['... or the label that external-dns filters on', undefined, service('guarded', 'x', {}, marks), false],
     ['... a Service without them', undefined, service('guarded', 'x', { 'example.com/owner': 'team' }), true],
-    ['helm-controller installs a controller with them', helm, service('guarded', 'controller', hostname, { 'tenant-edge.dev/external-dns': 'true' }), true],
-    ['someone else then adds an unrelated annotation, keeping them', undefined, service('guarded', 'controller', { ...hostname, 'example.com/owner': 'team' }, { 'tenant-edge.dev/external-dns': 'true' }), true],
-    ['... or changes the hostname', undefined, service('guarded', 'controller', { 'external-dns.kubernetes.io/hostname': 'sso.matih.ai' }, { 'tenant-edge.dev/external-dns': 'true' }), false],
-    ['... or removes them', undefined, service('guarded', 'controller', {}, {}), true],
-    ['outside tenant namespaces, anyone', undefined, service('unguarded', 'x', hostname, { 'tenant-edge.dev/external-dns': 'true' }), true],
-  ];
-  for (const [what, as, yaml, allowed] of cases) {
-    const r = apply(yaml, as, false);
-    expect([what, r.status === 0 ? 'allowed' : r.output.match(denied) ? 'denied' : r.output]).toEqual([what, allowed ? 'allowed' : 'denied']);
-  }
+    ['... and may change its spec', undefined, service('guarded', 'x', { 'example.com/owner': 'team' }, {}, { externalIPs: ['192.0.2.1'] }), true],
+    ['helm-controller installs a controller with them', helm, service('guarded', 'controller', hostname, marks, lb), true],
+    ['someone else then adds an unrelated annotation, keeping them', undefined, service('guarded', 'controller', { ...hostname, 'example.com/owner': 'team' }, marks, lb), true],
+    ['... or changes the hostname', undefined, service('guarded', 'controller', { 'external-dns.kubernetes.io/hostname': 'sso.matih.ai' }, marks, lb), false],
+    ['... or the spec, whose external IPs external-dns would publish', undefined, service('guarded', 'controller', hostname, marks, { ...lb, externalIPs: ['240.0.0.1'] }), false],
+    ['... or makes it an ExternalName (a CNAME to external-dns)', undefined, service('guarded', 'controller', hostname, marks, { type: 'ExternalName', externalName: 'evil.example.net' }), false],
+  ]);
+  // Through the status subresource: the cloud controller writing the address passes; metadata
+  // written through it is judged like any other write.
+  const statusOnly = server.kubectl(['-n', 'guarded', 'patch', 'service', 'controller', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: '20.10.0.9' }] } } })]);
+  expect(`${statusOnly.status} ${statusOnly.stderr}`).toBe('0 ');
+  const viaStatus = server.kubectl(['-n', 'guarded', 'patch', 'service', 'x', '--subresource=status', '--type=merge', '-p', JSON.stringify({ metadata: { labels: marks, annotations: hostname } })]);
+  expect(`${viaStatus.stderr}${viaStatus.stdout}`).toMatch(denied);
+  check([
+    ['removing them passes, whoever does it', undefined, service('guarded', 'controller', {}, {}, lb), true],
+    ['outside tenant namespaces, anyone', undefined, service('unguarded', 'x', hostname, marks), true],
+    ['... and in namespaces of another Flux tenancy', undefined, service('other-tenancy', 'x', hostname, marks), true],
+  ]);
 });
 
 test('the tcp-proxy may make the calls it makes, and no others', () => {

@@ -631,7 +631,7 @@ describe('ServiceMetadataGuard', () => {
     annotationPrefix: 'example.com/',
     label: "it's/label",
     allowedUsers: ['system:serviceaccount:flux-system:helm-controller', "o'brien"],
-    namespaceLabel: 'tenant',
+    namespaceSelector: { matchLabels: { owner: 'us' }, hasLabel: 'tenant' },
     message: 'no',
   };
 
@@ -640,12 +640,14 @@ describe('ServiceMetadataGuard', () => {
     new ServiceMetadataGuard(chart, 'Guard', props);
     const [policy, binding] = Testing.synth(chart);
     expect([policy.kind, binding.kind]).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
-    expect(policy.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }]);
+    // The status subresource too: an update through it can change the metadata.
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services', 'services/status'] }]);
     const variables = Object.fromEntries(policy.spec.variables.map((v: { name: string; expression: string }) => [v.name, v.expression]));
     expect(variables.allowed).toBe("request.userInfo.username in ['system:serviceaccount:flux-system:helm-controller', 'o\\'brien']");
     expect(variables.label).toBe("object.metadata.?labels.orValue({})[?'it\\'s/label']");
     expect(policy.spec.validations[0].expression).toContain("!k.startsWith('example.com/')");
-    expect(binding.spec).toEqual({ policyName: 'guard', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } } });
+    expect(policy.spec.validations[2].expression).toBe('variables.allowed || !variables.wasGuarded || object.spec == oldObject.spec');
+    expect(binding.spec).toEqual({ policyName: 'guard', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { owner: 'us' }, matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } } });
     expect(schemaProblems([policy, binding])).toEqual([]);
   });
 

@@ -323,7 +323,7 @@ describe('settings', () => {
     expect(docs('prod/tenants/alpha/dns/zone.yaml')).toHaveLength(1);
     const hr = find(docs('prod/tenants/alpha/cluster/ingress-controller.yaml'), 'HelmRelease', 'ingress-nginx-alpha');
     expect(hr.spec.values.controller.service.annotations['external-dns.kubernetes.io/hostname']).toBe('alpha.prod.example.com,status.alpha.prod.example.com,www.alpha.prod.example.com');
-    expect(notices).toContain('notice: tenant "alpha" has no static address in environment "prod": external-dns writes the A records of the routes\' hosts, from the external-dns.kubernetes.io/hostname annotation on the controller\'s Service (run external-dns with --source=service for the tenant zones\' resource group)');
+    expect(notices).toContain('notice: tenant "alpha" has no static address in environment "prod": external-dns writes the A records of the routes\' hosts, from the external-dns.kubernetes.io/hostname annotation on the controller\'s Service (run external-dns with --source=service and --label-filter=tenant-edge.dev/external-dns=true for the tenant zones\' resource group)');
     // Elsewhere, no annotation.
     expect(tree['dev/tenants/alpha/cluster/ingress-controller.yaml'] ?? '').not.toContain('external-dns');
   });

@@ -77,8 +77,9 @@ export function platformDns(scope: Construct, dns: EnvironmentDnsModel, flux: Fl
     annotationPrefix: 'external-dns.kubernetes.io/',
     label: names.externalDnsLabel,
     allowedUsers: [`system:serviceaccount:${flux.namespace}:${flux.helmServiceAccount}`],
-    namespaceLabel: TENANT_LABEL,
-    message: `in tenant namespaces, external-dns annotations and the ${names.externalDnsLabel} label on Services are set by tenant-edge's controllers only`,
+    // Tenant-edge's tenant namespaces; another team's Flux tenancy (same label key) is not ours.
+    namespaceSelector: { matchLabels: { ...MANAGED_BY }, hasLabel: TENANT_LABEL },
+    message: `in tenant namespaces, external-dns annotations and the ${names.externalDnsLabel} label on Services, and the spec of Services that carry them, are set by tenant-edge's controllers only`,
   });
   const parent = dns.parentZone;
   if (parent.managedObjectName === undefined && dns.parentRecords.length === 0) return;

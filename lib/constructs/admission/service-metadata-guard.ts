@@ -11,18 +11,22 @@ export interface ServiceMetadataGuardProps {
   readonly label: string;
   /** The only users (as the API server names them) that may add or change guarded metadata. */
   readonly allowedUsers: readonly string[];
-  /** The guard applies in namespaces that have this label (any value). */
-  readonly namespaceLabel: string;
+  /** The guard applies in namespaces with these labels (exact values) and this label key (any value). */
+  readonly namespaceSelector: { readonly matchLabels: Readonly<Record<string, string>>; readonly hasLabel: string };
   /** Said to whoever is refused. */
   readonly message: string;
 }
 
 /**
  * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes 1.30 and later) and its
- * binding that let only `allowedUsers` add or change, on Services, the annotations under a prefix
- * and one label. Guarded metadata that a request leaves as it was passes, whoever sends it: the
- * cloud's service controller adding a finalizer, kubectl adding an unrelated annotation. Removing
- * it passes too. Status updates are a subresource and not matched.
+ * binding that let only `allowedUsers`:
+ *  - add or change, on Services, the annotations under a prefix and one label (through the
+ *    Service or its status subresource, which can change metadata too);
+ *  - change the spec of a Service that already carries them (its type, external IPs or external
+ *    name are what a DNS controller publishes).
+ * Whatever a request leaves as it was passes, whoever sends it: the cloud's service controller
+ * adding a finalizer or writing the status, kubectl adding an unrelated annotation. Removing the
+ * guarded metadata passes too. Services that had it before the policy existed keep it: audit them.
  */
 export class ServiceMetadataGuard extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMetadataGuardProps) {
@@ -39,7 +43,7 @@ export class ServiceMetadataGuard extends Construct {
         spec: {
           failurePolicy: 'Fail',
           matchConstraints: {
-            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
+            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services', 'services/status'] }],
           },
           variables: [
             { name: 'annotations', expression: 'object.metadata.?annotations.orValue({})' },
@@ -47,6 +51,10 @@ export class ServiceMetadataGuard extends Construct {
             { name: 'label', expression: `object.metadata.?labels.orValue({})${index(label)}` },
             { name: 'oldLabel', expression: `oldObject == null ? optional.none() : oldObject.metadata.?labels.orValue({})${index(label)}` },
             { name: 'allowed', expression: `request.userInfo.username in [${props.allowedUsers.map(cel).join(', ')}]` },
+            {
+              name: 'wasGuarded',
+              expression: `oldObject != null && (variables.oldLabel.hasValue() || variables.oldAnnotations.exists(k, k.startsWith(${prefix})))`,
+            },
           ],
           validations: [
             {
@@ -56,6 +64,11 @@ export class ServiceMetadataGuard extends Construct {
             },
             {
               expression: 'variables.allowed || !variables.label.hasValue() || variables.label == variables.oldLabel',
+              message: props.message,
+              reason: 'Forbidden',
+            },
+            {
+              expression: 'variables.allowed || !variables.wasGuarded || object.spec == oldObject.spec',
               message: props.message,
               reason: 'Forbidden',
             },
@@ -71,7 +84,12 @@ export class ServiceMetadataGuard extends Construct {
         spec: {
           policyName: props.name,
           validationActions: ['Deny'],
-          matchResources: { namespaceSelector: { matchExpressions: [{ key: props.namespaceLabel, operator: 'Exists' }] } },
+          matchResources: {
+            namespaceSelector: {
+              matchLabels: { ...props.namespaceSelector.matchLabels },
+              matchExpressions: [{ key: props.namespaceSelector.hasLabel, operator: 'Exists' }],
+            },
+          },
         },
       },
     });

@@ -189,7 +189,7 @@ function externalDnsNotices(ctx: PlatformContext, tenant: Tenant, zoneEnvs: read
   for (const env of zoneEnvs) {
     if (!ctx.isDedicated(tenant, env.name)) continue;
     if (claims.find((c) => c.environment === env.name)?.address) continue;
-    out.push(`notice: tenant "${tenant.metadata.name}" has no static address in environment "${env.name}": external-dns writes the A records of the routes' hosts, from the external-dns.kubernetes.io/hostname annotation on the controller's Service (run external-dns with --source=service for the tenant zones' resource group)`);
+    out.push(`notice: tenant "${tenant.metadata.name}" has no static address in environment "${env.name}": external-dns writes the A records of the routes' hosts, from the external-dns.kubernetes.io/hostname annotation on the controller's Service (run external-dns with --source=service and --label-filter=tenant-edge.dev/external-dns=true for the tenant zones' resource group)`);
   }
   return out;
 }
