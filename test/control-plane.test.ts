@@ -8,8 +8,7 @@ import { parse } from 'yaml';
 import { ConfigMap } from '../lib/constructs/core/config-map';
 import { IngressRouteTcp } from '../lib/constructs/traefik/ingress-route-tcp';
 import { validateManifest } from '../lib/output/manifest-schemas';
-import { SpecFixture } from './support/spec-fixtures';
-import { renderTree } from './support/tree';
+import { problemsOf, renderFixture, SpecFixture } from './support/spec-fixtures';
 
 type Doc = Record<string, any>;
 
@@ -21,20 +20,6 @@ function fixture(controller: string, settings = '', alpha = '  controlPlane:\n  
   return f;
 }
 
-function render(f: SpecFixture): { tree: Record<string, string>; docs: (file: string) => Doc[] } {
-  const { tree } = renderTree(f.path('platform.yaml'), f.path('tenants'));
-  const docs = (file: string): Doc[] => (tree[file] ?? '').split(/^---$/m).map((d) => parse(d) as Doc).filter((d) => d);
-  return { tree, docs };
-}
-
-function withFixture<T>(f: SpecFixture, fn: (f: SpecFixture) => T): T {
-  try {
-    return fn(f);
-  } finally {
-    f.cleanup();
-  }
-}
-
 const CP = (env: string): string => `${env}/tenants/alpha/cluster/control-plane.yaml`;
 
 describe.each([
@@ -44,7 +29,7 @@ describe.each([
   ['traefik', '', { kind: 'IngressRouteTCP', className: undefined, annotations: undefined }],
   ['gateway', '    className: control-planes\n', { kind: 'TLSRoute', className: undefined, annotations: undefined }],
 ] as const)('controller type %s', (controller, settings, expected) => {
-  const rendered = (): ReturnType<typeof render> => withFixture(fixture(controller, settings), render);
+  const rendered = (): ReturnType<typeof renderFixture> => renderFixture(fixture(controller, settings));
 
   test('one route per hostname, to the platform-named Service on the API server and konnectivity ports', () => {
     const docs = rendered().docs(CP('prod'));
@@ -136,14 +121,14 @@ describe.each([
 });
 
 test('traefik: the entry points and an ingressClassName from the platform', () => {
-  const { docs } = withFixture(fixture('traefik', '    className: edge-traefik\n    entryPoints: [tls, websecure]\n'), render);
+  const { docs } = renderFixture(fixture('traefik', '    className: edge-traefik\n    entryPoints: [tls, websecure]\n'));
   const route = docs(CP('prod')).find((d) => d.kind === 'IngressRouteTCP')!;
   expect(route.spec.entryPoints).toEqual(['tls', 'websecure']);
   expect(route.spec.ingressClassName).toBe('edge-traefik');
 });
 
 test('konnectivity off: the API server route alone, and no konnectivity name in the certificate', () => {
-  const { docs } = withFixture(fixture('nginx', '', '  controlPlane:\n    konnectivity: false\n'), render);
+  const { docs } = renderFixture(fixture('nginx', '', '  controlPlane:\n    konnectivity: false\n'));
   const objects = docs(CP('prod'));
   expect(objects.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['ConfigMap/edge-cert-sans-alpha', 'Ingress/edge-apiserver-alpha']);
   expect(objects[0].data.certSANs).not.toContain('konnectivity');
@@ -152,22 +137,18 @@ test('konnectivity off: the API server route alone, and no konnectivity name in 
 test('a control-plane domain of its own per environment', () => {
   const f = fixture('traefik');
   f.replace('platform.yaml', '      domain: prod.example.com\n', '      domain: prod.example.com\n      controlPlaneDomain: cp.example.net\n');
-  const { docs } = withFixture(f, render);
+  const { docs } = renderFixture(f);
   expect(docs(CP('prod')).find((d) => d.kind === 'ConfigMap')!.data.apiServerHost).toBe('alpha.k8s.cp.example.net');
   expect(docs(CP('dev')).find((d) => d.kind === 'ConfigMap')!.data.apiServerHost).toBe('alpha.k8s.dev.example.com');
 });
 
 test('the Service name comes from the platform pattern', () => {
-  const { docs } = withFixture(fixture('haproxy', '    service: { name: "tcp-{tenant}-api", port: 443 }\n'), render);
+  const { docs } = renderFixture(fixture('haproxy', '    service: { name: "tcp-{tenant}-api", port: 443 }\n'));
   const route = docs(CP('prod')).find((d) => d.metadata.name === 'edge-apiserver-alpha')!;
   expect(route.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'tcp-alpha-api', port: { number: 443 } });
 });
 
 // ------------------------------------------------------------------------------ refusals
-
-function problemsOf(f: SpecFixture): string[] {
-  return withFixture(f, () => f.problems());
-}
 
 const P = 'platform.yaml';
 const A = 'tenants/alpha.yaml';

@@ -24,10 +24,8 @@
  *    (source/annotations/annotations.go); the alpha prefix only with --annotation-prefix.
  */
 import { parse } from 'yaml';
-import { plan } from '../lib/commands/plan';
 import { tenantNotices } from '../lib/model/resolve';
-import { SpecFixture } from './support/spec-fixtures';
-import { renderTree } from './support/tree';
+import { problemsOf, renderFixture, SpecFixture } from './support/spec-fixtures';
 
 type Doc = Record<string, any>;
 
@@ -52,25 +50,6 @@ function fixture(opts: { env?: string; platform?: string; alpha?: string; bravo?
   return f;
 }
 
-function rendered(f: SpecFixture): { tree: Record<string, string>; docs: (file: string) => Doc[]; notices: string[] } {
-  try {
-    const { tree } = renderTree(f.path(P), f.path('tenants'));
-    const { notices } = plan({ platformFile: f.path(P), tenantsDir: f.path('tenants') });
-    const docs = (file: string): Doc[] => (tree[file] ?? '').split(/^---$/m).map((d) => parse(d) as Doc).filter((d) => d);
-    return { tree, docs, notices };
-  } finally {
-    f.cleanup();
-  }
-}
-
-function problemsOf(f: SpecFixture): string[] {
-  try {
-    return f.problems();
-  } finally {
-    f.cleanup();
-  }
-}
-
 const find = (docs: Doc[], kind: string, name: string): Doc => {
   const d = docs.find((o) => o.kind === kind && o.metadata.name === name);
   if (!d) throw new Error(`no ${kind}/${name} among ${docs.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
@@ -79,7 +58,7 @@ const find = (docs: Doc[], kind: string, name: string): Doc => {
 const POLICY = 'serviceoperator.azure.com/reconcile-policy';
 
 describe('tenant zones in prod (the fixture: alpha dedicated at 10.0.0.2, bravo and charlie on the shared controller at 10.0.0.1)', () => {
-  const { tree, docs, notices } = rendered(fixture());
+  const { tree, docs, notices } = renderFixture(fixture());
 
   test('dev has no DNS: no DNS objects, no DNS files, no solver for tenant zones', () => {
     const dev = Object.keys(tree).filter((f) => f.startsWith('dev/'));
@@ -232,8 +211,8 @@ describe('tenant zones in prod (the fixture: alpha dedicated at 10.0.0.2, bravo 
 
 describe('the issuer does not grow with the tenants', () => {
   test('the same ClusterIssuers for one tenant zone or three', () => {
-    const one = rendered(fixture({ env: '      dns:\n        tenantZones: false\n', alpha: '  dns:\n    zone: true\n' }));
-    const three = rendered(fixture());
+    const one = renderFixture(fixture({ env: '      dns:\n        tenantZones: false\n', alpha: '  dns:\n    zone: true\n' }));
+    const three = renderFixture(fixture());
     expect(Object.keys(one.tree).filter((f) => f.endsWith('/delegation.yaml'))).toEqual(['prod/tenants/alpha/delegation/delegation.yaml']);
     expect(one.tree['prod/platform/cluster-issuers.yaml']).toBe(three.tree['prod/platform/cluster-issuers.yaml']);
   });
@@ -241,7 +220,7 @@ describe('the issuer does not grow with the tenants', () => {
 
 describe('settings', () => {
   test('zoneDeletion: delete lets a zone go with its object; tenant records, TTLs and a credential Secret', () => {
-    const { docs } = rendered(fixture({
+    const { docs } = renderFixture(fixture({
       platform: '    zoneDeletion: delete\n    ttl: 600\n',
       alpha: [
         '  dns:',
@@ -275,7 +254,7 @@ describe('settings', () => {
 
   test('an existing parent zone by ARM ID: no parent zone object, the delegation owned by the ARM ID', () => {
     const armId = `/subscriptions/${SUB}/resourceGroups/corp-dns/providers/Microsoft.Network/dnszones/example.com`;
-    const { tree, docs } = rendered(fixture({
+    const { tree, docs } = renderFixture(fixture({
       env: `      dns:\n        tenantZones: true\n        parentZone:\n          armId: ${armId}\n`,
     }));
     expect(tree['prod/dns/parent-zone.yaml']).toBeUndefined();
@@ -289,7 +268,7 @@ describe('settings', () => {
     const f = SpecFixture.create();
     f.replace(P, '  reservedNamespaces: [legacy]\n', `  reservedNamespaces: [legacy]\n${PLATFORM_DNS}      credentialFrom: aso-dns\n`);
     f.replace(P, '        loadBalancerIP: 10.0.0.1\n', '        loadBalancerIP: 10.0.0.1\n      dns:\n        tenantZones: true\n');
-    const { tree } = rendered(f);
+    const { tree } = renderFixture(f);
     const azure = Object.values(tree).flatMap((t) => t.split(/^---$/m).map((d) => parse(d) as Doc)).filter((d) => d?.apiVersion?.startsWith('network.azure.com/'));
     expect(azure.length).toBeGreaterThan(5);
     for (const d of azure) expect([d.kind, d.metadata.name, d.metadata.annotations?.['serviceoperator.azure.com/credential-from']]).toEqual([d.kind, d.metadata.name, 'aso-dns']);
@@ -298,7 +277,7 @@ describe('settings', () => {
   test('control planes: wildcard records in the parent zone at the address of the controller carrying passthrough', () => {
     const f = fixture();
     f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  controlPlanes:\n    controller: nginx\n    namespace: steward-tenants\n');
-    const { docs, notices } = rendered(f);
+    const { docs, notices } = renderFixture(f);
     const records = docs('prod/dns/parent-zone.yaml').filter((d) => d.kind === 'DnsZonesARecord');
     expect(records.map((d) => [d.metadata.name, d.spec.azureName, d.spec.owner, d.spec.ARecords])).toEqual([
       ['wildcard-93d66f.konnectivity.prod.example.com', '*.konnectivity', { name: 'prod.example.com' }, [{ ipv4Address: '10.0.0.1' }]],
@@ -310,7 +289,7 @@ describe('settings', () => {
   test('control planes without a known address: no wildcard records, and synth says so', () => {
     const f = fixture();
     f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  controlPlanes:\n    controller: traefik\n    namespace: steward-tenants\n');
-    const { tree, notices } = rendered(f);
+    const { tree, notices } = renderFixture(f);
     expect(tree['prod/dns/parent-zone.yaml']).not.toContain('DnsZonesARecord');
     expect(notices.filter((n) => n.includes('no records'))).toEqual([expect.stringMatching(/^notice: environment "prod": no records for \*\.k8s\.prod\.example\.com and \*\.konnectivity\.prod\.example\.com: the address of the controller carrying the control planes is not known; set environments\[\]\.controlPlaneAddress in \S*platform\.yaml$/)]);
   });
@@ -318,7 +297,7 @@ describe('settings', () => {
   test('a dedicated controller without a static address: its hosts go to external-dns through its Service, and synth says so', () => {
     const f = fixture();
     f.replace(A, '    prod:\n      ingress:\n        loadBalancerIP: 10.0.0.2\n', '    prod:\n      ingress:\n        replicas: 2\n');
-    const { tree, docs, notices } = rendered(f);
+    const { tree, docs, notices } = renderFixture(f);
     expect(tree['prod/tenants/alpha/dns/records.yaml']).toBeUndefined();
     expect(docs('prod/tenants/alpha/dns/zone.yaml')).toHaveLength(1);
     const hr = find(docs('prod/tenants/alpha/cluster/ingress-controller.yaml'), 'HelmRelease', 'ingress-nginx-alpha');
@@ -329,7 +308,7 @@ describe('settings', () => {
   });
 
   test('a tenant turns its zone off where the environment gives zones', () => {
-    const { tree } = rendered(fixture({ alpha: '  dns:\n    zone: false\n' }));
+    const { tree } = renderFixture(fixture({ alpha: '  dns:\n    zone: false\n' }));
     expect(Object.keys(tree).filter((f) => f.startsWith('prod/tenants/alpha/') && /\/(dns|delegation)\//.test(f))).toEqual([]);
     expect(tree['prod/flux/tenant-alpha.yaml']).not.toContain('edge-delegation-alpha');
     expect(Object.keys(tree).filter((f) => f.startsWith('prod/tenants/bravo/dns/'))).not.toEqual([]);

@@ -16,7 +16,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { parse } from 'yaml';
 import { PassthroughGateway } from '../lib/constructs/gateway/passthrough-gateway';
 import { TlsRoute } from '../lib/constructs/gateway/tls-route';
 import { TcpProxy } from '../lib/constructs/tcp-proxy/tcp-proxy';
@@ -24,9 +23,9 @@ import { synthWithCache } from '../lib/commands/synth';
 import { plan } from '../lib/commands/plan';
 import { validateManifest } from '../lib/output/manifest-schemas';
 import { gatewayFixture } from './support/rendered';
-import { SpecFixture } from './support/spec-fixtures';
+import { problemsOf, renderFixture, SpecFixture } from './support/spec-fixtures';
 import { runOk, toolPath } from './support/tools';
-import { renderTree, tempDir } from './support/tree';
+import { tempDir } from './support/tree';
 
 type Doc = Record<string, any>;
 
@@ -46,31 +45,13 @@ function fixture(settings = '', alpha = '  controlPlane: {}\n'): SpecFixture {
   return f;
 }
 
-function rendered(f: SpecFixture): { tree: Record<string, string>; docs: (file: string) => Doc[] } {
-  try {
-    const { tree } = renderTree(f.path(P), f.path('tenants'));
-    const docs = (file: string): Doc[] => (tree[file] ?? '').split(/^---$/m).map((d) => parse(d) as Doc).filter((d) => d);
-    return { tree, docs };
-  } finally {
-    f.cleanup();
-  }
-}
-
-function problemsOf(f: SpecFixture): string[] {
-  try {
-    return f.problems();
-  } finally {
-    f.cleanup();
-  }
-}
-
 const BUNDLE = (env: string, tenant = 'alpha'): string => `${env}/tenants/${tenant}/tenant-cluster/tcp-proxy.yaml`;
 const of = (docs: Doc[], kind: string, namespace = 'kube-system'): Doc => docs.find((d) => d.kind === kind && d.metadata.namespace === namespace)!;
 const container = (docs: Doc[]): Doc => of(docs, 'Deployment').spec.template.spec.containers[0];
 const env = (c: Doc): Record<string, string> => Object.fromEntries(c.env.map((e: { name: string; value: string }) => [e.name, e.value]));
 
 describe('the default bundle (platform image, tenant cluster CA, nginx carrying passthrough)', () => {
-  const { tree, docs } = rendered(fixture());
+  const { tree, docs } = renderFixture(fixture());
 
   test('what runs in the tenant cluster: one file, its own folder, nothing else', () => {
     expect(Object.keys(tree).filter((f) => f.includes('/tenant-cluster/'))).toEqual([
@@ -221,7 +202,7 @@ describe('the default bundle (platform image, tenant cluster CA, nginx carrying 
 
 describe('settings', () => {
   test('a source beside the control planes, an impersonated account, another kubeconfig Secret', () => {
-    const { docs } = rendered(fixture('      sourceRef: { name: tenant-edge }\n      serviceAccountName: edge-applier\n      kubeConfig: { suffix: -kubeconfig, key: value }\n'));
+    const { docs } = renderFixture(fixture('      sourceRef: { name: tenant-edge }\n      serviceAccountName: edge-applier\n      kubeConfig: { suffix: -kubeconfig, key: value }\n'));
     const k = docs('dev/flux/tenant-alpha.yaml').find((d) => d.metadata.name === 'edge-tcp-proxy-alpha')!;
     expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'tenant-edge', namespace: 'steward-tenants' });
     expect(k.spec.serviceAccountName).toBe('edge-applier');
@@ -233,7 +214,7 @@ describe('settings', () => {
     const f = fixture('', '  controlPlane: {}\n');
     f.replace(P, '    namespace: steward-tenants\n', '    namespace: steward-tenants\n    service: { name: "{tenant}-cp" }\n');
     f.write('tenants/alpha-cp.yaml', 'apiVersion: tenant-edge.dev/v1alpha1\nkind: Tenant\nmetadata:\n  name: alpha-cp\nspec:\n  controlPlane: {}\n');
-    const { docs } = rendered(f);
+    const { docs } = renderFixture(f);
     const secret = (t: string): string => docs(`prod/flux/tenant-${t}.yaml`).find((d) => d.metadata.name === `edge-tcp-proxy-${t}`)!.spec.kubeConfig.secretRef.name;
     expect([secret('alpha'), secret('alpha-cp')]).toEqual(['alpha-cp-admin-kubeconfig', 'alpha-cp-cp-admin-kubeconfig']);
   });
@@ -244,7 +225,7 @@ describe('settings', () => {
       '  controlPlane:\n    tcpProxy:\n      hostAliases: [{ ip: 10.0.0.1, hostnames: [registry.alpha.prod.example.com] }, { ip: "2001:DB8::0:1", hostnames: [a.alpha.dev.example.com] }]\n',
     );
     f.replace(A, '  overrides:\n', '  overrides:\n    dev:\n      tcpProxy: { internalEndpoint: { address: 10.40.0.201, port: 31443 } }\n');
-    const { docs } = rendered(f);
+    const { docs } = renderFixture(f);
     // prod: the platform's alias for the API server joins the tenant's entry for the same address.
     expect(of(docs(BUNDLE('prod')), 'Deployment').spec.template.spec.hostAliases).toEqual([
       { ip: '10.0.0.1', hostnames: ['alpha.k8s.prod.example.com', 'registry.alpha.prod.example.com'] },
@@ -257,7 +238,7 @@ describe('settings', () => {
   });
 
   test('the gateway fixture: own image, host aliases, internal endpoint, a CA from a ConfigMap, and an unverified upstream', () => {
-    const { docs } = rendered(gatewayFixture());
+    const { docs } = renderFixture(gatewayFixture());
     const alpha = docs(BUNDLE('prod'));
     const pod = of(alpha, 'Deployment').spec.template.spec;
     const c = pod.containers[0];
@@ -285,7 +266,7 @@ describe('settings', () => {
   });
 
   test('two tenants\' proxies share names, each in its own cluster', () => {
-    const { docs } = rendered(gatewayFixture());
+    const { docs } = renderFixture(gatewayFixture());
     expect(of(docs(BUNDLE('prod', 'alpha')), 'Deployment').metadata.name).toBe(of(docs(BUNDLE('prod', 'bravo')), 'Deployment').metadata.name);
   });
 
@@ -306,11 +287,11 @@ describe('settings', () => {
   });
 
   test('off for one tenant, or without the platform section: no bundle', () => {
-    expect(Object.keys(rendered(fixture('', '  controlPlane:\n    tcpProxy: { enabled: false }\n')).tree).filter((f) => f.includes('tenant-cluster'))).toEqual([]);
+    expect(Object.keys(renderFixture(fixture('', '  controlPlane:\n    tcpProxy: { enabled: false }\n')).tree).filter((f) => f.includes('tenant-cluster'))).toEqual([]);
     const f = SpecFixture.create();
     f.replace(P, '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  controlPlanes: { controller: nginx, namespace: steward-tenants }\n');
     f.write(A, `${f.read(A)}  controlPlane: {}\n`);
-    expect(Object.keys(rendered(f).tree).filter((k) => k.includes('tenant-cluster'))).toEqual([]);
+    expect(Object.keys(renderFixture(f).tree).filter((k) => k.includes('tenant-cluster'))).toEqual([]);
   });
 });
 

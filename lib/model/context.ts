@@ -96,6 +96,15 @@ export class PlatformContext {
     }
   }
 
+  /** The namespaces of the platform's own parts, with whose they are: no other part may take one. */
+  platformNamespaces(): [string, string][] {
+    return [
+      [this.spec.flux.namespace, 'Flux'],
+      [this.sharedNamespace, 'the shared ingress controller'],
+      [this.spec.monitoring.certManagerNamespace, 'cert-manager'],
+    ];
+  }
+
   /** Why issuer `name` cannot be used in environment `env`, or undefined when it can. */
   issuerProblem(name: string, env: string): string | undefined {
     if (!this.issuerByName.has(name)) {

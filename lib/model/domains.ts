@@ -16,6 +16,11 @@ export function inDomain(host: string, domain: string): boolean {
   return bare === domain || bare.endsWith(`.${domain}`);
 }
 
+/** `name` relative to `zone`, which contains it: `@` for the zone itself. */
+export function relativeTo(name: string, zone: string): string {
+  return name === zone ? '@' : name.slice(0, -(zone.length + 1));
+}
+
 export function parentDomain(domain: string): string | undefined {
   const dot = domain.indexOf('.');
   return dot < 0 ? undefined : domain.slice(dot + 1);

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { plan } from '../../lib/commands/plan';
 import { formatProblem, InputError } from '../../lib/input/problems';
+import { renderTree } from './tree';
 
 /**
  * A small, valid input written as literal text so that tests can name exact lines and columns.
@@ -227,6 +229,30 @@ export class SpecFixture {
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /** Runs `fn` on the fixture, then deletes its folder. */
+  use<T>(fn: (f: this) => T): T {
+    try {
+      return fn(this);
+    } finally {
+      this.cleanup();
+    }
+  }
+}
+
+/** The problems of a fixture used once (its folder is deleted). */
+export function problemsOf(f: SpecFixture): string[] {
+  return f.use((x) => x.problems());
+}
+
+/**
+ * What synth renders from a fixture used once (its folder is deleted): the tree, a file's
+ * objects, and the notices.
+ */
+export function renderFixture(f: SpecFixture): { tree: Record<string, string>; docs: (file: string) => Record<string, any>[]; notices: readonly string[] } {
+  const { tree, notices } = f.use((x) => renderTree(x.path('platform.yaml'), x.path('tenants')));
+  const docs = (file: string): Record<string, any>[] => (tree[file] ?? '').split(/^---$/m).map((d) => parse(d) as Record<string, any>).filter((d) => d);
+  return { tree, docs, notices };
 }
 
 /** Every file under `dir` (recursively) with its bytes, keyed by relative path with '/' separators. */

@@ -20,14 +20,14 @@ export function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Renders specs in memory: the tree (without dist/README.md) and every object. */
-export function renderTree(platformFile: string, tenantsDir: string): { tree: Record<string, string>; objects: RenderedObject[] } {
+/** Renders specs in memory: the tree (without dist/README.md), every object, and synth's notices. */
+export function renderTree(platformFile: string, tenantsDir: string): { tree: Record<string, string>; objects: RenderedObject[]; notices: readonly string[] } {
   const tree: Record<string, string> = {};
   const objects: RenderedObject[] = [];
-  renderAll({ platformFile, tenantsDir }, (f) => (tree[f.path] = f.content), (o) => objects.push(o));
+  const { notices } = renderAll({ platformFile, tenantsDir }, (f) => (tree[f.path] = f.content), (o) => objects.push(o));
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(tree).sort()) sorted[k] = tree[k];
-  return { tree: sorted, objects };
+  return { tree: sorted, objects, notices };
 }
 
 const created: string[] = [];

@@ -1,10 +1,10 @@
 import { PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, inDomain } from '../domains';
+import { canonicalAddress, inDomain, relativeTo } from '../domains';
 import { EnvironmentDnsModel, HttpRouteModel, RecordData, RecordSetModel, TenantZoneModel } from '../model';
 import { names } from '../names';
-import { parentZoneName, parseRecord } from '../rules/dns';
+import { controlPlaneWildcards, parentZoneName, parseRecord } from '../rules/dns';
 
 /** An environment's DNS model, when it has DNS (environments[].dns with platform.spec.dns). */
 export function buildEnvironmentDns(ctx: PlatformContext, env: Environment): EnvironmentDnsModel | undefined {
@@ -17,8 +17,7 @@ export function buildEnvironmentDns(ctx: PlatformContext, env: Environment): Env
   const address = ctx.controlPlaneAddress(env);
   // Without an address or outside the parent zone, platformDnsNotices says why they are missing.
   if (base !== undefined && address !== undefined && inDomain(base, parent)) {
-    for (const family of ['k8s', 'konnectivity']) {
-      const relativeName = relativeTo(`*.${family}.${base}`, parent);
+    for (const relativeName of controlPlaneWildcards(base, parent)) {
       parentRecords.push({ objectName: names.dnsObject(relativeName, parent), relativeName, ttl: dns.ttl, data: addressRecord(address) });
     }
   }
@@ -40,11 +39,6 @@ export function buildEnvironmentDns(ctx: PlatformContext, env: Environment): Env
       : { kind: ctx.spec.flux.sourceRef.kind, name: ctx.spec.flux.sourceRef.name, namespace: ctx.spec.flux.sourceRef.namespace ?? ctx.spec.flux.namespace },
     applierServiceAccount: names.dnsApplier,
   };
-}
-
-/** `name` relative to `zone`, which contains it: `@` for the zone itself. */
-function relativeTo(name: string, zone: string): string {
-  return name === zone ? '@' : name.slice(0, -(zone.length + 1));
 }
 
 /** An A or AAAA record set of one address, written canonically (2001:DB8::5 as 2001:db8::5). */

@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { PathSegment } from '../../input/problems';
 import { DnsRecord, Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, inDomain } from '../domains';
+import { canonicalAddress, forEachDuplicate, inDomain, relativeTo } from '../domains';
 import { RecordData } from '../model';
 import { BUILTIN_RESERVED_NAMESPACES, LIMITS, names } from '../names';
 import type { EnvironmentClaims } from './tenant';
@@ -29,11 +29,30 @@ export function hasZone(ctx: PlatformContext, tenant: Tenant, env: Environment):
   return tenant.spec.dns?.zone ?? env.dns.tenantZones;
 }
 
+/**
+ * The names, relative to the parent zone that holds `base`, of the control planes' wildcard
+ * records: *.k8s.<base> and *.konnectivity.<base>.
+ */
+export function controlPlaneWildcards(base: string, parent: string): string[] {
+  return ['k8s', 'konnectivity'].map((family) => relativeTo(`*.${family}.${base}`, parent));
+}
+
 /** The rules of platform.spec.dns and environments[].dns. */
 export function checkPlatformDns(ctx: PlatformContext, report: Report): void {
-  const managed = new Map<string, string>();
-  const domains = new Map<string, string>();
-  if (ctx.spec.dns) dnsNamespaceProblem(ctx, report);
+  if (ctx.spec.dns) {
+    dnsNamespaceProblem(ctx, report);
+    const withDns = ctx.spec.environments.map((env, i) => ({ env, i })).filter((e) => e.env.dns);
+    // Two environments managing one zone would reconcile one Azure zone.
+    const managing = withDns.filter((e) => e.env.dns!.parentZone.armId === undefined);
+    forEachDuplicate(managing.map((e) => parentZoneName(e.env)), (k, first) =>
+      report(['spec', 'environments', managing[k].i, 'dns', 'parentZone'], `zone "${parentZoneName(managing[k].env)}" is already managed by environment "${managing[first].env.name}": two environments would reconcile one Azure zone; reference it here by armId`),
+    );
+    // Tenant zones are named after the domain, in one resource group: two environments would
+    // render the same Azure zones with different records.
+    forEachDuplicate(withDns.map((e) => e.env.domain), (k, first) =>
+      report(['spec', 'environments', withDns[k].i, 'domain'], `environment "${withDns[first].env.name}" has the same domain and DNS: both would reconcile the tenant zones <tenant>.${withDns[k].env.domain} in resource group ${ctx.spec.dns!.azure.resourceGroup}, with different records; give each environment its own domain`),
+    );
+  }
   ctx.spec.environments.forEach((env, i) => {
     if (!env.dns) return;
     const at: PathSegment[] = ['spec', 'environments', i, 'dns'];
@@ -50,28 +69,12 @@ export function checkPlatformDns(ctx: PlatformContext, report: Report): void {
       const where: PathSegment[] = parent.name !== undefined ? [...at, 'parentZone', 'name'] : [...at, 'parentZone', 'armId'];
       report(where, `the parent zone "${name}" does not contain the environment's domain "${env.domain}": tenant zones are <tenant>.${env.domain}, delegated from the parent zone by NS records in it`);
     }
-    if (parent.armId === undefined) {
-      const first = managed.get(name);
-      if (first !== undefined) {
-        report([...at, 'parentZone'], `zone "${name}" is already managed by environment "${first}": two environments would reconcile one Azure zone; reference it here by armId`);
-      } else {
-        managed.set(name, env.name);
-      }
-    }
-    // Tenant zones are named after the domain, in one resource group: two environments would
-    // render the same Azure zones with different records.
-    const sameDomain = domains.get(env.domain);
-    if (sameDomain !== undefined) {
-      report(['spec', 'environments', i, 'domain'], `environment "${sameDomain}" has the same domain and DNS: both would reconcile the tenant zones <tenant>.${env.domain} in resource group ${ctx.spec.dns.azure.resourceGroup}, with different records; give each environment its own domain`);
-    } else {
-      domains.set(env.domain, env.name);
-    }
     // Addresses published in the zones: the shared controller's (tenants on it), the control planes'.
     if (env.sharedIngress.enabled) publishedAddress(report, ['spec', 'environments', i, 'sharedIngress', 'loadBalancerIP'], env.sharedIngress.loadBalancerIP, 'the A records of tenants on the shared controller');
     const base = ctx.controlPlaneDomain(env);
     if (base !== undefined) publishedAddress(report, ['spec', 'environments', i, 'controlPlaneAddress'], env.controlPlaneAddress, 'the control planes\' wildcard records');
-    if (base !== undefined && inDomain(base, name) && base !== name) {
-      const longest = names.dnsObject(`*.konnectivity.${base.slice(0, -(name.length + 1))}`, name);
+    if (base !== undefined && inDomain(base, name)) {
+      const longest = controlPlaneWildcards(base, name).map((r) => names.dnsObject(r, name)).reduce((a, b) => (b.length > a.length ? b : a));
       if (longest.length > 253) {
         report(['spec', 'environments', i, env.controlPlaneDomain !== undefined ? 'controlPlaneDomain' : 'domain'], `too long for the control planes' wildcard records: the object "${longest.slice(0, 40)}…" would have ${longest.length} characters, over the 253 an object name may have`);
       }
@@ -100,10 +103,8 @@ function publishedAddress(report: Report, at: PathSegment[], ip: string | undefi
 function dnsNamespaceProblem(ctx: PlatformContext, report: Report): void {
   const ns = ctx.spec.dns!.namespace;
   const others: [string, string][] = [
-    [ctx.spec.flux.namespace, 'Flux'],
+    ...ctx.platformNamespaces(),
     [ctx.spec.flux.sourceRef.namespace ?? ctx.spec.flux.namespace, 'the Flux source'],
-    [ctx.sharedNamespace, 'the shared ingress controller'],
-    [ctx.spec.monitoring.certManagerNamespace, 'cert-manager'],
     ...(ctx.spec.controlPlanes ? [[ctx.spec.controlPlanes.namespace, 'the control planes'] as [string, string]] : []),
   ];
   const taken = others.find(([other]) => other === ns);
@@ -200,13 +201,11 @@ function externalDnsNotices(ctx: PlatformContext, tenant: Tenant, zoneEnvs: read
  * cert-manager (the operator replaces a whole record set, and would delete its challenge records).
  */
 function tenantRecordNames(records: readonly DnsRecord[], report: Report): void {
-  const first = new Map<string, number>();
+  forEachDuplicate(records.map((r) => `${r.name} ${r.type}`), (i, seen) =>
+    report(['spec', 'dns', 'records', i, 'name'], `a ${records[i].type} record set named "${records[i].name}" is already at spec.dns.records[${seen}]; put every value in one entry`),
+  );
   records.forEach((r, i) => {
     const at: PathSegment[] = ['spec', 'dns', 'records', i];
-    const key = `${r.name} ${r.type}`;
-    const seen = first.get(key);
-    if (seen !== undefined) report([...at, 'name'], `a ${r.type} record set named "${r.name}" is already at spec.dns.records[${seen}]; put every value in one entry`);
-    else first.set(key, i);
     if (r.type === 'CNAME' && r.name === '@') report([...at, 'type'], 'a CNAME cannot be at the zone apex (@), which has the zone\'s SOA and NS records; use A or AAAA records');
     if (r.type === 'CNAME') {
       const other = records.findIndex((o, j) => j !== i && o.name === r.name);
@@ -238,13 +237,9 @@ export function parseRecord(record: DnsRecord, at: PathSegment[], report: Report
   // Azure refuses a record set with two equal records: compared as written to Azure, so that
   // "10 mail.example.com" and "010 mail.example.com." are one record.
   const once = <T>(entries: T[]): T[] => {
-    const seen = new Set<string>();
-    entries.forEach((e, j) => {
-      if (badValues.has(j)) return;
-      const key = JSON.stringify(e);
-      if (seen.has(key)) bad(j, `"${values[j]}" is the same record as an earlier value`);
-      seen.add(key);
-    });
+    // A value already reported is compared with nothing (its key is its own).
+    const keys = entries.map((e, j) => (badValues.has(j) ? `\u0000${j}` : JSON.stringify(e)));
+    forEachDuplicate(keys, (j) => bad(j, `"${values[j]}" is the same record as an earlier value`));
     return entries;
   };
   switch (record.type) {

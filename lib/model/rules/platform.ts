@@ -95,12 +95,7 @@ function controlPlanesReachable(ctx: PlatformContext, report: Report): void {
       }
     });
   }
-  const others: [string, string][] = [
-    [ctx.spec.flux.namespace, 'Flux'],
-    [ctx.sharedNamespace, 'the shared ingress controller'],
-    [ctx.spec.monitoring.certManagerNamespace, 'cert-manager'],
-  ];
-  for (const [namespace, what] of others) {
+  for (const [namespace, what] of ctx.platformNamespaces()) {
     if (cp.namespace === namespace) report([...at, 'namespace'], `"${namespace}" is the namespace of ${what}; the control planes need their own`);
   }
 }
