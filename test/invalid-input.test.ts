@@ -88,17 +88,17 @@ const fileCases: Case[] = [
       f.write('secret.txt', 'TOKEN=hunter2\n');
       fs.symlinkSync(f.path('secret.txt'), f.path('tenants/delta.yaml'));
     },
-    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
+    expected: ['tenants/delta.yaml:1:1: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
   },
   {
     name: 'fails if a tenant spec is a symbolic link to a file inside the folder',
     modify: (f) => fs.symlinkSync('alpha.yaml', f.path('tenants/delta.yaml')),
-    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
+    expected: ['tenants/delta.yaml:1:1: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
   },
   {
     name: 'fails without blocking if a tenant spec is a FIFO',
     modify: (f) => execFileSync('mkfifo', [f.path('tenants/delta.yaml')]),
-    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is not a regular file'],
+    expected: ['tenants/delta.yaml:1:1: cannot read the tenant spec: it is not a regular file'],
   },
   {
     name: 'fails if the tenants folder holds a folder (its specs would be dropped without a word)',
@@ -116,7 +116,7 @@ const fileCases: Case[] = [
   {
     name: 'fails, before parsing, if a tenant spec is larger than 256 KiB',
     modify: (f) => f.write(A, `${f.read(A)}${'#'.repeat(256 * 1024)}\n`),
-    expected: [`${A}: cannot read the tenant spec: it has ${ALPHA_BYTES + 256 * 1024 + 1} bytes, over the 262144 a tenant spec may have`],
+    expected: [`${A}:1:1: cannot read the tenant spec: it has ${ALPHA_BYTES + 256 * 1024 + 1} bytes, over the 262144 a tenant spec may have`],
   },
   {
     name: 'fails at the first alias if aliases expand a small spec far beyond its size',
@@ -178,13 +178,13 @@ const fileCases: Case[] = [
   {
     name: 'fails if platform.yaml is missing',
     modify: (f) => f.remove(P),
-    expected: [`${P}: cannot read the platform spec: no such file`],
+    expected: [`${P}:1:1: cannot read the platform spec: no such file`],
   },
   {
     name: 'fails if platform.yaml is missing, and still reports the tenant files',
     modify: (f) => f.remove(P).replace(A, 'name: alpha', 'name: alfa'),
     expected: [
-      `${P}: cannot read the platform spec: no such file`,
+      `${P}:1:1: cannot read the platform spec: no such file`,
       `${A}:4:9: metadata.name: must equal the file name "alpha" (got "alfa"); rename the file or the tenant`,
     ],
   },
@@ -196,14 +196,14 @@ const fileCases: Case[] = [
   {
     name: 'fails if two tenant files have the same name (.yaml and .yml)',
     modify: (f) => f.write('tenants/alpha.yml', f.read(A)),
-    expected: ['tenants/alpha.yml: tenant file name "alpha" is also used by tenants/alpha.yaml; keep one file per tenant'],
+    expected: ['tenants/alpha.yml:1:1: tenant file name "alpha" is also used by tenants/alpha.yaml; keep one file per tenant'],
   },
   {
     name: 'fails if a tenant spec is saved with an extension that is not read (.YAML, .json)',
     modify: (f) => f.write('tenants/delta.YAML', f.read(A)).write('tenants/echo.json', '{}').write('tenants/README.md', '# notes'),
     expected: [
-      'tenants/delta.YAML: tenant specs are read only from files ending in .yaml or .yml; rename this file',
-      'tenants/echo.json: tenant specs are read only from files ending in .yaml or .yml; rename this file',
+      'tenants/delta.YAML:1:1: tenant specs are read only from files ending in .yaml or .yml; rename this file',
+      'tenants/echo.json:1:1: tenant specs are read only from files ending in .yaml or .yml; rename this file',
     ],
   },
 ];
@@ -572,7 +572,7 @@ const crossCases: Case[] = [
     name: "fails if an extra domain lies inside another tenant's default domain",
     modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [x.alpha.prod.example.com]\n'),
     expected: [
-      `${C}:6:18: spec.extraDomains[0]: extra domain "x.alpha.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, charlie.prod.example.com`,
+      `${C}:6:18: spec.extraDomains[0]: extra domain "x.alpha.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "alpha" (tenants/alpha.yaml); a tenant may claim only its own part, charlie.prod.example.com`,
     ],
   },
   {
@@ -584,7 +584,21 @@ const crossCases: Case[] = [
     name: "fails at the override if a domain override takes another tenant's default domain",
     modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: charlie.prod.example.com\n'),
     expected: [
-      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, alpha.prod.example.com`,
+      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "charlie" (tenants/charlie.yaml); a tenant may claim only its own part, alpha.prod.example.com`,
+    ],
+  },
+  {
+    name: "fails, naming the owner as a route's host does, if an extra domain is another tenant's default domain",
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [bravo.prod.example.com]\n'),
+    expected: [
+      `${C}:6:18: spec.extraDomains[0]: extra domain "bravo.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "bravo" (tenants/bravo.yaml); a tenant may claim only its own part, charlie.prod.example.com`,
+    ],
+  },
+  {
+    name: 'fails, naming no tenant, if an extra domain is the default domain of a tenant absent from that environment',
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [bravo.dev.example.com]\n'),
+    expected: [
+      `${C}:6:18: spec.extraDomains[0]: extra domain "bravo.dev.example.com" lies under the domain of environment "dev" (dev.example.com), whose names belong to the platform; a tenant may claim only its own part, charlie.dev.example.com`,
     ],
   },
   {

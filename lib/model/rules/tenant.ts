@@ -1,5 +1,5 @@
 import { Loaded } from '../../input/load';
-import { PathSegment } from '../../input/problems';
+import { formatPath, PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain } from '../domains';
@@ -43,6 +43,21 @@ export interface TenantClaims {
   readonly environments: readonly EnvironmentClaims[];
   /** Warnings the tenant's settings deserve (not problems), printed by synth; absent when none. */
   readonly notices?: readonly string[];
+  /**
+   * Domains the tenant claims under an environment domain outside its own part: refused by the
+   * rules across tenants, which know whose they are and name the owner, as a route's host is
+   * named (rules/cross-tenant.ts). Absent when none.
+   */
+  readonly foreign?: readonly ForeignClaim[];
+}
+
+/** A claim under the domain of environment `environment` that is not the tenant's own part. */
+export interface ForeignClaim {
+  readonly domain: string;
+  readonly path: PathSegment[];
+  /** `domain` or `extra domain`, as the message names the field. */
+  readonly what: string;
+  readonly environment: string;
 }
 
 /**
@@ -68,11 +83,15 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   }
   const proxyNotices = checkTcpProxy(ctx, loaded.value, loaded.file, report);
   noDeadIngressSettings(ctx, loaded.value, environments, report);
+  const foreign: ForeignClaim[] = [];
+  const judge: ClaimJudge = (claim, at, what) => platformClaimProblem(ctx, name, claim, at, what, report, (environment) => {
+    if (!foreign.some((f) => formatPath(f.path) === formatPath(at))) foreign.push({ domain: claim, path: at, what, environment });
+  });
   // Whether a name belongs to the platform does not depend on the environment: judged once.
   const extras = spec.extraDomains
-    .map((d, i) => (platformClaimProblem(ctx, name, d, ['spec', 'extraDomains', i], 'extra domain', report) === undefined ? i : -1))
+    .map((d, i) => (judge(d, ['spec', 'extraDomains', i], 'extra domain') === undefined ? i : -1))
     .filter((i) => i >= 0);
-  const claims = environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, report));
+  const claims = environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, judge, report));
   const notices = [...proxyNotices, ...checkTenantDns(ctx, loaded.value, claims, report)];
   return {
     name,
@@ -81,6 +100,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
     namespacePath,
     environments: claims,
     ...(notices.length > 0 ? { notices } : {}),
+    ...(foreign.length > 0 ? { foreign } : {}),
   };
 }
 
@@ -164,13 +184,13 @@ export function tenantDomain(tenant: Tenant, env: Environment): { domain: string
  * What the tenant claims in `env`: its domain when the platform lets it have that name, its
  * extra domains that passed (`extras`, indexes), and its dedicated controller's static address.
  */
-function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environment, extras: readonly number[], report: Report): EnvironmentClaims {
+function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environment, extras: readonly number[], judge: ClaimJudge, report: Report): EnvironmentClaims {
   const spec = tenant.spec;
   const own = tenantDomain(tenant, env);
   const domains: DomainClaim[] = [];
   const ok = own.isDefault
     ? defaultDomainProblem(ctx, own.domain, own.path, report) === undefined
-    : platformClaimProblem(ctx, tenant.metadata.name, own.domain, own.path, 'domain', report) === undefined;
+    : judge(own.domain, own.path, 'domain') === undefined;
   if (ok) domains.push(own);
   for (const i of extras) domains.push({ domain: spec.extraDomains[i], path: ['spec', 'extraDomains', i], isDefault: false });
 
@@ -187,13 +207,18 @@ function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environmen
   return { environment: env.name, domain: own.domain, domains, ...(address ? { address } : {}) };
 }
 
+/** Judges a claim of the tenant's (see platformClaimProblem). */
+type ClaimJudge = (claim: string, at: PathSegment[], what: string) => string | undefined;
+
 /**
  * Names under an environment domain belong to the platform, except each tenant's own part,
  * <tenant>.<environment domain>: a tenant may not claim the apex, a sibling such as
  * www.<environment domain>, or a parent of an environment domain, in any environment.
  * Reports and returns the problem, or returns undefined when the claim is the tenant's to make.
+ * A claim under an environment domain outside the tenant's part may be another tenant's, which
+ * only the rules across tenants know: it is handed to `foreign` (and refused there) instead.
  */
-function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: string, at: PathSegment[], what: string, report: Report): string | undefined {
+function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: string, at: PathSegment[], what: string, report: Report, foreign: (environment: string) => void): string | undefined {
   for (const env of ctx.envByName.values()) {
     const own = `${tenant}.${env.domain}`;
     const controlPlanes = controlPlaneBase(ctx, env, claim);
@@ -201,7 +226,8 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
     if (inDomain(env.domain, claim)) {
       why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
     } else if (inDomain(claim, env.domain) && !inDomain(claim, own)) {
-      why = `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain}), whose names belong to the platform; a tenant may claim only its own part, ${own}`;
+      foreign(env.name);
+      return underEnvironmentDomain(what, claim, env, own);
     } else if (controlPlanes) {
       why = `${what} "${claim}" overlaps ${controlPlanes}, where the platform names tenant control planes (<tenant>.k8s. and <tenant>.konnectivity. in environment "${env.name}")`;
     } else if (what === 'extra domain' && inDomain(claim, own)) {
@@ -213,6 +239,15 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
     }
   }
   return undefined;
+}
+
+/**
+ * Why a claim under the domain of `env` outside the tenant's part `own` is refused: it is another
+ * tenant's (named with its file, as a route's host outside the tenant's domains is), or the platform's.
+ */
+export function underEnvironmentDomain(what: string, claim: string, env: Environment, own: string, owner?: { readonly name: string; readonly file: string }): string {
+  const whose = owner ? ` and belongs to tenant "${owner.name}" (${owner.file})` : ', whose names belong to the platform';
+  return `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain})${whose}; a tenant may claim only its own part, ${own}`;
 }
 
 /** The control-plane domain (k8s.<base> or konnectivity.<base>) that `claim` is, lies in or contains in `env`, if any. */
