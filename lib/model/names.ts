@@ -189,3 +189,12 @@ export const BUILTIN_RESERVED_NAMESPACES = [
   'logging',
   'vault',
 ] as const;
+
+/**
+ * True for a namespace of the cluster or of a common add-on: the built-in list, and every
+ * `kube-` name (Kubernetes keeps the prefix for itself). No tenant, and no part of tenant-edge
+ * (the control planes', the DNS objects'), may use one.
+ */
+export function isClusterNamespace(namespace: string): boolean {
+  return (BUILTIN_RESERVED_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith('kube-');
+}

@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, inDomain } from '../domains';
+import { AddressClass, addressClass, canonicalAddress, inDomain } from '../domains';
 import { ControlPlaneModel, PassthroughRouteModel, TcpProxyModel } from '../model';
 import { names } from '../names';
 import { EnvironmentClaims } from '../rules/tenant';
@@ -100,14 +100,25 @@ function ownNames(ctx: PlatformContext, tenant: string, claims: readonly Environ
   });
 }
 
-/** Addresses a proxy on the host network can never mean: unspecified, or the node itself. */
+/**
+ * Addresses a proxy on the host network may dial: unicast ones (addressClass, which the DNS
+ * record rule uses too). Link-local addresses are the node's own link, where 169.254.169.254 is
+ * the cloud's metadata service, which hands out the node's credentials.
+ */
 function unusableAddress(ip: string): string | undefined {
-  const a = canonicalAddress(ip);
-  if (a === undefined) return `"${ip}" is not an IPv4 or IPv6 address`;
-  if (a === '0.0.0.0' || a === '::') return `"${ip}" is the unspecified address, which names no host`;
-  if (a.startsWith('::ffff:')) return `"${ip}" is an IPv4-mapped IPv6 address; write the IPv4 address`;
-  if (a.startsWith('127.') || a === '::1') return `"${ip}" is a loopback address: the proxy runs on the node's network, where it is the node itself`;
-  return undefined;
+  const why: Record<Exclude<AddressClass, 'unicast'>, string> = {
+    unspecified: 'is the unspecified address, which names no host',
+    'ipv4-mapped': 'is an IPv4-mapped IPv6 address; write the IPv4 address',
+    loopback: 'is a loopback address: the proxy runs on the node\'s network, where it is the node itself',
+    'link-local': 'is a link-local address, which the node answers itself (the cloud\'s metadata service is one); the proxy dials unicast addresses only',
+    multicast: 'is a multicast address; the proxy dials unicast addresses only',
+    broadcast: 'is the broadcast address; the proxy dials unicast addresses only',
+    reserved: 'is a reserved address (240.0.0.0/4); the proxy dials unicast addresses only',
+    'this-network': 'is a reserved address (0.0.0.0/8, "this network"); the proxy dials unicast addresses only',
+  };
+  const kind = addressClass(ip);
+  if (kind === undefined) return `"${ip}" is not an IPv4 or IPv6 address`;
+  return kind === 'unicast' ? undefined : `"${ip}" ${why[kind]}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { formatPath, PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain } from '../domains';
-import { LIMITS } from '../names';
+import { isClusterNamespace, LIMITS } from '../names';
 import { checkAddress } from './platform';
 import { checkRoutes } from './routes';
 import { checkTenantDns } from './dns';
@@ -140,7 +140,7 @@ function namespaceAllowed(ctx: PlatformContext, namespace: string, at: PathSegme
     report(at, `namespace "${namespace}" does not start with "${prefix}", which the platform requires of tenant namespaces (spec.tenantNamespacePrefix in ${ctx.file})`);
   } else if (namespace.length > LIMITS.label) {
     report(at, `namespace "${namespace}" has ${namespace.length} characters, over the ${LIMITS.label} a namespace may have`);
-  } else if (ctx.reserved.has(namespace) || namespace.startsWith('kube-')) {
+  } else if (ctx.reserved.has(namespace) || isClusterNamespace(namespace)) {
     report(at, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
   }
 }
