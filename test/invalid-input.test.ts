@@ -575,6 +575,22 @@ const crossCases: Case[] = [
       `${C}:6:18: spec.extraDomains[0]: extra domain "x.alpha.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "alpha" (tenants/alpha.yaml); a tenant may claim only its own part, charlie.prod.example.com`,
     ],
   },
+  ...['www.example.com', 'mail.example.com', 'x.y.example.com'].map(
+    (claim): Case => ({
+      name: `fails if an extra domain (${claim}) lies in a DNS-01 issuer's zone that holds the environment domains, outside the tenant's own part`,
+      modify: (f) => f.replace(B, 'extraDomains: [bravo.example.org]', `extraDomains: [bravo.example.org, "${claim}"]`),
+      expected: [
+        `${B}:7:37: spec.extraDomains[1]: extra domain "${claim}" lies in the zone "example.com" where issuer "le-dns" answers DNS-01 challenges, which holds the domain of environment "dev" (dev.example.com): its names belong to the platform; a tenant may claim only its own part, bravo.dev.example.com or bravo.prod.example.com`,
+      ],
+    }),
+  ),
+  {
+    name: "fails if a domain override lies in a DNS-01 issuer's zone outside the tenant's own part",
+    modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: alpha.example.com\n'),
+    expected: [
+      `${A}:8:15: spec.overrides.prod.domain: domain "alpha.example.com" lies in the zone "example.com" where issuer "le-dns" answers DNS-01 challenges, which holds the domain of environment "dev" (dev.example.com): its names belong to the platform; a tenant may claim only its own part, alpha.dev.example.com or alpha.prod.example.com`,
+    ],
+  },
   {
     name: 'fails if an extra domain contains the environment domain',
     modify: (f) => f.replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, example.com]'),
@@ -631,10 +647,10 @@ const crossCases: Case[] = [
     name: 'fails if a host qualified with the tenant domain is longer than 253 characters',
     modify: (f) =>
       f
-        .replace(A, '    prod:\n', `    prod:\n      domain: ${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.com\n`)
-        .replace(A, 'hosts: [status]', `hosts: [${'s'.repeat(60)}]`),
+        .replace(A, '    prod:\n', `    prod:\n      domain: ${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.alpha.prod.example.com\n`)
+        .replace(A, 'hosts: [status]', `hosts: [${'s'.repeat(50)}]`),
     expected: [
-      `${A}:21:15: spec.routes[1].hosts[0]: "${'s'.repeat(60)}.${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.com" has 264 characters, over the 253 a host name may have`,
+      `${A}:21:15: spec.routes[1].hosts[0]: "${'s'.repeat(50)}.${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.alpha.prod.example.com" has 265 characters, over the 253 a host name may have`,
     ],
   },
   {

@@ -6,7 +6,7 @@ import { canonicalAddress, inDomain } from '../domains';
 import { isClusterNamespace, LIMITS } from '../names';
 import { checkAddress } from './platform';
 import { checkRoutes } from './routes';
-import { checkTenantDns } from './dns';
+import { checkTenantDns, parentZoneName } from './dns';
 import { checkTcpProxy } from './tcp-proxy';
 
 /** A name claimed in one environment, and where the tenant's file claims it. */
@@ -238,7 +238,37 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
       return why;
     }
   }
+  for (const zone of platformZones(ctx)) {
+    if (!inDomain(claim, zone.name)) continue;
+    const parts = zone.environments.map((e) => `${tenant}.${e.domain}`);
+    if (parts.some((p) => inDomain(claim, p))) continue;
+    const env = zone.environments[0];
+    const why = `${what} "${claim}" lies in ${zone.what}, which holds the domain of environment "${env.name}" (${env.domain}): its names belong to the platform; a tenant may claim only its own part, ${parts.join(' or ')}`;
+    report(at, why);
+    return why;
+  }
   return undefined;
+}
+
+/**
+ * Zones of the platform that hold environment domains: a DNS-01 issuer's hosted zone, an
+ * environment's DNS parent zone. Names in them outside every environment domain (www.matih.ai
+ * beside apps.matih.ai) are the platform's, like names under an environment domain: a tenant
+ * that claimed one would get routes and a certificate for it. Each with the environments whose
+ * domains it holds.
+ */
+function platformZones(ctx: PlatformContext): { name: string; what: string; environments: Environment[] }[] {
+  const zones: { name: string; what: string }[] = [];
+  for (const issuer of ctx.issuerByName.values()) {
+    const zone = issuer.acme.dns01?.azureDNS.hostedZoneName;
+    if (zone !== undefined) zones.push({ name: zone, what: `the zone "${zone}" where issuer "${issuer.name}" answers DNS-01 challenges` });
+  }
+  for (const env of ctx.environments) {
+    if (env.dns && ctx.spec.dns) zones.push({ name: parentZoneName(env), what: `the parent zone "${parentZoneName(env)}" of environment "${env.name}"` });
+  }
+  return zones
+    .map((z) => ({ ...z, environments: ctx.environments.filter((e) => inDomain(e.domain, z.name)) }))
+    .filter((z) => z.environments.length > 0);
 }
 
 /**
