@@ -902,7 +902,7 @@ const crossCases: Case[] = [
     name: 'fails if a tenant name is too long for its dedicated Helm release',
     modify: (f) => f.write(`tenants/${'d'.repeat(33)}.yaml`, tenant('d'.repeat(33), '  environments: [prod]\n')),
     expected: [
-      `tenants/${'d'.repeat(33)}.yaml:4:9: metadata.name: too long for a dedicated controller: its Helm release "ingress-nginx-${'d'.repeat(33)}" would have 47 characters and the ingress-nginx chart copes with 46; use at most 32 characters`,
+      `tenants/${'d'.repeat(33)}.yaml:4:9: metadata.name: too long for a dedicated controller: its Helm release "ingress-nginx-${'d'.repeat(33)}" would have 47 characters, over the 46 the ingress-nginx chart copes with (it adds its own suffixes to the release name); use at most 32 characters`,
     ],
   },
   {
@@ -914,7 +914,7 @@ const crossCases: Case[] = [
     name: 'fails if a tenant name is too long for its Flux Kustomization',
     modify: (f) => f.write(`tenants/${'k'.repeat(49)}.yaml`, tenant('k'.repeat(49), '  ingress:\n    dedicated: false\n')),
     expected: [
-      `tenants/${'k'.repeat(49)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-namespace-${'k'.repeat(49)}" would have 64 characters, over the 63 Kubernetes allows in labels; use at most 48 characters`,
+      `tenants/${'k'.repeat(49)}.yaml:4:9: metadata.name: too long: its Flux Kustomization "edge-namespace-${'k'.repeat(49)}" would have 64 characters, over the 63 a label value may have, and kustomize-controller labels every object it applies with the Kustomization's name (kustomize.toolkit.fluxcd.io/name); use at most 48 characters`,
     ],
   },
   {

@@ -21,6 +21,11 @@ export function relativeTo(name: string, zone: string): string {
   return name === zone ? '@' : name.slice(0, -(zone.length + 1));
 }
 
+/** A tenant's two control-plane hostnames under an environment's control-plane domain `base`. */
+export function controlPlaneHosts(tenant: string, base: string): { readonly apiServer: string; readonly konnectivity: string } {
+  return { apiServer: `${tenant}.k8s.${base}`, konnectivity: `${tenant}.konnectivity.${base}` };
+}
+
 export function parentDomain(domain: string): string | undefined {
   const dot = domain.indexOf('.');
   return dot < 0 ? undefined : domain.slice(dot + 1);

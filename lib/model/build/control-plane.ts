@@ -1,16 +1,15 @@
 import { isIP } from 'net';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { AddressClass, addressClass, canonicalAddress, inDomain } from '../domains';
+import { AddressClass, addressClass, canonicalAddress, controlPlaneHosts, inDomain } from '../domains';
 import { ControlPlaneModel, PassthroughRouteModel, TcpProxyModel } from '../model';
 import { names } from '../names';
+import { hasTcpProxy } from '../rules/derived-names';
 import { EnvironmentClaims } from '../rules/tenant';
 
 /** Names every API server certificate carries for in-cluster clients (kubernetes.default.svc and its forms). */
 export const IN_CLUSTER_SANS = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'] as const;
 
-const MAX_DNS_NAME = 253;
-const MAX_LABEL = 63;
 
 /**
  * A tenant's control plane in one environment: its two hostnames under the platform's
@@ -37,20 +36,11 @@ export function buildControlPlane(
   const name = tenant.metadata.name;
   let ok = true;
 
+  // The hostnames and the Service name are held to their limits with every derived name (rules/derived-names.ts).
   const hosts = controlPlaneHosts(name, base);
   const apiServerHost = hosts.apiServer;
   const konnectivityHost = spec.konnectivity ? hosts.konnectivity : undefined;
-  for (const host of [apiServerHost, konnectivityHost]) {
-    if (host !== undefined && host.length > MAX_DNS_NAME) {
-      report(['metadata', 'name'], `the control-plane hostname "${host}" in environment "${env.name}" has ${host.length} characters, over the ${MAX_DNS_NAME} a DNS name may have`);
-      ok = false;
-    }
-  }
   const service = platform.service.name.replace('{tenant}', name);
-  if (service.length > MAX_LABEL) {
-    report(['metadata', 'name'], `the control plane's Service name "${service}" (spec.controlPlanes.service.name in ${ctx.file}) has ${service.length} characters, over the ${MAX_LABEL} a Service name may have`);
-    ok = false;
-  }
 
   const sans: string[] = [apiServerHost, ...(konnectivityHost ? [konnectivityHost] : []), ...IN_CLUSTER_SANS];
   spec.extraSANs.forEach((san, i) => {
@@ -86,10 +76,6 @@ export function buildControlPlane(
   };
 }
 
-/** A tenant's two control-plane hostnames under an environment's control-plane domain `base`. */
-export function controlPlaneHosts(tenant: string, base: string): { readonly apiServer: string; readonly konnectivity: string } {
-  return { apiServer: `${tenant}.k8s.${base}`, konnectivity: `${tenant}.konnectivity.${base}` };
-}
 
 /** The names a tenant owns in all its environments: its control-plane hostnames, then its domains, per environment. */
 function ownNames(ctx: PlatformContext, tenant: string, claims: readonly EnvironmentClaims[]): string[] {
@@ -136,9 +122,9 @@ function buildTcpProxy(
   owned: () => readonly string[],
   report: Report,
 ): TcpProxyModel | undefined | null {
-  const platform = ctx.spec.controlPlanes?.tcpProxy;
-  const spec = tenant.spec.controlPlane?.tcpProxy;
-  if (!platform || !spec || spec.enabled === false) return undefined;
+  if (!hasTcpProxy(ctx, tenant)) return undefined;
+  const platform = ctx.spec.controlPlanes!.tcpProxy!;
+  const spec = tenant.spec.controlPlane!.tcpProxy;
   // What this environment overrides (each environment is a cluster of its own, with its own addresses).
   const override = tenant.spec.overrides[env.name]?.tcpProxy;
   const base = ['spec', 'controlPlane', 'tcpProxy'];

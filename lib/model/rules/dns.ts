@@ -4,7 +4,7 @@ import { DnsRecord, Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
 import { addressClass, canonicalAddress, forEachDuplicate, inDomain, relativeTo } from '../domains';
 import { RecordData } from '../model';
-import { isClusterNamespace, LIMITS, names } from '../names';
+import { isClusterNamespace, names } from '../names';
 import type { EnvironmentClaims } from './tenant';
 
 /**
@@ -142,7 +142,6 @@ export function platformDnsNotices(ctx: PlatformContext): string[] {
  */
 export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, claims: readonly EnvironmentClaims[], report: Report): string[] {
   const dns = tenant.spec.dns;
-  const name = tenant.metadata.name;
   const environments = claims.map((c) => c.environment);
   const zoneEnvs = environments.map((e) => ctx.envByName.get(e)!).filter((env) => hasZone(ctx, tenant, env));
   for (const env of zoneEnvs) {
@@ -161,12 +160,6 @@ export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, claims: rea
   if (zoneEnvs.length === 0 && dns.zone !== true) {
     if (dns.records.length > 0) report(['spec', 'dns', 'records'], `the records go into the tenant's zone, and it has none in ${environments.join(', ')}; set dns.zone: true or remove them`);
     if (dns.ttl !== undefined) report(['spec', 'dns', 'ttl'], `applies to the tenant's zone, and it has none in ${environments.join(', ')}`);
-  }
-  if (zoneEnvs.length > 0) {
-    const longest = names.delegationKustomization(name);
-    if (longest.length > LIMITS.label) {
-      report(['metadata', 'name'], `too long for a zone: its Flux Kustomization "${longest}" would have ${longest.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - longest.length + name.length} characters`);
-    }
   }
   dns.records.forEach((r, i) => parseRecord(r, ['spec', 'dns', 'records', i], report));
   tenantRecordNames(dns.records, report);

@@ -8,6 +8,7 @@ import { checkAddress } from './platform';
 import { checkRoutes } from './routes';
 import { checkTenantDns, parentZoneName } from './dns';
 import { checkTcpProxy } from './tcp-proxy';
+import { checkTenantDerivedNames } from './derived-names';
 
 /** A name claimed in one environment, and where the tenant's file claims it. */
 export interface DomainClaim {
@@ -72,6 +73,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   const namespace = spec.namespace ?? `${ctx.spec.tenantNamespacePrefix}${name}`;
   const namespacePath: PathSegment[] = spec.namespace !== undefined ? ['spec', 'namespace'] : ['metadata', 'name'];
   tenantNameNotReserved(ctx, name, report);
+  checkTenantDerivedNames(ctx, loaded.value, environments, report);
   namespaceAllowed(ctx, namespace, namespacePath, report);
   checkAddress(report, ['spec', 'ingress', 'loadBalancerIP'], spec.ingress.loadBalancerIP);
   for (const [env, ov] of Object.entries(spec.overrides)) {
@@ -161,11 +163,6 @@ function noDeadIngressSettings(ctx: PlatformContext, tenant: Tenant, environment
   }
   if (dedicatedIn.length > 0) {
     const name = tenant.metadata.name;
-    const release = ctx.flavour.dedicatedReleaseName(name);
-    if (release.length > ctx.flavour.maxReleaseNameLength) {
-      const room = ctx.flavour.maxReleaseNameLength - release.length + name.length;
-      report(['metadata', 'name'], `too long for a dedicated controller: its Helm release "${release}" would have ${release.length} characters and the ${ctx.chart.name} chart copes with ${ctx.flavour.maxReleaseNameLength}; use at most ${room} characters`);
-    }
     const cls = ctx.flavour.dedicatedClassName(name);
     if (cls === ctx.spec.ingress.sharedClass) {
       report(['metadata', 'name'], `the dedicated IngressClass "${cls}" would collide with the shared class; rename the tenant or platform.spec.ingress.sharedClass`);
