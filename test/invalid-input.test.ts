@@ -816,6 +816,28 @@ const crossCases: Case[] = [
     ],
   },
   {
+    name: 'a platform pattern with nested quantifiers judges a tenant\'s 60-character value at once (linear-time matching)',
+    modify: (f) =>
+      f
+        .replace(P, '  ingress:\n', '  ingress:\n    tenantAnnotations:\n      - key: example.com/mode\n        pattern: "(a+)+$"\n')
+        .replace(C, KEEP, `example.com/mode: "${'a'.repeat(59)}!"`),
+    expected: [`${C}:15:27: spec.routes[0].annotations["example.com/mode"]: "${'a'.repeat(59)}!" must be a value matching (a+)+$`],
+  },
+  ...([
+    ['(a)\\\\1', 'backreferences are not accepted (at character 4)'],
+    ['(?!x)[a-z]+', 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not accepted (at character 1)'],
+    ['[0-9]{1,5000}', 'a count over 1000 (at character 6)'],
+  ] as const).map(
+    ([pattern, why]): Case => ({
+      name: `fails if a platform pattern is outside the accepted subset: ${pattern}`,
+      modify: (f) => f.replace(P, '  ingress:\n', `  ingress:\n    tenantAnnotations:\n      - key: example.com/mode\n        pattern: "${pattern}"\n`),
+      expected: [
+        `${P}:36:18: spec.ingress.tenantAnnotations[0].pattern: ${why}; platform patterns use a subset of JavaScript's regular expressions, matched in time linear in the value (see the README, Raw annotations)`,
+        `${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-buffering"]: nginx.ingress.kubernetes.io/proxy-buffering is not allowed on routes; the platform allows none (platform.yaml spec.ingress.tenantAnnotations)`,
+      ],
+    }),
+  ),
+  {
     name: 'fails if an annotation sets the ingress class',
     modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'kubernetes.io/ingress.class: nginx'),
     expected: [
