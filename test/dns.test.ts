@@ -373,6 +373,14 @@ describe('refused: overlapping zones and settings without DNS', () => {
     expectOneProblem(problemsOf(f), P, 'spec.environments[1].dns.parentZone', 'zone "example.com" is already managed by environment "dev": two environments would reconcile one Azure zone; reference it here by armId');
   });
 
+  test('an extra domain in the parent zone, outside every environment domain, belongs to the platform', () => {
+    const f = fixture({ env: '      dns:\n        tenantZones: true\n        parentZone: { name: example.com }\n' });
+    // The issuer's zone is dev's own domain here, so that the parent zone is what holds www.example.com.
+    f.replace(P, 'hostedZoneName: example.com', 'hostedZoneName: dev.example.com');
+    f.replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, www.example.com]');
+    expectOneProblem(problemsOf(f), B, 'spec.extraDomains[1]', 'extra domain "www.example.com" lies in the parent zone "example.com" of environment "prod", which holds the domain of environment "dev" (dev.example.com): its names belong to the platform; a tenant may claim only its own part, bravo.dev.example.com or bravo.prod.example.com');
+  });
+
   test('two environments with one domain and DNS', () => {
     const f = fixture();
     f.replace(P, '      domain: dev.example.com\n', '      domain: prod.example.com\n      dns:\n        parentZone: { armId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/g/providers/Microsoft.Network/dnszones/example.com }\n');
