@@ -225,6 +225,15 @@ test.each<[string, () => SpecFixture, string[]]>([
     },
     [`${P}:39:16: spec.controlPlanes.namespace: "flux-system" is the namespace of Flux; the control planes need their own`],
   ],
+  ...['kube-system', 'default', 'kube-public', 'kube-node-lease', 'kube-anything', 'velero', 'istio-system'].map((ns): [string, () => SpecFixture, string[]] => [
+    `the control planes in the cluster's namespace ${ns}`,
+    () => {
+      const f = fixture('traefik');
+      f.replace(P, 'namespace: steward-tenants', `namespace: ${ns}`);
+      return f;
+    },
+    [`${P}:39:16: spec.controlPlanes.namespace: "${ns}" belongs to the cluster or to an add-on; the control planes need a namespace of their own`],
+  ]),
   [
     'a tenant in the control planes\' namespace',
     () => {

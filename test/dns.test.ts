@@ -350,6 +350,7 @@ describe.each<[string, Parameters<typeof fixture>[0], string, string, string]>([
   ['a dedicated controller\'s address that is link-local, in a zone', { tweak: (f) => f.replace(A, 'loadBalancerIP: 10.0.0.2', 'loadBalancerIP: 169.254.169.254') }, A, 'spec.overrides.prod.ingress.loadBalancerIP', '"169.254.169.254" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach; it is published as the A records of the tenant\'s routes in its zone in environment "prod"'],
   ['a shared controller\'s address that is unspecified, with DNS', { tweak: (f) => f.replace(P, '        loadBalancerIP: 10.0.0.1\n', '        loadBalancerIP: 0.0.0.0\n') }, P, 'spec.environments[1].sharedIngress.loadBalancerIP', '"0.0.0.0" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach; it is published as the A records of tenants on the shared controller'],
   ['the DNS namespace in a namespace of the cluster', { platform: '    namespace: kube-system\n' }, P, 'spec.dns.namespace', '"kube-system" belongs to the cluster or to an add-on; the DNS objects need a namespace of their own (the default is edge-dns)'],
+  ['the DNS namespace in a kube- namespace, which Kubernetes keeps for itself', { platform: '    namespace: kube-dns-zones\n' }, P, 'spec.dns.namespace', '"kube-dns-zones" belongs to the cluster or to an add-on; the DNS objects need a namespace of their own (the default is edge-dns)'],
   ['the DNS namespace in the shared controller\'s', { platform: '    namespace: ingress-nginx\n' }, P, 'spec.dns.namespace', '"ingress-nginx" is the namespace of the shared ingress controller; the DNS objects need a namespace of their own (the default is edge-dns)'],
 ])('refused: %s', (name, opts, file, path, message) => {
   test('with one problem, at the field, saying why', () => {
@@ -370,6 +371,14 @@ describe('refused: overlapping zones and settings without DNS', () => {
     const f = fixture({ env: '      dns:\n        parentZone: { name: example.com }\n' });
     f.replace(P, '      domain: dev.example.com\n', '      domain: dev.example.com\n      dns:\n        parentZone: { name: example.com }\n');
     expectOneProblem(problemsOf(f), P, 'spec.environments[1].dns.parentZone', 'zone "example.com" is already managed by environment "dev": two environments would reconcile one Azure zone; reference it here by armId');
+  });
+
+  test('an extra domain in the parent zone, outside every environment domain, belongs to the platform', () => {
+    const f = fixture({ env: '      dns:\n        tenantZones: true\n        parentZone: { name: example.com }\n' });
+    // The issuer's zone is dev's own domain here, so that the parent zone is what holds www.example.com.
+    f.replace(P, 'hostedZoneName: example.com', 'hostedZoneName: dev.example.com');
+    f.replace(B, 'extraDomains: [bravo.example.org]', 'extraDomains: [bravo.example.org, www.example.com]');
+    expectOneProblem(problemsOf(f), B, 'spec.extraDomains[1]', 'extra domain "www.example.com" lies in the parent zone "example.com" of environment "prod", which holds the domain of environment "dev" (dev.example.com): its names belong to the platform; a tenant may claim only its own part, bravo.dev.example.com or bravo.prod.example.com');
   });
 
   test('two environments with one domain and DNS', () => {

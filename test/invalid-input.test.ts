@@ -88,17 +88,17 @@ const fileCases: Case[] = [
       f.write('secret.txt', 'TOKEN=hunter2\n');
       fs.symlinkSync(f.path('secret.txt'), f.path('tenants/delta.yaml'));
     },
-    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
+    expected: ['tenants/delta.yaml:1:1: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
   },
   {
     name: 'fails if a tenant spec is a symbolic link to a file inside the folder',
     modify: (f) => fs.symlinkSync('alpha.yaml', f.path('tenants/delta.yaml')),
-    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
+    expected: ['tenants/delta.yaml:1:1: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself'],
   },
   {
     name: 'fails without blocking if a tenant spec is a FIFO',
     modify: (f) => execFileSync('mkfifo', [f.path('tenants/delta.yaml')]),
-    expected: ['tenants/delta.yaml: cannot read the tenant spec: it is not a regular file'],
+    expected: ['tenants/delta.yaml:1:1: cannot read the tenant spec: it is not a regular file'],
   },
   {
     name: 'fails if the tenants folder holds a folder (its specs would be dropped without a word)',
@@ -116,7 +116,7 @@ const fileCases: Case[] = [
   {
     name: 'fails, before parsing, if a tenant spec is larger than 256 KiB',
     modify: (f) => f.write(A, `${f.read(A)}${'#'.repeat(256 * 1024)}\n`),
-    expected: [`${A}: cannot read the tenant spec: it has ${ALPHA_BYTES + 256 * 1024 + 1} bytes, over the 262144 a tenant spec may have`],
+    expected: [`${A}:1:1: cannot read the tenant spec: it has ${ALPHA_BYTES + 256 * 1024 + 1} bytes, over the 262144 a tenant spec may have`],
   },
   {
     name: 'fails at the first alias if aliases expand a small spec far beyond its size',
@@ -178,13 +178,13 @@ const fileCases: Case[] = [
   {
     name: 'fails if platform.yaml is missing',
     modify: (f) => f.remove(P),
-    expected: [`${P}: cannot read the platform spec: no such file`],
+    expected: [`${P}:1:1: cannot read the platform spec: no such file`],
   },
   {
     name: 'fails if platform.yaml is missing, and still reports the tenant files',
     modify: (f) => f.remove(P).replace(A, 'name: alpha', 'name: alfa'),
     expected: [
-      `${P}: cannot read the platform spec: no such file`,
+      `${P}:1:1: cannot read the platform spec: no such file`,
       `${A}:4:9: metadata.name: must equal the file name "alpha" (got "alfa"); rename the file or the tenant`,
     ],
   },
@@ -196,14 +196,14 @@ const fileCases: Case[] = [
   {
     name: 'fails if two tenant files have the same name (.yaml and .yml)',
     modify: (f) => f.write('tenants/alpha.yml', f.read(A)),
-    expected: ['tenants/alpha.yml: tenant file name "alpha" is also used by tenants/alpha.yaml; keep one file per tenant'],
+    expected: ['tenants/alpha.yml:1:1: tenant file name "alpha" is also used by tenants/alpha.yaml; keep one file per tenant'],
   },
   {
     name: 'fails if a tenant spec is saved with an extension that is not read (.YAML, .json)',
     modify: (f) => f.write('tenants/delta.YAML', f.read(A)).write('tenants/echo.json', '{}').write('tenants/README.md', '# notes'),
     expected: [
-      'tenants/delta.YAML: tenant specs are read only from files ending in .yaml or .yml; rename this file',
-      'tenants/echo.json: tenant specs are read only from files ending in .yaml or .yml; rename this file',
+      'tenants/delta.YAML:1:1: tenant specs are read only from files ending in .yaml or .yml; rename this file',
+      'tenants/echo.json:1:1: tenant specs are read only from files ending in .yaml or .yml; rename this file',
     ],
   },
 ];
@@ -572,7 +572,23 @@ const crossCases: Case[] = [
     name: "fails if an extra domain lies inside another tenant's default domain",
     modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [x.alpha.prod.example.com]\n'),
     expected: [
-      `${C}:6:18: spec.extraDomains[0]: extra domain "x.alpha.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, charlie.prod.example.com`,
+      `${C}:6:18: spec.extraDomains[0]: extra domain "x.alpha.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "alpha" (tenants/alpha.yaml); a tenant may claim only its own part, charlie.prod.example.com`,
+    ],
+  },
+  ...['www.example.com', 'mail.example.com', 'x.y.example.com'].map(
+    (claim): Case => ({
+      name: `fails if an extra domain (${claim}) lies in a DNS-01 issuer's zone that holds the environment domains, outside the tenant's own part`,
+      modify: (f) => f.replace(B, 'extraDomains: [bravo.example.org]', `extraDomains: [bravo.example.org, "${claim}"]`),
+      expected: [
+        `${B}:7:37: spec.extraDomains[1]: extra domain "${claim}" lies in the zone "example.com" where issuer "le-dns" answers DNS-01 challenges, which holds the domain of environment "dev" (dev.example.com): its names belong to the platform; a tenant may claim only its own part, bravo.dev.example.com or bravo.prod.example.com`,
+      ],
+    }),
+  ),
+  {
+    name: "fails if a domain override lies in a DNS-01 issuer's zone outside the tenant's own part",
+    modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: alpha.example.com\n'),
+    expected: [
+      `${A}:8:15: spec.overrides.prod.domain: domain "alpha.example.com" lies in the zone "example.com" where issuer "le-dns" answers DNS-01 challenges, which holds the domain of environment "dev" (dev.example.com): its names belong to the platform; a tenant may claim only its own part, alpha.dev.example.com or alpha.prod.example.com`,
     ],
   },
   {
@@ -584,7 +600,21 @@ const crossCases: Case[] = [
     name: "fails at the override if a domain override takes another tenant's default domain",
     modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: charlie.prod.example.com\n'),
     expected: [
-      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" lies under the domain of environment "prod" (prod.example.com), whose names belong to the platform; a tenant may claim only its own part, alpha.prod.example.com`,
+      `${A}:8:15: spec.overrides.prod.domain: domain "charlie.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "charlie" (tenants/charlie.yaml); a tenant may claim only its own part, alpha.prod.example.com`,
+    ],
+  },
+  {
+    name: "fails, naming the owner as a route's host does, if an extra domain is another tenant's default domain",
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [bravo.prod.example.com]\n'),
+    expected: [
+      `${C}:6:18: spec.extraDomains[0]: extra domain "bravo.prod.example.com" lies under the domain of environment "prod" (prod.example.com) and belongs to tenant "bravo" (tenants/bravo.yaml); a tenant may claim only its own part, charlie.prod.example.com`,
+    ],
+  },
+  {
+    name: 'fails, naming no tenant, if an extra domain is the default domain of a tenant absent from that environment',
+    modify: (f) => f.replace(C, 'spec:\n', 'spec:\n  extraDomains: [bravo.dev.example.com]\n'),
+    expected: [
+      `${C}:6:18: spec.extraDomains[0]: extra domain "bravo.dev.example.com" lies under the domain of environment "dev" (dev.example.com), whose names belong to the platform; a tenant may claim only its own part, charlie.dev.example.com`,
     ],
   },
   {
@@ -617,10 +647,10 @@ const crossCases: Case[] = [
     name: 'fails if a host qualified with the tenant domain is longer than 253 characters',
     modify: (f) =>
       f
-        .replace(A, '    prod:\n', `    prod:\n      domain: ${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.com\n`)
-        .replace(A, 'hosts: [status]', `hosts: [${'s'.repeat(60)}]`),
+        .replace(A, '    prod:\n', `    prod:\n      domain: ${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.alpha.prod.example.com\n`)
+        .replace(A, 'hosts: [status]', `hosts: [${'s'.repeat(50)}]`),
     expected: [
-      `${A}:21:15: spec.routes[1].hosts[0]: "${'s'.repeat(60)}.${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.example.com" has 264 characters, over the 253 a host name may have`,
+      `${A}:21:15: spec.routes[1].hosts[0]: "${'s'.repeat(50)}.${'x'.repeat(63)}.${'y'.repeat(63)}.${'z'.repeat(63)}.alpha.prod.example.com" has 265 characters, over the 253 a host name may have`,
     ],
   },
   {
@@ -786,6 +816,28 @@ const crossCases: Case[] = [
     ],
   },
   {
+    name: 'a platform pattern with nested quantifiers judges a tenant\'s 60-character value at once (linear-time matching)',
+    modify: (f) =>
+      f
+        .replace(P, '  ingress:\n', '  ingress:\n    tenantAnnotations:\n      - key: example.com/mode\n        pattern: "(a+)+$"\n')
+        .replace(C, KEEP, `example.com/mode: "${'a'.repeat(59)}!"`),
+    expected: [`${C}:15:27: spec.routes[0].annotations["example.com/mode"]: "${'a'.repeat(59)}!" must be a value matching (a+)+$`],
+  },
+  ...([
+    ['(a)\\\\1', 'backreferences are not accepted (at character 4)'],
+    ['(?!x)[a-z]+', 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not accepted (at character 1)'],
+    ['[0-9]{1,5000}', 'a count over 1000 (at character 6)'],
+  ] as const).map(
+    ([pattern, why]): Case => ({
+      name: `fails if a platform pattern is outside the accepted subset: ${pattern}`,
+      modify: (f) => f.replace(P, '  ingress:\n', `  ingress:\n    tenantAnnotations:\n      - key: example.com/mode\n        pattern: "${pattern}"\n`),
+      expected: [
+        `${P}:36:18: spec.ingress.tenantAnnotations[0].pattern: ${why}; platform patterns use a subset of JavaScript's regular expressions, matched in time linear in the value (see the README, Raw annotations)`,
+        `${C}:15:9: spec.routes[0].annotations["nginx.ingress.kubernetes.io/proxy-buffering"]: nginx.ingress.kubernetes.io/proxy-buffering is not allowed on routes; the platform allows none (platform.yaml spec.ingress.tenantAnnotations)`,
+      ],
+    }),
+  ),
+  {
     name: 'fails if an annotation sets the ingress class',
     modify: (f) => f.replace(C, 'nginx.ingress.kubernetes.io/proxy-buffering: "on"', 'kubernetes.io/ingress.class: nginx'),
     expected: [
@@ -872,7 +924,7 @@ const crossCases: Case[] = [
     name: 'fails if a tenant name is too long for its dedicated Helm release',
     modify: (f) => f.write(`tenants/${'d'.repeat(33)}.yaml`, tenant('d'.repeat(33), '  environments: [prod]\n')),
     expected: [
-      `tenants/${'d'.repeat(33)}.yaml:4:9: metadata.name: too long for a dedicated controller: its Helm release "ingress-nginx-${'d'.repeat(33)}" would have 47 characters and the ingress-nginx chart copes with 46; use at most 32 characters`,
+      `tenants/${'d'.repeat(33)}.yaml:4:9: metadata.name: too long for a dedicated controller: its Helm release "ingress-nginx-${'d'.repeat(33)}" would have 47 characters, over the 46 the ingress-nginx chart copes with (it adds its own suffixes to the release name); use at most 32 characters`,
     ],
   },
   {
@@ -884,7 +936,7 @@ const crossCases: Case[] = [
     name: 'fails if a tenant name is too long for its Flux Kustomization',
     modify: (f) => f.write(`tenants/${'k'.repeat(49)}.yaml`, tenant('k'.repeat(49), '  ingress:\n    dedicated: false\n')),
     expected: [
-      `tenants/${'k'.repeat(49)}.yaml:4:9: metadata.name: too long: the Flux Kustomization "edge-namespace-${'k'.repeat(49)}" would have 64 characters, over the 63 Kubernetes allows in labels; use at most 48 characters`,
+      `tenants/${'k'.repeat(49)}.yaml:4:9: metadata.name: too long: its Flux Kustomization "edge-namespace-${'k'.repeat(49)}" would have 64 characters, over the 63 a label value may have, and kustomize-controller labels every object it applies with the Kustomization's name (kustomize.toolkit.fluxcd.io/name); use at most 48 characters`,
     ],
   },
   {

@@ -43,7 +43,7 @@ describe('a tenant file swapped after the listing', () => {
       f.write('secret.txt', 'TOKEN=hunter2\n');
       fs.symlinkSync(f.path('secret.txt'), f.path('tenants/delta.yaml'));
       asRegularFiles = new Set(['delta.yaml']);
-      expect(problemsOf(f)).toEqual(['tenants/delta.yaml: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself']);
+      expect(problemsOf(f)).toEqual(['tenants/delta.yaml:1:1: cannot read the tenant spec: it is a symbolic link; tenant specs must be files in the tenants folder itself']);
     }));
 
   test('for a FIFO is refused without blocking', () =>
@@ -55,7 +55,7 @@ describe('a tenant file swapped after the listing', () => {
       const writer: ChildProcess = spawn(process.execPath, ['-e', 'setTimeout(() => require("fs").openSync(process.argv[1], "w"), 5000)', f.path('tenants/delta.yaml')], { stdio: 'ignore' });
       try {
         const started = Date.now();
-        expect(problemsOf(f)).toEqual(['tenants/delta.yaml: cannot read the tenant spec: it is not a regular file']);
+        expect(problemsOf(f)).toEqual(['tenants/delta.yaml:1:1: cannot read the tenant spec: it is not a regular file']);
         expect(Date.now() - started).toBeLessThan(4000);
       } finally {
         writer.kill();
@@ -66,13 +66,13 @@ describe('a tenant file swapped after the listing', () => {
     withFixture((f) => {
       fs.mkdirSync(f.path('tenants/delta.yaml'));
       asRegularFiles = new Set(['delta.yaml']);
-      expect(problemsOf(f)).toEqual(['tenants/delta.yaml: cannot read the tenant spec: it is a directory']);
+      expect(problemsOf(f)).toEqual(['tenants/delta.yaml:1:1: cannot read the tenant spec: it is a directory']);
     }));
 
   test('for nothing (the file is gone) is refused as missing', () =>
     withFixture((f) => {
       asRegularFiles = new Set(['delta.yaml']);
-      expect(problemsOf(f)).toEqual(['tenants/delta.yaml: cannot read the tenant spec: no such file']);
+      expect(problemsOf(f)).toEqual(['tenants/delta.yaml:1:1: cannot read the tenant spec: no such file']);
     }));
 });
 

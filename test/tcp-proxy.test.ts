@@ -398,6 +398,31 @@ test.each<[string, () => SpecFixture, string[]]>([
       `${A}:30:36: spec.controlPlane.tcpProxy.internalEndpoint.address: "::" is the unspecified address, which names no host`,
     ],
   ],
+  ...([
+    ['169.254.169.254', 'a link-local address, which the node answers itself (the cloud\'s metadata service is one)'],
+    ['fe80::1', 'a link-local address, which the node answers itself (the cloud\'s metadata service is one)'],
+    ['224.0.0.1', 'a multicast address'],
+    ['ff02::1', 'a multicast address'],
+    ['255.255.255.255', 'the broadcast address'],
+    ['240.0.0.1', 'a reserved address (240.0.0.0/4)'],
+    ['0.1.2.3', 'a reserved address (0.0.0.0/8, "this network")'],
+  ] as const).map(([ip, what]): [string, () => SpecFixture, string[]] => [
+    `a host alias and an internal endpoint at ${ip}`,
+    () => fixture('', `  controlPlane:\n    tcpProxy:\n      hostAliases: [{ ip: "${ip}", hostnames: [alpha.dev.example.com] }]\n      internalEndpoint: { address: "${ip}", port: 443 }\n`),
+    [
+      `${A}:29:27: spec.controlPlane.tcpProxy.hostAliases[0].ip: "${ip}" is ${what}; the proxy dials unicast addresses only`,
+      `${A}:30:36: spec.controlPlane.tcpProxy.internalEndpoint.address: "${ip}" is ${what}; the proxy dials unicast addresses only`,
+    ],
+  ]),
+  [
+    'a link-local internal endpoint in a per-environment override',
+    () => {
+      const f = fixture();
+      f.replace(A, '  overrides:\n', '  overrides:\n    dev:\n      tcpProxy: { internalEndpoint: { address: 169.254.169.254, port: 80 } }\n');
+      return f;
+    },
+    [`${A}:8:48: spec.overrides.dev.tcpProxy.internalEndpoint.address: "169.254.169.254" is a link-local address, which the node answers itself (the cloud's metadata service is one); the proxy dials unicast addresses only`],
+  ],
   [
     'an internal endpoint and a host alias for the same hostname',
     () => fixture('', '  controlPlane:\n    tcpProxy:\n      hostAliases: [{ ip: 10.0.0.9, hostnames: [alpha.k8s.dev.example.com] }]\n      internalEndpoint: { address: 10.40.0.201, port: 31443 }\n'),

@@ -1,3 +1,5 @@
+import { LinearPattern, linearPattern } from '../input/linear-pattern';
+
 /**
  * Which raw controller annotations a tenant may set, and what their values may look like.
  *
@@ -6,11 +8,16 @@
  * pass the rules every controller-bound value passes (safeValueProblem).
  */
 
+/** Tells whether a whole value is allowed: a built-in RegExp, or a platform pattern (linear-pattern.ts). */
+export interface ValueMatcher {
+  test(value: string): boolean;
+}
+
 /** One annotation a tenant may set. */
 export interface AnnotationRule {
   readonly key: string;
   /** Whole-value pattern (anchored when compiled). */
-  readonly pattern: RegExp;
+  readonly pattern: ValueMatcher;
   /** What a valid value looks like, for messages. */
   readonly expected: string;
   /** A further check of a value that matched the pattern: why it is wrong, or undefined. */
@@ -43,15 +50,21 @@ export function safeValueProblem(value: string, blocklist: readonly string[]): s
   return undefined;
 }
 
-/** Compiles a platform-given pattern as a whole-value match; throws SyntaxError when it is not a regular expression. */
-export function wholeValue(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
+/**
+ * Compiles a platform-given pattern as a whole-value match, run in time linear in the value
+ * (linear-pattern.ts): a platform pattern never meets a tenant's value in a backtracking engine.
+ * Throws SyntaxError when it is not a JavaScript regular expression, and PatternError when it is
+ * one outside the subset the linear engine accepts.
+ */
+export function wholeValue(pattern: string): LinearPattern {
+  void new RegExp(`^(?:${pattern})$`);
+  return linearPattern(pattern);
 }
 
 /** A rule for a fixed set of values. */
 export function oneOf(key: string, values: readonly string[]): AnnotationRule {
-  const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return { key, pattern: wholeValue(escaped.join('|')), expected: `one of ${values.map((v) => `"${v}"`).join(', ')}` };
+  const allowed = new Set(values);
+  return { key, pattern: { test: (v) => allowed.has(v) }, expected: `one of ${values.map((v) => `"${v}"`).join(', ')}` };
 }
 
 /** A value quoted for a message, cut to 60 characters, with every non-printable character escaped. */

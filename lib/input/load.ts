@@ -79,7 +79,7 @@ export function loadInput(opts: LoadOptions): LoadResult {
     const earlier = byName.get(stem);
     if (earlier !== undefined) {
       readDocument(spec, 'tenant', problems);
-      problems.push({ file, line: 0, col: 0, path: '', message: `tenant file name "${stem}" is also used by ${earlier}; keep one file per tenant` });
+      problems.push({ file, line: 1, col: 1, path: '', message: `tenant file name "${stem}" is also used by ${earlier}; keep one file per tenant` });
       continue;
     }
     byName.set(stem, file);
@@ -292,7 +292,9 @@ function readDocument<K extends 'platform' | 'tenant'>(
   const read = readSpecText(file, kind, spec.regular);
   if (!('text' in read)) {
     const what = kind === 'platform' ? 'the platform spec' : 'the tenant spec';
-    problems.push({ file: shown, line: read.line ?? 0, col: read.col ?? 0, path: '', message: `cannot read ${what}: ${read.why}` });
+    // A refusal decided before parsing is placed at 1:1, as every other problem of a file has a
+    // position: editors and CI annotations read `file:line:col:` only.
+    problems.push({ file: shown, line: read.line ?? 1, col: read.col ?? 1, path: '', message: `cannot read ${what}: ${read.why}` });
     return undefined;
   }
   const text = read.text;
@@ -356,7 +358,7 @@ function listTenantFiles(dir: string, problems: Problem[], cwd: string): TenantE
   const files = visible.filter((e) => !e.isDirectory());
   // A spec saved as .YAML or .json would otherwise be skipped without a word.
   for (const e of files.filter((e) => !/\.ya?ml$/.test(e.name) && /\.(ya?ml|json)$/i.test(e.name))) {
-    problems.push({ file: display(path.join(dir, e.name), cwd), line: 0, col: 0, path: '', message: 'tenant specs are read only from files ending in .yaml or .yml; rename this file' });
+    problems.push({ file: display(path.join(dir, e.name), cwd), line: 1, col: 1, path: '', message: 'tenant specs are read only from files ending in .yaml or .yml; rename this file' });
   }
   return files.filter((e) => /\.ya?ml$/.test(e.name)).map((e) => ({ name: e.name, regular: e.isFile() }));
 }

@@ -2,7 +2,10 @@
 export interface Problem {
   /** File the problem is in, as given on the command line (relative paths stay relative). */
   readonly file: string;
-  /** 1-based line; 0 when the problem concerns the file as a whole. */
+  /**
+   * 1-based line; a problem of a file as a whole (one refused unread, or named twice) is at 1:1.
+   * 0 only for a folder (the tenants folder, a folder inside it), which has no lines.
+   */
   readonly line: number;
   /** 1-based column. */
   readonly col: number;

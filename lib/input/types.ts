@@ -257,7 +257,7 @@ export interface TenantAnnotation {
    */
   values?: string[]
   /**
-   * A regular expression (JavaScript syntax) every value must match as a whole.
+   * A regular expression every value must match as a whole, in the subset of JavaScript's syntax tenant-edge matches in time linear in the value: literals, escapes, classes, ., groups, alternation, ^ and $, and * + ? {m,n} with counts up to 1000; no backreferences, lookaround or \b.
    */
   pattern?: string
 }

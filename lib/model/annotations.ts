@@ -1,5 +1,6 @@
 import { AnnotationRule, oneOf, safeValueProblem, quoted, wholeValue } from '../flavours/annotation-policy';
 import { FlavourPolicy } from '../flavours/policy';
+import { PatternError } from '../input/linear-pattern';
 import { PathSegment } from '../input/problems';
 import { Platform } from '../input/types';
 
@@ -38,7 +39,11 @@ export function allowedAnnotations(flavour: FlavourPolicy, spec: Platform['spec'
       try {
         allowed.set(entry.key, { key: entry.key, pattern: wholeValue(entry.pattern), expected: `a value matching ${entry.pattern}` });
       } catch (err) {
-        report?.([...at, 'pattern'], `not a regular expression: ${(err as Error).message}`);
+        if (err instanceof PatternError) {
+          report?.([...at, 'pattern'], `${err.message} (at character ${err.position + 1}); platform patterns use a subset of JavaScript's regular expressions, matched in time linear in the value (see the README, Raw annotations)`);
+        } else {
+          report?.([...at, 'pattern'], `not a regular expression: ${(err as Error).message}`);
+        }
       }
     } else {
       const rule = builtin.get(entry.key);

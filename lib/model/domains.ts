@@ -21,6 +21,11 @@ export function relativeTo(name: string, zone: string): string {
   return name === zone ? '@' : name.slice(0, -(zone.length + 1));
 }
 
+/** A tenant's two control-plane hostnames under an environment's control-plane domain `base`. */
+export function controlPlaneHosts(tenant: string, base: string): { readonly apiServer: string; readonly konnectivity: string } {
+  return { apiServer: `${tenant}.k8s.${base}`, konnectivity: `${tenant}.konnectivity.${base}` };
+}
+
 export function parentDomain(domain: string): string | undefined {
   const dot = domain.indexOf('.');
   return dot < 0 ? undefined : domain.slice(dot + 1);
@@ -49,6 +54,36 @@ export function canonicalAddress(ip: string | undefined): string | undefined {
   } catch {
     return undefined; // a zone index (fe80::1%eth0) is no address for a Service
   }
+}
+
+/**
+ * What kind of address `ip` is, by the IANA special-purpose registries (RFC 6890 and its updates):
+ * `unicast` for every address a client may be sent to, private ones included. Undefined when `ip`
+ * is no address.
+ */
+export type AddressClass = 'unicast' | 'unspecified' | 'this-network' | 'loopback' | 'link-local' | 'multicast' | 'broadcast' | 'reserved' | 'ipv4-mapped';
+
+export function addressClass(ip: string): AddressClass | undefined {
+  const c = canonicalAddress(ip);
+  if (c === undefined) return undefined;
+  if (isIP(c) === 4) {
+    const [a, b] = c.split('.').map(Number);
+    if (c === '0.0.0.0') return 'unspecified';
+    if (a === 0) return 'this-network';
+    if (a === 127) return 'loopback';
+    if (a === 169 && b === 254) return 'link-local';
+    if (a >= 224 && a <= 239) return 'multicast';
+    if (c === '255.255.255.255') return 'broadcast';
+    if (a >= 240) return 'reserved';
+    return 'unicast';
+  }
+  const first = parseInt(c.split(':')[0] || '0', 16);
+  if (c === '::') return 'unspecified';
+  if (c === '::1') return 'loopback';
+  if (c.startsWith('::ffff:')) return 'ipv4-mapped';
+  if ((first & 0xffc0) === 0xfe80) return 'link-local';
+  if ((first & 0xff00) === 0xff00) return 'multicast';
+  return 'unicast';
 }
 
 export function forEachDuplicate(values: readonly string[], onDuplicate: (index: number, first: number) => void): void {

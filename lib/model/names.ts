@@ -116,19 +116,16 @@ export const names = {
   },
 } as const;
 
-/** Kubernetes name limits that matter for derived names. */
+/**
+ * Kubernetes name limits. Names derived from a tenant's name are held to the limits of everything
+ * that reads them in rules/derived-names.ts.
+ */
 export const LIMITS = {
   /** DNS labels and label values (namespaces, and names copied into labels by controllers). */
   label: 63,
   /** Helm release names. */
   helmRelease: 53,
 } as const;
-
-/** The longest object name tenant-edge derives from a tenant name (one of its Flux Kustomizations). */
-export function longestTenantDerivedName(tenant: string): string {
-  const candidates = [names.tenantClusterKustomization(tenant), names.tenantKustomization(tenant)];
-  return candidates.reduce((a, b) => (b.length > a.length ? b : a));
-}
 
 /** Value of names.tenantZoneSolverLabel on a tenant zone's Certificates. */
 export const TENANT_ZONE_LABEL_VALUE = 'tenant';
@@ -189,3 +186,12 @@ export const BUILTIN_RESERVED_NAMESPACES = [
   'logging',
   'vault',
 ] as const;
+
+/**
+ * True for a namespace of the cluster or of a common add-on: the built-in list, and every
+ * `kube-` name (Kubernetes keeps the prefix for itself). No tenant, and no part of tenant-edge
+ * (the control planes', the DNS objects'), may use one.
+ */
+export function isClusterNamespace(namespace: string): boolean {
+  return (BUILTIN_RESERVED_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith('kube-');
+}

@@ -1,16 +1,15 @@
 import { isIP } from 'net';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, inDomain } from '../domains';
+import { AddressClass, addressClass, canonicalAddress, controlPlaneHosts, inDomain } from '../domains';
 import { ControlPlaneModel, PassthroughRouteModel, TcpProxyModel } from '../model';
 import { names } from '../names';
+import { hasTcpProxy } from '../rules/derived-names';
 import { EnvironmentClaims } from '../rules/tenant';
 
 /** Names every API server certificate carries for in-cluster clients (kubernetes.default.svc and its forms). */
 export const IN_CLUSTER_SANS = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'] as const;
 
-const MAX_DNS_NAME = 253;
-const MAX_LABEL = 63;
 
 /**
  * A tenant's control plane in one environment: its two hostnames under the platform's
@@ -37,20 +36,11 @@ export function buildControlPlane(
   const name = tenant.metadata.name;
   let ok = true;
 
+  // The hostnames and the Service name are held to their limits with every derived name (rules/derived-names.ts).
   const hosts = controlPlaneHosts(name, base);
   const apiServerHost = hosts.apiServer;
   const konnectivityHost = spec.konnectivity ? hosts.konnectivity : undefined;
-  for (const host of [apiServerHost, konnectivityHost]) {
-    if (host !== undefined && host.length > MAX_DNS_NAME) {
-      report(['metadata', 'name'], `the control-plane hostname "${host}" in environment "${env.name}" has ${host.length} characters, over the ${MAX_DNS_NAME} a DNS name may have`);
-      ok = false;
-    }
-  }
   const service = platform.service.name.replace('{tenant}', name);
-  if (service.length > MAX_LABEL) {
-    report(['metadata', 'name'], `the control plane's Service name "${service}" (spec.controlPlanes.service.name in ${ctx.file}) has ${service.length} characters, over the ${MAX_LABEL} a Service name may have`);
-    ok = false;
-  }
 
   const sans: string[] = [apiServerHost, ...(konnectivityHost ? [konnectivityHost] : []), ...IN_CLUSTER_SANS];
   spec.extraSANs.forEach((san, i) => {
@@ -86,10 +76,6 @@ export function buildControlPlane(
   };
 }
 
-/** A tenant's two control-plane hostnames under an environment's control-plane domain `base`. */
-export function controlPlaneHosts(tenant: string, base: string): { readonly apiServer: string; readonly konnectivity: string } {
-  return { apiServer: `${tenant}.k8s.${base}`, konnectivity: `${tenant}.konnectivity.${base}` };
-}
 
 /** The names a tenant owns in all its environments: its control-plane hostnames, then its domains, per environment. */
 function ownNames(ctx: PlatformContext, tenant: string, claims: readonly EnvironmentClaims[]): string[] {
@@ -100,14 +86,25 @@ function ownNames(ctx: PlatformContext, tenant: string, claims: readonly Environ
   });
 }
 
-/** Addresses a proxy on the host network can never mean: unspecified, or the node itself. */
+/**
+ * Addresses a proxy on the host network may dial: unicast ones (addressClass, which the DNS
+ * record rule uses too). Link-local addresses are the node's own link, where 169.254.169.254 is
+ * the cloud's metadata service, which hands out the node's credentials.
+ */
 function unusableAddress(ip: string): string | undefined {
-  const a = canonicalAddress(ip);
-  if (a === undefined) return `"${ip}" is not an IPv4 or IPv6 address`;
-  if (a === '0.0.0.0' || a === '::') return `"${ip}" is the unspecified address, which names no host`;
-  if (a.startsWith('::ffff:')) return `"${ip}" is an IPv4-mapped IPv6 address; write the IPv4 address`;
-  if (a.startsWith('127.') || a === '::1') return `"${ip}" is a loopback address: the proxy runs on the node's network, where it is the node itself`;
-  return undefined;
+  const why: Record<Exclude<AddressClass, 'unicast'>, string> = {
+    unspecified: 'is the unspecified address, which names no host',
+    'ipv4-mapped': 'is an IPv4-mapped IPv6 address; write the IPv4 address',
+    loopback: 'is a loopback address: the proxy runs on the node\'s network, where it is the node itself',
+    'link-local': 'is a link-local address, which the node answers itself (the cloud\'s metadata service is one); the proxy dials unicast addresses only',
+    multicast: 'is a multicast address; the proxy dials unicast addresses only',
+    broadcast: 'is the broadcast address; the proxy dials unicast addresses only',
+    reserved: 'is a reserved address (240.0.0.0/4); the proxy dials unicast addresses only',
+    'this-network': 'is a reserved address (0.0.0.0/8, "this network"); the proxy dials unicast addresses only',
+  };
+  const kind = addressClass(ip);
+  if (kind === undefined) return `"${ip}" is not an IPv4 or IPv6 address`;
+  return kind === 'unicast' ? undefined : `"${ip}" ${why[kind]}`;
 }
 
 /**
@@ -125,9 +122,9 @@ function buildTcpProxy(
   owned: () => readonly string[],
   report: Report,
 ): TcpProxyModel | undefined | null {
-  const platform = ctx.spec.controlPlanes?.tcpProxy;
-  const spec = tenant.spec.controlPlane?.tcpProxy;
-  if (!platform || !spec || spec.enabled === false) return undefined;
+  if (!hasTcpProxy(ctx, tenant)) return undefined;
+  const platform = ctx.spec.controlPlanes!.tcpProxy!;
+  const spec = tenant.spec.controlPlane!.tcpProxy;
   // What this environment overrides (each environment is a cluster of its own, with its own addresses).
   const override = tenant.spec.overrides[env.name]?.tcpProxy;
   const base = ['spec', 'controlPlane', 'tcpProxy'];

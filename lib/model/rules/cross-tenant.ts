@@ -1,8 +1,8 @@
 import { PathSegment } from '../../input/problems';
 import { Environment } from '../../input/types';
 import { PlatformContext } from '../context';
-import { canonicalAddress, parentDomain } from '../domains';
-import { DomainClaim, EnvironmentClaims, TenantClaims } from './tenant';
+import { canonicalAddress, ownerOf, parentDomain } from '../domains';
+import { DomainClaim, EnvironmentClaims, TenantClaims, underEnvironmentDomain } from './tenant';
 
 /** Reports a problem in the file of tenant `tenant`. */
 export type TenantReport = (tenant: string, path: PathSegment[], message: string, atKey?: boolean) => void;
@@ -30,7 +30,22 @@ export function checkAcrossTenants(ctx: PlatformContext, claims: readonly Tenant
     owners.set(env.name, domainsDisjoint(env, present, report));
     staticAddressesUnique(env, present, report);
   }
+  foreignClaimsRefused(ctx, claims, owners, report);
   return owners;
+}
+
+/**
+ * A claim under an environment domain outside the tenant's own part (rules/tenant.ts) is refused,
+ * naming the tenant whose part it lies in when there is one in that environment.
+ */
+function foreignClaimsRefused(ctx: PlatformContext, claims: readonly TenantClaims[], owners: ReadonlyMap<string, ReadonlyMap<string, DomainOwner>>, report: TenantReport): void {
+  for (const c of claims) {
+    for (const f of c.foreign ?? []) {
+      const env = ctx.envByName.get(f.environment)!;
+      const owner = ownerOf(f.domain, owners.get(env.name)!);
+      report(c.name, f.path, underEnvironmentDomain(f.what, f.domain, env, `${c.name}.${env.domain}`, owner && owner.name !== c.name ? owner : undefined));
+    }
+  }
 }
 
 /** No two tenants share a namespace: the first (by name) keeps it. */

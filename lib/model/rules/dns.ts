@@ -2,9 +2,9 @@ import { isIP } from 'net';
 import { PathSegment } from '../../input/problems';
 import { DnsRecord, Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, forEachDuplicate, inDomain, relativeTo } from '../domains';
+import { addressClass, canonicalAddress, forEachDuplicate, inDomain, relativeTo } from '../domains';
 import { RecordData } from '../model';
-import { BUILTIN_RESERVED_NAMESPACES, LIMITS, names } from '../names';
+import { isClusterNamespace, names } from '../names';
 import type { EnvironmentClaims } from './tenant';
 
 /**
@@ -110,7 +110,7 @@ function dnsNamespaceProblem(ctx: PlatformContext, report: Report): void {
   const taken = others.find(([other]) => other === ns);
   if (taken) {
     report(['spec', 'dns', 'namespace'], `"${ns}" is the namespace of ${taken[1]}; the DNS objects need a namespace of their own (the default is edge-dns)`);
-  } else if ((BUILTIN_RESERVED_NAMESPACES as readonly string[]).includes(ns)) {
+  } else if (isClusterNamespace(ns)) {
     report(['spec', 'dns', 'namespace'], `"${ns}" belongs to the cluster or to an add-on; the DNS objects need a namespace of their own (the default is edge-dns)`);
   }
 }
@@ -142,7 +142,6 @@ export function platformDnsNotices(ctx: PlatformContext): string[] {
  */
 export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, claims: readonly EnvironmentClaims[], report: Report): string[] {
   const dns = tenant.spec.dns;
-  const name = tenant.metadata.name;
   const environments = claims.map((c) => c.environment);
   const zoneEnvs = environments.map((e) => ctx.envByName.get(e)!).filter((env) => hasZone(ctx, tenant, env));
   for (const env of zoneEnvs) {
@@ -161,12 +160,6 @@ export function checkTenantDns(ctx: PlatformContext, tenant: Tenant, claims: rea
   if (zoneEnvs.length === 0 && dns.zone !== true) {
     if (dns.records.length > 0) report(['spec', 'dns', 'records'], `the records go into the tenant's zone, and it has none in ${environments.join(', ')}; set dns.zone: true or remove them`);
     if (dns.ttl !== undefined) report(['spec', 'dns', 'ttl'], `applies to the tenant's zone, and it has none in ${environments.join(', ')}`);
-  }
-  if (zoneEnvs.length > 0) {
-    const longest = names.delegationKustomization(name);
-    if (longest.length > LIMITS.label) {
-      report(['metadata', 'name'], `too long for a zone: its Flux Kustomization "${longest}" would have ${longest.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - longest.length + name.length} characters`);
-    }
   }
   dns.records.forEach((r, i) => parseRecord(r, ['spec', 'dns', 'records', i], report));
   tenantRecordNames(dns.records, report);
@@ -317,17 +310,8 @@ function hostValue(v: string): string | undefined {
 export function recordAddressProblem(ip: string, family: 4 | 6): string | undefined {
   const kind = family === 4 ? 'an IPv4 address such as 20.10.0.5' : 'an IPv6 address such as 2001:db8::5';
   if (isIP(ip) !== family || canonicalAddress(ip) === undefined) return `"${ip}" is not ${kind}`;
-  const c = canonicalAddress(ip)!;
-  if (family === 4) {
-    const [a, b] = c.split('.').map(Number);
-    if (a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224) {
-      return `"${ip}" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach`;
-    }
-    return undefined;
-  }
-  const first = parseInt(c.split(':')[0] || '0', 16);
-  if (c === '::' || c === '::1' || c.startsWith('::ffff:') || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00) {
-    return `"${ip}" is an unspecified, loopback, IPv4-mapped, link-local or multicast address; a record must point at a unicast address clients can reach`;
-  }
+  if (addressClass(ip) === 'unicast') return undefined;
+  if (family === 4) return `"${ip}" is an unspecified, loopback, link-local, multicast or reserved address; a record must point at a unicast address clients can reach`;
+  return `"${ip}" is an unspecified, loopback, IPv4-mapped, link-local or multicast address; a record must point at a unicast address clients can reach`;
   return undefined;
 }

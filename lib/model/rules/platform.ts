@@ -2,7 +2,7 @@ import { PathSegment } from '../../input/problems';
 import { movingTag } from '../images';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, forEachDuplicate } from '../domains';
-import { MANAGED_BY, TENANT_LABEL } from '../names';
+import { isClusterNamespace, MANAGED_BY, TENANT_LABEL } from '../names';
 import { checkPlatformDns } from './dns';
 
 /** Labels tenant-edge puts on what it renders; no platform setting may set them to something else. */
@@ -95,8 +95,12 @@ function controlPlanesReachable(ctx: PlatformContext, report: Report): void {
       }
     });
   }
-  for (const [namespace, what] of ctx.platformNamespaces()) {
-    if (cp.namespace === namespace) report([...at, 'namespace'], `"${namespace}" is the namespace of ${what}; the control planes need their own`);
+  const taken = ctx.platformNamespaces().find(([namespace]) => namespace === cp.namespace);
+  if (taken) {
+    report([...at, 'namespace'], `"${cp.namespace}" is the namespace of ${taken[1]}; the control planes need their own`);
+  } else if (isClusterNamespace(cp.namespace)) {
+    // With kube-system, a tenant named like a system Service (kube-dns) would route to it.
+    report([...at, 'namespace'], `"${cp.namespace}" belongs to the cluster or to an add-on; the control planes need a namespace of their own`);
   }
 }
 

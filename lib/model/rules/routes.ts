@@ -7,7 +7,8 @@ import { inputSchema } from '../../input/schema';
 import { Route, Tenant } from '../../input/types';
 import type { PolicyLookup, Report } from '../context';
 import { forEachDuplicate } from '../domains';
-import { LIMITS, longestTenantDerivedName, names } from '../names';
+import { LIMITS, names } from '../names';
+import { derivedNamesFit, tenantDerivedNames } from './derived-names';
 
 /** The rules of one tenant's routes and annotations, which need at most the platform's flavour and allow-list. */
 
@@ -17,11 +18,6 @@ import { LIMITS, longestTenantDerivedName, names } from '../names';
  */
 export function checkRoutes(loaded: Loaded<Tenant>, flavour: FlavourPolicy, allowed: AllowedAnnotations, environments: string[] | undefined, report: Report): void {
   const { value } = loaded;
-  const name = value.metadata.name;
-  const kustomization = longestTenantDerivedName(name);
-  if (kustomization.length > LIMITS.label) {
-    report(['metadata', 'name'], `too long: the Flux Kustomization "${kustomization}" would have ${kustomization.length} characters, over the ${LIMITS.label} Kubernetes allows in labels; use at most ${LIMITS.label - kustomization.length + name.length} characters`);
-  }
   const routes = value.spec.routes;
   forEachDuplicate(routes.map((r) => r.name), (i, first) =>
     report(['spec', 'routes', i, 'name'], `duplicate route "${routes[i].name}" (first at spec.routes[${first}])`),
@@ -87,7 +83,10 @@ export function checkTenantsAlone(tenants: readonly Loaded<Tenant>[], policies: 
   const problems: Problem[] = [];
   const flavour = policies(inputSchema.definitions.PlatformIngress.properties.controller.default);
   for (const t of tenants) {
-    checkRoutes(t, flavour, allowedAnnotations(flavour, undefined), undefined, (path, message, atKey) => problems.push(t.source.problem(path, message, atKey)));
+    const report: Report = (path, message, atKey) => problems.push(t.source.problem(path, message, atKey));
+    const name = t.value.metadata.name;
+    derivedNamesFit(name, ['metadata', 'name'], tenantDerivedNames(name).filter((d) => d.feature === 'tenant'), report);
+    checkRoutes(t, flavour, allowedAnnotations(flavour, undefined), undefined, report);
   }
   return uniqueProblems(problems);
 }

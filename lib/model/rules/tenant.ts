@@ -1,13 +1,14 @@
 import { Loaded } from '../../input/load';
-import { PathSegment } from '../../input/problems';
+import { formatPath, PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
 import { canonicalAddress, inDomain } from '../domains';
-import { LIMITS } from '../names';
+import { isClusterNamespace, LIMITS } from '../names';
 import { checkAddress } from './platform';
 import { checkRoutes } from './routes';
-import { checkTenantDns } from './dns';
+import { checkTenantDns, parentZoneName } from './dns';
 import { checkTcpProxy } from './tcp-proxy';
+import { checkTenantDerivedNames } from './derived-names';
 
 /** A name claimed in one environment, and where the tenant's file claims it. */
 export interface DomainClaim {
@@ -43,6 +44,21 @@ export interface TenantClaims {
   readonly environments: readonly EnvironmentClaims[];
   /** Warnings the tenant's settings deserve (not problems), printed by synth; absent when none. */
   readonly notices?: readonly string[];
+  /**
+   * Domains the tenant claims under an environment domain outside its own part: refused by the
+   * rules across tenants, which know whose they are and name the owner, as a route's host is
+   * named (rules/cross-tenant.ts). Absent when none.
+   */
+  readonly foreign?: readonly ForeignClaim[];
+}
+
+/** A claim under the domain of environment `environment` that is not the tenant's own part. */
+export interface ForeignClaim {
+  readonly domain: string;
+  readonly path: PathSegment[];
+  /** `domain` or `extra domain`, as the message names the field. */
+  readonly what: string;
+  readonly environment: string;
 }
 
 /**
@@ -57,6 +73,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   const namespace = spec.namespace ?? `${ctx.spec.tenantNamespacePrefix}${name}`;
   const namespacePath: PathSegment[] = spec.namespace !== undefined ? ['spec', 'namespace'] : ['metadata', 'name'];
   tenantNameNotReserved(ctx, name, report);
+  checkTenantDerivedNames(ctx, loaded.value, environments, report);
   namespaceAllowed(ctx, namespace, namespacePath, report);
   checkAddress(report, ['spec', 'ingress', 'loadBalancerIP'], spec.ingress.loadBalancerIP);
   for (const [env, ov] of Object.entries(spec.overrides)) {
@@ -68,11 +85,15 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
   }
   const proxyNotices = checkTcpProxy(ctx, loaded.value, loaded.file, report);
   noDeadIngressSettings(ctx, loaded.value, environments, report);
+  const foreign: ForeignClaim[] = [];
+  const judge: ClaimJudge = (claim, at, what) => platformClaimProblem(ctx, name, claim, at, what, report, (environment) => {
+    if (!foreign.some((f) => formatPath(f.path) === formatPath(at))) foreign.push({ domain: claim, path: at, what, environment });
+  });
   // Whether a name belongs to the platform does not depend on the environment: judged once.
   const extras = spec.extraDomains
-    .map((d, i) => (platformClaimProblem(ctx, name, d, ['spec', 'extraDomains', i], 'extra domain', report) === undefined ? i : -1))
+    .map((d, i) => (judge(d, ['spec', 'extraDomains', i], 'extra domain') === undefined ? i : -1))
     .filter((i) => i >= 0);
-  const claims = environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, report));
+  const claims = environments.map((e) => environmentClaims(ctx, loaded.value, ctx.envByName.get(e)!, extras, judge, report));
   const notices = [...proxyNotices, ...checkTenantDns(ctx, loaded.value, claims, report)];
   return {
     name,
@@ -81,6 +102,7 @@ export function checkTenant(ctx: PlatformContext, loaded: Loaded<Tenant>, report
     namespacePath,
     environments: claims,
     ...(notices.length > 0 ? { notices } : {}),
+    ...(foreign.length > 0 ? { foreign } : {}),
   };
 }
 
@@ -120,7 +142,7 @@ function namespaceAllowed(ctx: PlatformContext, namespace: string, at: PathSegme
     report(at, `namespace "${namespace}" does not start with "${prefix}", which the platform requires of tenant namespaces (spec.tenantNamespacePrefix in ${ctx.file})`);
   } else if (namespace.length > LIMITS.label) {
     report(at, `namespace "${namespace}" has ${namespace.length} characters, over the ${LIMITS.label} a namespace may have`);
-  } else if (ctx.reserved.has(namespace) || namespace.startsWith('kube-')) {
+  } else if (ctx.reserved.has(namespace) || isClusterNamespace(namespace)) {
     report(at, `namespace "${namespace}" is reserved for the platform; set spec.namespace to another name`);
   }
 }
@@ -141,11 +163,6 @@ function noDeadIngressSettings(ctx: PlatformContext, tenant: Tenant, environment
   }
   if (dedicatedIn.length > 0) {
     const name = tenant.metadata.name;
-    const release = ctx.flavour.dedicatedReleaseName(name);
-    if (release.length > ctx.flavour.maxReleaseNameLength) {
-      const room = ctx.flavour.maxReleaseNameLength - release.length + name.length;
-      report(['metadata', 'name'], `too long for a dedicated controller: its Helm release "${release}" would have ${release.length} characters and the ${ctx.chart.name} chart copes with ${ctx.flavour.maxReleaseNameLength}; use at most ${room} characters`);
-    }
     const cls = ctx.flavour.dedicatedClassName(name);
     if (cls === ctx.spec.ingress.sharedClass) {
       report(['metadata', 'name'], `the dedicated IngressClass "${cls}" would collide with the shared class; rename the tenant or platform.spec.ingress.sharedClass`);
@@ -164,13 +181,13 @@ export function tenantDomain(tenant: Tenant, env: Environment): { domain: string
  * What the tenant claims in `env`: its domain when the platform lets it have that name, its
  * extra domains that passed (`extras`, indexes), and its dedicated controller's static address.
  */
-function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environment, extras: readonly number[], report: Report): EnvironmentClaims {
+function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environment, extras: readonly number[], judge: ClaimJudge, report: Report): EnvironmentClaims {
   const spec = tenant.spec;
   const own = tenantDomain(tenant, env);
   const domains: DomainClaim[] = [];
   const ok = own.isDefault
     ? defaultDomainProblem(ctx, own.domain, own.path, report) === undefined
-    : platformClaimProblem(ctx, tenant.metadata.name, own.domain, own.path, 'domain', report) === undefined;
+    : judge(own.domain, own.path, 'domain') === undefined;
   if (ok) domains.push(own);
   for (const i of extras) domains.push({ domain: spec.extraDomains[i], path: ['spec', 'extraDomains', i], isDefault: false });
 
@@ -187,13 +204,18 @@ function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environmen
   return { environment: env.name, domain: own.domain, domains, ...(address ? { address } : {}) };
 }
 
+/** Judges a claim of the tenant's (see platformClaimProblem). */
+type ClaimJudge = (claim: string, at: PathSegment[], what: string) => string | undefined;
+
 /**
  * Names under an environment domain belong to the platform, except each tenant's own part,
  * <tenant>.<environment domain>: a tenant may not claim the apex, a sibling such as
  * www.<environment domain>, or a parent of an environment domain, in any environment.
  * Reports and returns the problem, or returns undefined when the claim is the tenant's to make.
+ * A claim under an environment domain outside the tenant's part may be another tenant's, which
+ * only the rules across tenants know: it is handed to `foreign` (and refused there) instead.
  */
-function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: string, at: PathSegment[], what: string, report: Report): string | undefined {
+function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: string, at: PathSegment[], what: string, report: Report, foreign: (environment: string) => void): string | undefined {
   for (const env of ctx.envByName.values()) {
     const own = `${tenant}.${env.domain}`;
     const controlPlanes = controlPlaneBase(ctx, env, claim);
@@ -201,7 +223,8 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
     if (inDomain(env.domain, claim)) {
       why = `${what} "${claim}" contains the domain of environment "${env.name}" (${env.domain}); a tenant may claim only its own part, ${own}`;
     } else if (inDomain(claim, env.domain) && !inDomain(claim, own)) {
-      why = `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain}), whose names belong to the platform; a tenant may claim only its own part, ${own}`;
+      foreign(env.name);
+      return underEnvironmentDomain(what, claim, env, own);
     } else if (controlPlanes) {
       why = `${what} "${claim}" overlaps ${controlPlanes}, where the platform names tenant control planes (<tenant>.k8s. and <tenant>.konnectivity. in environment "${env.name}")`;
     } else if (what === 'extra domain' && inDomain(claim, own)) {
@@ -212,7 +235,46 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
       return why;
     }
   }
+  for (const zone of platformZones(ctx)) {
+    if (!inDomain(claim, zone.name)) continue;
+    const parts = zone.environments.map((e) => `${tenant}.${e.domain}`);
+    if (parts.some((p) => inDomain(claim, p))) continue;
+    const env = zone.environments[0];
+    const why = `${what} "${claim}" lies in ${zone.what}, which holds the domain of environment "${env.name}" (${env.domain}): its names belong to the platform; a tenant may claim only its own part, ${parts.join(' or ')}`;
+    report(at, why);
+    return why;
+  }
   return undefined;
+}
+
+/**
+ * Zones of the platform that hold environment domains: a DNS-01 issuer's hosted zone, an
+ * environment's DNS parent zone. Names in them outside every environment domain (www.matih.ai
+ * beside apps.matih.ai) are the platform's, like names under an environment domain: a tenant
+ * that claimed one would get routes and a certificate for it. Each with the environments whose
+ * domains it holds.
+ */
+function platformZones(ctx: PlatformContext): { name: string; what: string; environments: Environment[] }[] {
+  const zones: { name: string; what: string }[] = [];
+  for (const issuer of ctx.issuerByName.values()) {
+    const zone = issuer.acme.dns01?.azureDNS.hostedZoneName;
+    if (zone !== undefined) zones.push({ name: zone, what: `the zone "${zone}" where issuer "${issuer.name}" answers DNS-01 challenges` });
+  }
+  for (const env of ctx.environments) {
+    if (env.dns && ctx.spec.dns) zones.push({ name: parentZoneName(env), what: `the parent zone "${parentZoneName(env)}" of environment "${env.name}"` });
+  }
+  return zones
+    .map((z) => ({ ...z, environments: ctx.environments.filter((e) => inDomain(e.domain, z.name)) }))
+    .filter((z) => z.environments.length > 0);
+}
+
+/**
+ * Why a claim under the domain of `env` outside the tenant's part `own` is refused: it is another
+ * tenant's (named with its file, as a route's host outside the tenant's domains is), or the platform's.
+ */
+export function underEnvironmentDomain(what: string, claim: string, env: Environment, own: string, owner?: { readonly name: string; readonly file: string }): string {
+  const whose = owner ? ` and belongs to tenant "${owner.name}" (${owner.file})` : ', whose names belong to the platform';
+  return `${what} "${claim}" lies under the domain of environment "${env.name}" (${env.domain})${whose}; a tenant may claim only its own part, ${own}`;
 }
 
 /** The control-plane domain (k8s.<base> or konnectivity.<base>) that `claim` is, lies in or contains in `env`, if any. */
