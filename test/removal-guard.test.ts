@@ -126,12 +126,14 @@ describe('what counts as deleted', () => {
   }
   const cm = (name: string, meta = ''): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n${meta}  name: ${name}\n  namespace: tenant-a\ndata:\n  key: value\n`;
 
-  test('objects marked kustomize.toolkit.fluxcd.io/prune: disabled (annotation or label, any case, quoted) are not counted', () => {
+  test('objects marked kustomize.toolkit.fluxcd.io/prune: disabled, reconcile: disabled or ssa: ignore (annotation or label, any case, quoted) are not counted', () => {
     const text = [
       cm('gone'),
       cm('kept-by-annotation', '  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n'),
       cm('kept-by-label', '  labels:\n    kustomize.toolkit.fluxcd.io/prune: "Disabled"\n'),
       cm('not-kept', '  annotations:\n    kustomize.toolkit.fluxcd.io/prune: enabled\n'),
+      cm('kept-unreconciled', '  annotations:\n    kustomize.toolkit.fluxcd.io/reconcile: disabled\n'),
+      cm('kept-ssa-ignored', '  labels:\n    kustomize.toolkit.fluxcd.io/ssa: IGNORE\n'),
     ].join('---\n');
     const out = previous({ 'prod/tenants/a/namespace/x.yaml': `# header\n${text}` });
     expect(deletedObjects(out, ['prod/tenants/a/namespace/x.yaml'], new RenderedIdentities())).toEqual([

@@ -13,10 +13,12 @@ import { UsageError } from './plan';
  * kustomize-controller deletes an object when it leaves the build of the Kustomization that
  * applied it (garbage collection of its inventory), and deletes the whole inventory when the
  * Kustomization itself goes (its finalizer), unless the object in the cluster carries
- * `kustomize.toolkit.fluxcd.io/prune: disabled` as a label or an annotation (value compared
- * without case): kustomize-controller v1.9.4 `internal/controller/kustomization_controller.go`
- * (prune, finalize: DeleteOptions.Exclusions) and fluxcd/pkg ssa `manager_delete.go`
- * (DeleteAll skips objects for which `AnyInMetadata` holds), `utils/utils.go` (AnyInMetadata).
+ * `kustomize.toolkit.fluxcd.io/prune: disabled` (or `reconcile: disabled`, `ssa: ignore`) as a
+ * label or an annotation, the value compared without case: kustomize-controller v1.9.4
+ * `internal/controller/kustomization_controller.go` (deleteObjects, used by prune and finalize:
+ * DeleteOptions.Exclusions), fluxcd/pkg ssa v0.76.1 (its go.mod) `ssa/manager_delete.go` (Delete
+ * skips an object for which AnyInMetadata holds) and `ssa/utils/meta.go` (AnyInMetadata,
+ * strings.EqualFold).
  * So an object is deleted when its identity (group, kind, namespace, name, and the cluster it is
  * applied to) is in the previous output of an environment and in none of the new output's files
  * there; an object that moves to another file of the environment is not counted.
@@ -100,7 +102,7 @@ interface PreviousObject {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
-  /** Carries kustomize.toolkit.fluxcd.io/prune: disabled: Flux leaves it in the cluster. */
+  /** Carries kustomize.toolkit.fluxcd.io/prune: disabled (or another exclusion): Flux leaves it in the cluster. */
   readonly kept: boolean;
 }
 
@@ -108,7 +110,18 @@ interface PreviousObject {
 const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/;
 /** Plain scalars YAML reads as something other than a string. */
 const NOT_STRING = /^(?:[-+]?[0-9][0-9_.]*(?:e[-+]?[0-9]+)?|0x[0-9a-f]+|0o[0-7]+|true|false|null|yes|no|on|off|y|n)$/i;
-const PRUNE_LINE = `    ${PRUNE_ANNOTATION}:`;
+/** kustomize-controller's exclusions from deletion: key and value (deleteObjects, v1.9.4). */
+const EXCLUSIONS: readonly (readonly [string, string])[] = [
+  [PRUNE_ANNOTATION, 'disabled'],
+  ['kustomize.toolkit.fluxcd.io/reconcile', 'disabled'],
+  ['kustomize.toolkit.fluxcd.io/ssa', 'ignore'],
+];
+const FLUX_KEY_LINE = '    kustomize.toolkit.fluxcd.io/';
+
+/** Whether a label or annotation keeps its object in the cluster when Flux prunes. */
+function excluded(key: string, value: string): boolean {
+  return EXCLUSIONS.some(([k, v]) => k === key && value.toLowerCase() === v);
+}
 
 /**
  * Reads the objects of a file the way tenant-edge writes them (block style, two-space indents,
@@ -184,10 +197,11 @@ export function scanObjects(text: string): PreviousObject[] | undefined {
         }
         continue;
       }
-      if ((block === 'labels' || block === 'annotations') && line.startsWith(PRUNE_LINE)) {
-        const value = line.slice(PRUNE_LINE.length).trim().replace(/^(["'])(.*)\1$/, '$2');
-        if (value.toLowerCase() === 'disabled') kept = true;
-        else if (value === '' || /^[|>&*!]/.test(value)) return undefined;
+      if ((block === 'labels' || block === 'annotations') && line.startsWith(FLUX_KEY_LINE)) {
+        const colon = line.indexOf(':', FLUX_KEY_LINE.length);
+        const value = line.slice(colon + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
+        if (colon < 0 || value === '' || /^[|>&*!"']/.test(value)) return undefined;
+        if (excluded(line.slice(4, colon), value)) kept = true;
       }
     }
     if (apiVersion === undefined && kind === undefined && !sawMetadata) continue;
@@ -209,7 +223,7 @@ function parseObjects(text: string): PreviousObject[] | undefined {
       const o = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; labels?: unknown; annotations?: unknown } };
       const meta = o.metadata;
       if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof meta !== 'object' || meta === null || typeof meta.name !== 'string') return undefined;
-      const disabled = (m: unknown): boolean => typeof m === 'object' && m !== null && String((m as Record<string, unknown>)[PRUNE_ANNOTATION]).toLowerCase() === 'disabled';
+      const disabled = (m: unknown): boolean => typeof m === 'object' && m !== null && Object.entries(m).some(([k, v]) => typeof v === 'string' && excluded(k, v));
       objects.push({
         apiVersion: o.apiVersion,
         kind: o.kind,
