@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { PRUNE_ANNOTATION } from '../constructs/flux/annotations';
 import { RenderedObject } from '../output/render';
 import { readRegularFile } from '../output/safe-read';
 import { UsageError } from './plan';
@@ -112,7 +111,7 @@ const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/;
 const NOT_STRING = /^(?:[-+]?[0-9][0-9_.]*(?:e[-+]?[0-9]+)?|0x[0-9a-f]+|0o[0-7]+|true|false|null|yes|no|on|off|y|n)$/i;
 /** kustomize-controller's exclusions from deletion: key and value (deleteObjects, v1.9.4). */
 const EXCLUSIONS: readonly (readonly [string, string])[] = [
-  [PRUNE_ANNOTATION, 'disabled'],
+  ['kustomize.toolkit.fluxcd.io/prune', 'disabled'],
   ['kustomize.toolkit.fluxcd.io/reconcile', 'disabled'],
   ['kustomize.toolkit.fluxcd.io/ssa', 'ignore'],
 ];
