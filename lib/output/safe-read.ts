@@ -16,8 +16,8 @@ export type SafeRead = { readonly bytes: Buffer } | { readonly missing: true } |
 const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
- * The bytes of `file` when it is a regular file of at most `maxBytes` bytes. A file that grows
- * while it is read is refused too: no more than `maxBytes + 1` bytes are ever read.
+ * The bytes of `file` when it is a regular file of at most `maxBytes` bytes: at most the size
+ * fstat gives, so never more than `maxBytes`.
  */
 export function readRegularFile(file: string, maxBytes: number): SafeRead {
   let fd: number;
@@ -33,14 +33,13 @@ export function readRegularFile(file: string, maxBytes: number): SafeRead {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { refused: stat.isDirectory() ? 'is a folder' : 'is not a regular file' };
     if (stat.size > maxBytes) return { refused: `is larger than ${maxBytes} bytes` };
-    // One byte more than fstat said: filling it means the file grew while it was read.
-    const buffer = Buffer.allocUnsafe(stat.size + 1);
+    // What fstat said, and no more: a file that grows meanwhile is read as it was.
+    const buffer = Buffer.allocUnsafe(stat.size);
     let length = 0;
-    for (;;) {
+    while (length < buffer.length) {
       const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buffer.length) return { refused: 'grew while it was read' };
     }
     return { bytes: buffer.subarray(0, length) };
   } catch (err) {
