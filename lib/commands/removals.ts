@@ -129,6 +129,8 @@ function excluded(key: string, value: string): boolean {
  * does not expect, for the YAML parser to read.
  */
 export function scanObjects(text: string): PreviousObject[] | undefined {
+  // Lines end in \n alone, so that `\n---\n` finds every next document.
+  if (text.includes('\r')) return undefined;
   const objects: PreviousObject[] = [];
   let pos = 0;
   while (pos < text.length) {
@@ -196,7 +198,9 @@ export function scanObjects(text: string): PreviousObject[] | undefined {
         }
         continue;
       }
-      if ((block === 'labels' || block === 'annotations') && line.startsWith(FLUX_KEY_LINE)) {
+      // A value of labels or annotations: four spaces, all on one line (tenant-edge folds no line).
+      if ((block !== 'labels' && block !== 'annotations') || line.charCodeAt(4) === 0x20) return undefined;
+      if (line.startsWith(FLUX_KEY_LINE)) {
         const colon = line.indexOf(':', FLUX_KEY_LINE.length);
         const value = line.slice(colon + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
         if (colon < 0 || value === '' || /^[|>&*!"']/.test(value)) return undefined;
