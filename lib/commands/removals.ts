@@ -39,8 +39,9 @@ import { UsageError } from './plan';
 export const REMOVAL_SHARE = 0.1;
 
 /**
- * Largest previous output file the guard reads. tenant-edge's own files stay far below (an
- * object is at most 1 MiB); a larger one is not its output (see readPrevious).
+ * Largest previous output file the guard reads: far more than tenant-edge writes from input
+ * within its limits (its largest object file for 10,000 bench tenants has a few KB); a larger one
+ * is not its output (see readPrevious).
  */
 export const PREVIOUS_FILE_MAX_BYTES = 64 * 1024 * 1024;
 
