@@ -4,6 +4,8 @@
  *  - `synth` with the output on tmpfs (/dev/shm) and on disk (the system's temporary folder),
  *    with no cache to start from (a fresh machine), writing one;
  *  - `synth` again after editing one tenant, with the cache of the previous run;
+ *  - `synth --no-cache` over the previous output, with the removal guard and without it
+ *    (`--allow-removal`);
  *  - `validate`, for its memory;
  *  - a naive cdk8s app (scripts/naive-cdk8s.ts: one App, one chart per tenant, app.synth()) as the
  *    baseline, in the same run, for sizes up to --naive-max (default 1000; it does not finish at
@@ -185,6 +187,29 @@ function measureIncremental(size: number, input: string, runs: number, timeoutS:
 }
 
 /**
+ * A full synth over the output of the previous one (`--no-cache`, as after a change of
+ * platform.yaml): the removal guard reads the previous output to count what Flux would delete.
+ * With `--allow-removal` it does not, which shows what the guard costs.
+ */
+function measureOverPrevious(size: number, runs: number, timeoutS: number, common: string[], outRoot: string, flags: string[]): Row {
+  const what = `full synth over its output${flags.length > 0 ? `, ${flags.join(' ')}` : ''}`;
+  const out = path.join(outRoot, `out-${size}-again`);
+  try {
+    const first = timed([CLI, 'synth', ...common, '--out', out, '--no-cache'], timeoutS);
+    if (typeof first === 'string') return { size, what, failure: first };
+    const samples: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      const s = timed([CLI, 'synth', ...common, '--out', out, '--no-cache', ...flags], timeoutS);
+      if (typeof s === 'string') return { size, what, failure: s };
+      samples.push(s);
+    }
+    return { size, what, sample: { wallS: median(samples.map((s) => s.wallS)), cpuS: median(samples.map((s) => s.cpuS)), rssMiB: median(samples.map((s) => s.rssMiB)) } };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
  * How much the machine's processors give in parallel: the same CPU-bound loop timed alone and as
  * two processes at once (medians of `runs`). 2.0 means two full cores; virtual CPUs that share a
  * physical core, or a CPU quota, give less, and so does any second thread synth uses.
@@ -238,6 +263,8 @@ function main(): void {
       rows.push(measure(size, 'synth, output on disk', runs, timeoutS, synth, disk));
       rows.push(measure(size, 'validate', runs, timeoutS, () => [CLI, 'validate', ...common], tmpfs));
       rows.push(measureIncremental(size, input, runs, timeoutS, common, tmpfs));
+      rows.push(measureOverPrevious(size, runs, timeoutS, common, tmpfs, []));
+      rows.push(measureOverPrevious(size, runs, timeoutS, common, tmpfs, ['--allow-removal']));
       if (size <= naiveMax) {
         rows.push(measure(size, 'naive cdk8s, output on tmpfs', runs, timeoutS, (out) => [NAIVE, ...common, '--out', out], tmpfs));
       }
@@ -253,7 +280,7 @@ function main(): void {
     const figures = r.sample
       ? `wall ${r.sample.wallS.toFixed(2).padStart(7)} s  cpu ${r.sample.cpuS.toFixed(2).padStart(7)} s  peak RSS ${r.sample.rssMiB.toFixed(0).padStart(5)} MiB`
       : r.failure;
-    console.log(`${String(r.size).padStart(6)} tenants  ${r.what.padEnd(32)} ${figures}`);
+    console.log(`${String(r.size).padStart(6)} tenants  ${r.what.padEnd(48)} ${figures}`);
   }
   const wall = (size: number, what: string): number | undefined => rows.find((r) => r.size === size && r.what === what)?.sample?.wallS;
   if (sizes.length >= 2) {

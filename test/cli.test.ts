@@ -9,6 +9,9 @@ const NOTICE = 'notice: ingress-nginx is retired upstream (no fixes since March 
 /** The spec fixture sets no tenant namespace prefix, so synth says so. */
 const PREFIX_NOTICE =
   "notice: platform.yaml sets no spec.tenantNamespacePrefix, so only the reserved names keep tenants out of other teams' namespaces; set one (a namespace rename for existing tenants)";
+/** How every refusal of the removal guard ends. */
+const ALLOW_REMOVAL =
+  "Without --allow-removal, a run deletes a tenant's objects only when it removes the tenant (one, or a tenth of an environment's tenants) or when that tenant's own spec changed (known only through the synth cache), and no object of the platform part; pass --allow-removal if that is what you want";
 const USAGE_FIRST_LINE = 'usage: tenant-edge <command> [options]';
 
 const A = 'tenants/alpha.yaml';
@@ -362,7 +365,8 @@ describe('output safety', () => {
     const r = cli('synth');
     expect(r.code).toBe(2);
     expect(r.err).toEqual([
-      'tenant-edge: this run would remove 2 of the 5 tenants of environment "dev" (echo, foxtrot), and Flux would prune their objects; more than 1 at once needs --allow-removal',
+      'tenant-edge: this run would make Flux delete 4 objects: in environment "dev", 2 Kustomization of 2 removed tenants (echo, foxtrot), more than the 1 of 5 a run may remove; in environment "prod", 2 Kustomization of 2 removed tenants (echo, foxtrot), more than the 1 of 6 a run may remove. ' +
+        ALLOW_REMOVAL,
     ]);
     expect(snapshotTree(fixture.path('dist'))).toEqual(before);
     expect(cli('synth', '--allow-removal').code).toBe(0);

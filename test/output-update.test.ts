@@ -408,7 +408,7 @@ describe('recovery of a killed update', () => {
    * child process: jest's transform is not there.
    */
   function compileOutputModules(into: string): string {
-    const modules = ['output/write', 'output/file-writer', 'output/manifest-schemas', 'output/formats', 'output/serialize', 'output/yaml-emit', 'project-root'];
+    const modules = ['output/write', 'output/safe-read', 'output/file-writer', 'output/manifest-schemas', 'output/formats', 'output/serialize', 'output/yaml-emit', 'project-root'];
     for (const name of modules) {
       const source = fs.readFileSync(path.join(ROOT, 'lib', `${name}.ts`), 'utf8');
       const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });

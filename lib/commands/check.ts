@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { readRegularFile } from '../output/safe-read';
 import { README } from '../output/write';
 import { describe, renderAll } from './plan';
 import { Io } from './io';
@@ -17,14 +18,12 @@ export function checkCommand(opts: { platformFile: string; tenantsDir: string; o
   const outDir = path.resolve(opts.outDir);
   const differences: { file: string; what: 'missing' | 'differs' | 'extra' }[] = [];
   for (const [file, content] of expected) {
-    let actual: string | undefined;
-    try {
-      actual = fs.readFileSync(path.join(outDir, file), 'utf8');
-    } catch {
-      actual = undefined;
-    }
-    if (actual === undefined) differences.push({ file, what: 'missing' });
-    else if (actual !== content) differences.push({ file, what: 'differs' });
+    // A file larger than the expected one, or that is no regular file (a FIFO, a link to
+    // /dev/zero), is not what synth writes: it differs, and is never read to its end.
+    const expectedBytes = Buffer.from(content);
+    const actual = readRegularFile(path.join(outDir, file), expectedBytes.length);
+    if ('missing' in actual) differences.push({ file, what: 'missing' });
+    else if (!('bytes' in actual) || !actual.bytes.equals(expectedBytes)) differences.push({ file, what: 'differs' });
   }
   const present = opts.env === undefined ? listFiles(outDir) : listFiles(path.join(outDir, opts.env)).map((f) => `${opts.env}/${f}`);
   for (const file of present) {

@@ -17,7 +17,7 @@ import { EnvironmentRender, environmentEntry, UnitResult } from '../output/rende
 import { OutputDirError, OutputUpdate } from '../output/write';
 import { cacheFile, readCache, SynthCache, tenantKey, tenantRecords, UnitRecord, unitKey, unitRecord, unitRef } from './cache';
 import { changedUnits, FingerprintCheck } from './fingerprints';
-import { checkRemovals } from './removals';
+import { checkDeletions, deletedObjects, isObjectFile, RenderedIdentities } from './removals';
 import { policyOf, SynthOptions, SynthSummary } from './plan';
 
 /** A tenant of this run: read from the cache (known) or checked now (loaded). */
@@ -144,7 +144,9 @@ function withCache(
     if (top.length !== expected.size || top.some((n) => !expected.has(n))) return undefined;
   }
   const inEnv = (e: TenantEntry, env: string): boolean => e.claims.environments.some((c) => c.environment === env);
-  if (!opts.allowRemoval) checkRemovals(out, environments.map((env) => ({ name: env.name, tenants: entries.filter((e) => inEnv(e, env.name)).map((e) => e.tenant) })));
+  // Tenants whose spec changed: the removal guard lets their own edits delete their objects.
+  const edited = new Set(entries.filter((e) => e.loaded).map((e) => e.tenant));
+  const identities = opts.allowRemoval ? undefined : new RenderedIdentities();
 
   const digests = new Map<string, string>([[platform.name, platform.digest], ...entries.map((e): [string, string] => [e.name, e.digest])]);
   const model = (e: TenantEntry, env: string): TenantModel => {
@@ -191,7 +193,7 @@ function withCache(
         files += old.files.length;
         continue;
       }
-      const result = render.unit(unit, { file: (f) => update.write(f), object: check.add });
+      const result = render.unit(unit, { file: (f) => update.write(f), object: identities ? (o) => (check.add(o), identities.add(o)) : check.add });
       rendered.push({ ref, key, result });
       envEntries.push(...result.entries);
       objects += result.objects;
@@ -215,6 +217,11 @@ function withCache(
   if (gone.size > 0) for (const old of kept) for (const f of old.files) gone.delete(f[0]);
   for (const f of gone) update.remove(f);
   check.throwIfInvalid();
+  // Only the files this update changes can lose objects.
+  if (identities) {
+    const envs = environments.map((env) => ({ name: env.name, tenants: entries.filter((e) => inEnv(e, env.name)).map((e) => e.tenant) }));
+    checkDeletions(out, envs, deletedObjects(out, update.changed().filter(isObjectFile), identities), (_env, t) => edited.has(t));
+  }
   update.commit();
 
   for (const { ref, key, result } of rendered) {

@@ -5,7 +5,7 @@ import { InputError } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
 import { CACHE_FORMAT, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, unitKey, unitRecord, unitRef, writeCache } from './cache';
-import { checkRemovals } from './removals';
+import { checkDeletions, deletedObjects, previousFiles, RenderedIdentities } from './removals';
 import { incrementalSynth } from './incremental';
 import { plan, PlanInputs, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
 
@@ -74,7 +74,7 @@ export function synthWithCache(
   const units: Record<string, { key: string; result: UnitResult }> = {};
   const keyOf = (sources: readonly string[]): string => unitKey(sources.map((s) => p.inputs.digests.get(s) ?? ''));
   try {
-    if (!opts.allowRemoval) checkRemovals(opts.outDir, p.environments.map((e) => ({ name: e.name, tenants: e.tenants.map((t) => t.name) })));
+    const identities = opts.allowRemoval ? undefined : new RenderedIdentities();
     const check = new RenderedObjectCheck();
     const sink: RenderSink = onFile
       ? {
@@ -82,14 +82,19 @@ export function synthWithCache(
             tx.write(f);
             onFile(f);
           },
-          object: check.add,
+          object: identities ? (o) => (check.add(o), identities.add(o)) : check.add,
         }
-      : { file: (f) => tx.write(f), objects: (f) => tx.writeObjects(f) };
+      : { file: (f) => tx.write(f), objects: (f) => tx.writeObjects(f), object: identities?.add };
     let count = 0;
     const { objects, files } = renderPlan(p.environments, sink, (env, unit, result) => {
       count++;
       units[unitRef(env, unit.id)] = { key: keyOf(unit.sources), result };
     });
+    // While the writer thread catches up: what Flux would delete of the previous output.
+    if (identities) {
+      const envs = p.environments.map((e) => ({ name: e.name, tenants: e.tenants.map((t) => t.name) }));
+      checkDeletions(opts.outDir, envs, deletedObjects(opts.outDir, previousFiles(opts.outDir, envs.map((e) => e.name)), identities));
+    }
     const { invalid, oversized } = tx.finish();
     if (oversized.length > 0) throw new InputError(oversized);
     check.problems.push(...invalid);
