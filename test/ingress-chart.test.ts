@@ -135,6 +135,7 @@ describe.each(controllers.map((c) => [id(c), c] as const))('%s, as the chart ren
       'annotations-risk-level': 'Medium',
       'strict-validate-path-type': 'true',
       'annotation-value-word-blocklist': 'load_module,lua_package,_by_lua,location,root,proxy_pass,serviceaccount',
+      'use-forwarded-headers': 'false',
     });
     expect(cm.data).not.toHaveProperty('allow-snippet-annotations');
     // The controller reads these flags: pkg/flags/flags.go at controller-v1.15.1.

@@ -271,6 +271,7 @@ describe('nginx flavour: values', () => {
         'annotations-risk-level': 'Medium',
         'strict-validate-path-type': 'true',
         'annotation-value-word-blocklist': 'load_module,lua_package,_by_lua,location,root,proxy_pass,serviceaccount',
+        'use-forwarded-headers': 'false',
       });
       expect(c.extraArgs).toEqual({ 'disable-svc-external-name': 'true' });
       expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } });

@@ -18,13 +18,18 @@ import { MANAGED_BY, names } from '../../model/names';
  *    Medium. The default is "High", which lets High-risk annotations through;
  *  - strict-validate-path-type "true": Exact and Prefix paths must be plain paths (default true);
  *  - annotation-value-word-blocklist: annotation values containing these words are refused
- *    (default empty; controller.go and store.go).
+ *    (default empty; controller.go and store.go);
+ *  - use-forwarded-headers "false": the scheme force-ssl-redirect judges is the connection's own.
+ *    With it on, lua_ingress.lua (rootfs/etc/nginx/lua) takes the scheme from the client's
+ *    X-Forwarded-Proto, and a plain-HTTP request claiming https would be proxied to a control
+ *    plane's API server (nginx/passthrough.ts). Default false; pinned.
  */
 const PINNED_CONFIG = {
   'allow-cross-namespace-resources': 'false',
   'annotations-risk-level': 'Medium',
   'strict-validate-path-type': 'true',
   'annotation-value-word-blocklist': VALUE_BLOCKLIST.join(','),
+  'use-forwarded-headers': 'false',
 };
 
 /**
