@@ -1598,6 +1598,30 @@ describe('PlatformChart', () => {
     expect([...files.keys()]).toContain('platform/cluster-issuers.yaml');
   });
 
+  // [environment, tenants, control planes, shared controller rendered in prod]. In prod tenants are
+  // dedicated by default (alpha, charlie); bravo and delta ask for the shared controller.
+  test.each([
+    ['a tenant on the shared controller', { alpha: ALPHA, bravo: BRAVO }, '', true],
+    ['every tenant dedicated', { alpha: ALPHA, charlie: CHARLIE }, '', false],
+    ['no tenant at all', {}, '', false],
+    ['every tenant dedicated, control planes on the shared class', { alpha: ALPHA, charlie: CHARLIE }, '  controlPlanes:\n    controller: nginx\n    namespace: steward-tenants\n', true],
+    ['every tenant dedicated, control planes on a class of their own', { alpha: ALPHA, charlie: CHARLIE }, '  controlPlanes:\n    controller: nginx\n    namespace: steward-tenants\n    className: passthrough\n', false],
+  ] as const)('the shared controller is rendered only where something uses it: %s', (_what, tenants, controlPlanes, rendered) => {
+    const envs = environmentsFor(platformYaml().replace('  flux:\n', `${controlPlanes}  flux:\n`), tenants);
+    const files = renderPlatform(envs.get('prod')!);
+    expect([...files.keys()].includes('platform/shared-ingress.yaml')).toBe(rendered);
+    expect(ofKind(files, 'HelmRelease').map((r) => r.metadata.name)).toEqual(rendered ? ['ingress-nginx'] : []);
+    expect(ofKind(files, 'Namespace').map((n) => n.metadata.name)).toEqual(rendered ? ['ingress-nginx'] : []);
+    // The chart repository stays: dedicated controllers install from it.
+    expect([...files.keys()]).toContain('platform/helm-repositories.yaml');
+  });
+
+  test('where the shared controller is used, its output does not depend on how many tenants use it', () => {
+    const one = renderPlatform(environmentsFor(platformYaml(), { alpha: ALPHA, bravo: BRAVO }).get('prod')!);
+    const all = renderPlatform(environmentsFor(platformYaml(), TENANTS).get('prod')!);
+    expect(one.get('platform/shared-ingress.yaml')).toEqual(all.get('platform/shared-ingress.yaml'));
+  });
+
   test('monitoring.enabled: false removes the shared controller\'s ServiceMonitor values', () => {
     const quiet = environmentsFor(platformYaml({ monitoring: false }), TENANTS);
     const [release] = ofKind(renderPlatform(quiet.get('prod')!), 'HelmRelease');
