@@ -142,6 +142,32 @@ describe.each(controllers.map((c) => [id(c), c] as const))('%s, as the chart ren
     expect(args(c.chart)).toEqual(expect.arrayContaining(['--disable-svc-external-name=true', `--configmap=$(POD_NAMESPACE)/${c.hr.spec.releaseName}-controller`]));
   });
 
+  test('every container the chart creates carries the securityContext the values pin', () => {
+    // Chart 4.15.1 renders controller.containerSecurityContext verbatim (templates/_helpers.tpl,
+    // ingress-nginx.controller.containerSecurityContext) and the jobs' securityContext likewise
+    // (templates/admission-webhooks/job-patch/job-createSecret.yaml, job-patchWebhook.yaml).
+    const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } };
+    const controller = { ...restricted, runAsUser: 101, runAsGroup: 82, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }, readOnlyRootFilesystem: false };
+    const job = { ...restricted, runAsUser: 65532, runAsGroup: 65532, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true };
+    const v = c.hr.spec.values.controller as { containerSecurityContext: unknown; admissionWebhooks: { createSecretJob: { securityContext: unknown }; patchWebhookJob: { securityContext: unknown } } };
+    expect(v.containerSecurityContext).toEqual(controller);
+    expect(v.admissionWebhooks.createSecretJob.securityContext).toEqual(job);
+    expect(v.admissionWebhooks.patchWebhookJob.securityContext).toEqual(job);
+    type Pod = { spec: { template: { spec: { containers: { name: string; securityContext?: unknown }[]; initContainers?: unknown[] } } } };
+    const pods = c.chart.filter((o) => o.kind === 'Deployment' || o.kind === 'Job' || o.kind === 'DaemonSet') as (K8sObject & Pod)[];
+    expect(pods.map((p) => `${p.kind}/${p.metadata.name}`).sort()).toEqual([
+      `Deployment/${c.hr.spec.releaseName}-controller`,
+      `Job/${c.hr.spec.releaseName}-admission-create`,
+      `Job/${c.hr.spec.releaseName}-admission-patch`,
+    ]);
+    for (const p of pods) {
+      expect(p.spec.template.spec.initContainers).toBeUndefined();
+      for (const container of p.spec.template.spec.containers) {
+        expect([p.kind, container.name, container.securityContext]).toEqual([p.kind, container.name, p.kind === 'Deployment' ? controller : job]);
+      }
+    }
+  });
+
   test('the admission webhook is scoped', () => {
     const [hook] = c.chart.filter((o) => o.kind === 'ValidatingWebhookConfiguration') as (K8sObject & { webhooks: Record<string, unknown>[] })[];
     const selectors = hook.webhooks.map((w) => [w.namespaceSelector, w.objectSelector]);
