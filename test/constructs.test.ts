@@ -1990,6 +1990,21 @@ ${routes(() => 'certManager')}`);
       expect(secrets('foxtrot')).toEqual({ a: 'a-tls', b: 'b-tls', c: 'c-tls' });
     });
 
+    test('the platform\'s tenantCertificates is the default of tenants that do not choose: perRoute keeps 0.1\'s <route>-tls (upgrade)', () => {
+      const perTenant = tenant('india', `  tls:
+    certificates: perTenant
+${routes(() => 'certManager')}`);
+      const upgrading = environmentsFor(platformYaml().replace('  flux:\n', '  tenantCertificates: perRoute\n  flux:\n'), { echo, india: perTenant }).get('prod')!;
+      const layout = (name: string): [string[], Record<string, string>] => {
+        const files = renderTenant(upgrading, name);
+        return [ofKind(files, 'Certificate').map((c) => c.metadata.name), Object.fromEntries(ofKind(files, 'Ingress').map((i) => [i.metadata.name, i.spec.tls[0].secretName]))];
+      };
+      // echo says nothing: 0.1's names, so each Ingress keeps the Secret it already serves.
+      expect(layout('echo')).toEqual([['a-tls', 'b-tls', 'c-tls'], { a: 'a-tls', b: 'b-tls', c: 'c-tls' }]);
+      // A tenant's own choice wins.
+      expect(layout('india')).toEqual([['edge-certificate'], { a: 'edge-certificate', b: 'edge-certificate', c: 'edge-certificate' }]);
+    });
+
     test('a route with ownCertificate gets its own; the others share the tenant\'s', () => {
       expect(certs('golf').map((c) => [c.metadata.name, c.spec.dnsNames])).toEqual([
         ['b-tls', ['b.golf.prod.example.com', 'golf.prod.example.com']],
