@@ -85,16 +85,28 @@ describe.each([
     expect(Object.keys(tree).filter((k) => k.endsWith('control-plane.yaml')).sort()).toEqual([CP('dev'), CP('prod')]);
   });
 
-  test(`${controller === 'gateway' ? 'one Gateway per environment, with a Passthrough listener per hostname family' : 'no Gateway'}`, () => {
+  test(`${controller === 'gateway' ? 'one Gateway per environment, with a Passthrough listener per hostname family' : 'no Gateway'}, and the guard of the hostnames`, () => {
     const { tree, docs } = rendered();
     for (const env of ['dev', 'prod']) {
       const file = `${env}/platform/control-planes.yaml`;
+      const objects = docs(file);
+      // Every type: the class for the operator's own Ingress and the policy that keeps the
+      // hostnames to tenant-edge's routes (finding 7d; exercised on the API server in apiserver.test.ts).
+      expect(objects.slice(-3).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+        'IngressClass/edge-unrouted',
+        'ValidatingAdmissionPolicy/tenant-edge-control-plane-hosts',
+        'ValidatingAdmissionPolicyBinding/tenant-edge-control-plane-hosts',
+      ]);
+      for (const o of objects) expect(validateManifest(o)).toEqual([]);
+      expect(objects[objects.length - 1].spec.matchResources).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'steward-tenants' } } });
+      expect(objects[objects.length - 2].spec.variables.find((v: Doc) => v.name === 'claims').expression).toContain(`h.endsWith('.k8s.${env}.example.com')`);
+      expect(parse(tree[`${env}/platform/kustomization.yaml`]).resources).toContain('control-planes.yaml');
       if (controller !== 'gateway') {
-        expect(tree[file]).toBeUndefined();
+        expect(objects).toHaveLength(3);
         continue;
       }
-      const [gateway, ...rest] = docs(file);
-      expect(rest).toEqual([]);
+      const [gateway, ...rest] = objects;
+      expect(rest).toHaveLength(3);
       expect(validateManifest(gateway)).toEqual([]);
       expect([gateway.apiVersion, gateway.kind, gateway.metadata.name, gateway.metadata.namespace]).toEqual(['gateway.networking.k8s.io/v1', 'Gateway', 'edge-control-planes', 'steward-tenants']);
       const listener = (name: string, hostname: string): Doc => ({
