@@ -35,7 +35,7 @@ const COMMANDS: Record<Command, { readonly summary: string; readonly options: re
   synth: { summary: 'check the specs and write the manifests (atomically) to the output folder', options: ['platform', 'tenants', 'out', 'env', 'allow-removal', 'cache', 'no-cache'] },
   validate: { summary: 'check the specs and the rendered manifests without writing anything', options: ['platform', 'tenants', 'env'] },
   check: { summary: 'fail when the output folder differs from what synth would write (for CI)', options: ['platform', 'tenants', 'out', 'env'] },
-  sans: { summary: 'print the names each tenant control plane\'s API server certificate needs (networkProfile.certSANs)', options: ['platform', 'tenants', 'env'] },
+  sans: { summary: 'print the TenantControlPlane settings each control plane needs (ingress, networkProfile.certSANs)', options: ['platform', 'tenants', 'env'] },
 };
 
 const USAGE = [

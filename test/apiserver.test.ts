@@ -373,6 +373,62 @@ test('in tenant namespaces, only helm-controller may give a Service external-dns
   ]);
 });
 
+test('in the control planes\' namespace, only tenant-edge\'s routes may name the control planes\' hostnames; the operator\'s own Ingress goes to the unrouted class', async () => {
+  // Steward renders its own route for a TenantControlPlane with spec.controlPlane.ingress
+  // (internal/resources/k8s_ingress_resource.go and traefik_ingressroutetcp_resource.go in
+  // butlerdotdev/steward): an Ingress named after the control plane, of ingressClassName, with the
+  // controller type's passthrough annotations and a tls block for the host; or, for controllerType
+  // traefik, an IngressRouteTCP that also matches the generic kubernetes* names. With class nginx the
+  // controller's webhook then refuses edge-apiserver-<t> as an overlap.
+  const [namespaces] = stages(build(path.join(ROOT, 'dist', 'prod')));
+  expect(failure(apply(namespaces, KUSTOMIZE_CONTROLLER, false))).toBe('');
+  for (const stage of stages(build(path.join(ROOT, 'dist', 'prod', 'platform')))) expect(failure(apply(stage, KUSTOMIZE_CONTROLLER, false))).toBe('');
+  server.kubectlOk(['create', 'namespace', 'elsewhere']);
+  const ns = CONTROL_PLANES_NAMESPACE;
+  const host = 'nova.k8s.matih.ai';
+  const ingress = (namespace: string, name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}): string =>
+    JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace, labels }, spec });
+  const rule = (h: string): Record<string, unknown> => ({ host: h, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'nova', port: { number: 6443 } } } }] } });
+  const steward = (extra: Record<string, unknown>): string => ingress(ns, 'nova', { rules: [rule(host)], tls: [{ hosts: [host] }], ...extra });
+  const routeTcp = (match: string): string => JSON.stringify({
+    apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRouteTCP', metadata: { name: 'nova', namespace: ns },
+    spec: { entryPoints: ['websecure'], routes: [{ match, services: [{ name: 'nova', port: 6443 }] }], tls: { passthrough: true } },
+  });
+  const tlsRoute = (hostname: string): string => JSON.stringify({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'TLSRoute', metadata: { name: 'nova', namespace: ns },
+    spec: { parentRefs: [{ name: 'steward' }], hostnames: [hostname], rules: [{ backendRefs: [{ name: 'nova', port: 6443 }] }] },
+  });
+  const denied = /ValidatingAdmissionPolicy 'tenant-edge-control-plane-hosts' with binding 'tenant-edge-control-plane-hosts' denied request: tenant-edge routes the control planes' hostnames \(\*\.k8s\.matih\.ai, \*\.konnectivity\.matih\.ai\) in steward-tenants: give the operator's own Ingress ingressClassName edge-unrouted/;
+  // The policy takes effect once the server has loaded it (about a second).
+  const deadline = Date.now() + 30_000;
+  let first = apply(steward({ ingressClassName: 'nginx' }), undefined, true);
+  while (first.status === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    first = apply(steward({ ingressClassName: 'nginx' }), undefined, true);
+  }
+  expect(first.output).toMatch(denied);
+  const ours = fs.readFileSync(path.join(ROOT, 'dist', 'prod', 'tenants', 'nova', 'cluster', 'control-plane.yaml'), 'utf8');
+  // [what, the object, allowed]
+  const cases: [string, string, boolean][] = [
+    ['Steward\'s Ingress for controllerType nginx (class nginx)', steward({ ingressClassName: 'nginx' }), false],
+    ['... without a class (a default IngressClass would take it)', steward({}), false],
+    ['... for controllerType generic with class edge-unrouted: no controller reads it', steward({ ingressClassName: 'edge-unrouted' }), true],
+    ['an Ingress naming the host in its tls block only', ingress(ns, 'other', { ingressClassName: 'nginx', rules: [rule('other.matih.ai')], tls: [{ hosts: ['nova.konnectivity.matih.ai'] }] }), false],
+    ['Steward\'s IngressRouteTCP for controllerType traefik', routeTcp(`HostSNI(\`${host}\`) || HostSNI(\`kubernetes\`) || HostSNI(\`kubernetes.default.svc\`)`), false],
+    ['an IngressRouteTCP claiming only the generic kubernetes names', routeTcp('HostSNI(`kubernetes.default`)'), false],
+    ['a TLSRoute for the konnectivity host', tlsRoute('nova.konnectivity.matih.ai'), false],
+    ['a TLSRoute for a wildcard over the hosts', tlsRoute('*.k8s.matih.ai'), false],
+    ['an Ingress for a name outside the control-plane domains', ingress(ns, 'docs', { ingressClassName: 'nginx', rules: [rule('docs.matih.ai')] }), true],
+    ['... a look-alike that is not under them', ingress(ns, 'docs', { ingressClassName: 'nginx', rules: [rule('nova.k8s.matih.ai.example.net')] }), true],
+    ['the same Ingress as Steward\'s in another namespace (tenants cannot claim the host anyway)', ingress('elsewhere', 'nova', { ingressClassName: 'nginx', rules: [rule(host)] }), true],
+    ['tenant-edge\'s own routes for nova', ours, true],
+  ];
+  for (const [what, yaml, allowed] of cases) {
+    const r = apply(yaml, KUSTOMIZE_CONTROLLER, true);
+    expect([what, r.status === 0 ? 'allowed' : r.output.match(denied) ? 'denied' : r.output]).toEqual([what, allowed ? 'allowed' : 'denied']);
+  }
+});
+
 test('the tcp-proxy may make the calls it makes, and no others', () => {
   // The calls of steward-tcp-proxy v0.2.0 (internal/proxy/server.go): get its own Service
   // in kube-system; get, then update or create, the default/kubernetes EndpointSlice.

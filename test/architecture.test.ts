@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { builtinModules } from 'module';
 
 /**
  * The layers of lib/ and which may import which. Dependencies point one way:
@@ -144,4 +145,37 @@ test('the constants the constructs keep for themselves equal the model\'s (the c
   const model = require('../lib/model/names') as typeof import('../lib/model/names');
   expect(constructs.TENANT_LABEL).toBe(model.TENANT_LABEL);
   expect(constructs.TENANT_LABEL).toBe('toolkit.fluxcd.io/tenant');
+});
+
+/** The npm package a bare import specifier names (`ajv/dist/runtime/equal` -> `ajv`), or undefined for Node's own modules. */
+function packageOf(spec: string): string | undefined {
+  if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0])) return undefined;
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+test('the runtime dependencies are exactly the packages the shipped code loads', () => {
+  // What `npm ci --omit=dev` installs must run synth, validate and check: lib/ (its TypeScript and
+  // the precompiled validators), main.ts and bin/. Anything else (cdk8s-plus-28, the benchmark's
+  // naive baseline) is a dev dependency.
+  const ROOT = path.join(LIB, '..');
+  const specs = new Set<string>();
+  const read = (file: string): void => {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|require\(['"]([^'"]+)['"]\)/g)) specs.add(m[1] ?? m[2]);
+  };
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|js)$/.test(entry.name)) read(full);
+    }
+  };
+  walk(LIB);
+  read(path.join(ROOT, 'main.ts'));
+  read(path.join(ROOT, 'bin', 'tenant-edge.js'));
+  const used = [...new Set([...specs].map(packageOf).filter((p): p is string => p !== undefined))].sort();
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  expect(used).toEqual(['ajv', 'cdk8s', 'constructs', 'yaml']);
+  expect(Object.keys(pkg.dependencies).sort()).toEqual(used);
+  expect(pkg.devDependencies).toHaveProperty('cdk8s-plus-28');
 });

@@ -248,13 +248,18 @@ describe('synth', () => {
 });
 
 describe('sans', () => {
-  test('prints each control plane\'s certificate names as the field that takes them, per environment, and writes nothing', () => {
+  test('prints each control plane\'s Steward ingress settings and certificate names as the fields that take them, per environment, and writes nothing', () => {
     fixture.replace('platform.yaml', '  reservedNamespaces: [legacy]\n', '  reservedNamespaces: [legacy]\n  controlPlanes: { controller: traefik, namespace: steward-tenants, service: { name: "{tenant}-cp" } }\n');
     fixture.write(A, `${fixture.read(A)}  controlPlane:\n    konnectivity: false\n    extraSANs: [10.40.0.201]\n`);
     const r = cli('sans', '--env', 'prod');
     expect(r.code).toBe(0);
     expect(r.out).toEqual([
       '# environment prod, tenant alpha: TenantControlPlane steward-tenants/alpha-cp',
+      'controlPlane:',
+      '  ingress:',
+      '    hostname: "alpha.k8s.prod.example.com"',
+      '    controllerType: generic',
+      '    ingressClassName: edge-unrouted',
       'networkProfile:',
       '  certSANs:',
       '    - "alpha.k8s.prod.example.com"',

@@ -1598,6 +1598,30 @@ describe('PlatformChart', () => {
     expect([...files.keys()]).toContain('platform/cluster-issuers.yaml');
   });
 
+  // [environment, tenants, control planes, shared controller rendered in prod]. In prod tenants are
+  // dedicated by default (alpha, charlie); bravo and delta ask for the shared controller.
+  test.each([
+    ['a tenant on the shared controller', { alpha: ALPHA, bravo: BRAVO }, '', true],
+    ['every tenant dedicated', { alpha: ALPHA, charlie: CHARLIE }, '', false],
+    ['no tenant at all', {}, '', false],
+    ['every tenant dedicated, control planes on the shared class', { alpha: ALPHA, charlie: CHARLIE }, '  controlPlanes:\n    controller: nginx\n    namespace: steward-tenants\n', true],
+    ['every tenant dedicated, control planes on a class of their own', { alpha: ALPHA, charlie: CHARLIE }, '  controlPlanes:\n    controller: nginx\n    namespace: steward-tenants\n    className: passthrough\n', false],
+  ] as const)('the shared controller is rendered only where something uses it: %s', (_what, tenants, controlPlanes, rendered) => {
+    const envs = environmentsFor(platformYaml().replace('  flux:\n', `${controlPlanes}  flux:\n`), tenants);
+    const files = renderPlatform(envs.get('prod')!);
+    expect([...files.keys()].includes('platform/shared-ingress.yaml')).toBe(rendered);
+    expect(ofKind(files, 'HelmRelease').map((r) => r.metadata.name)).toEqual(rendered ? ['ingress-nginx'] : []);
+    expect(ofKind(files, 'Namespace').map((n) => n.metadata.name)).toEqual(rendered ? ['ingress-nginx'] : []);
+    // The chart repository stays: dedicated controllers install from it.
+    expect([...files.keys()]).toContain('platform/helm-repositories.yaml');
+  });
+
+  test('where the shared controller is used, its output does not depend on how many tenants use it', () => {
+    const one = renderPlatform(environmentsFor(platformYaml(), { alpha: ALPHA, bravo: BRAVO }).get('prod')!);
+    const all = renderPlatform(environmentsFor(platformYaml(), TENANTS).get('prod')!);
+    expect(one.get('platform/shared-ingress.yaml')).toEqual(all.get('platform/shared-ingress.yaml'));
+  });
+
   test('monitoring.enabled: false removes the shared controller\'s ServiceMonitor values', () => {
     const quiet = environmentsFor(platformYaml({ monitoring: false }), TENANTS);
     const [release] = ofKind(renderPlatform(quiet.get('prod')!), 'HelmRelease');
@@ -1964,6 +1988,21 @@ ${routes(() => 'certManager')}`);
         ['c-tls', ['c.foxtrot.prod.example.com', 'foxtrot.prod.example.com']],
       ]);
       expect(secrets('foxtrot')).toEqual({ a: 'a-tls', b: 'b-tls', c: 'c-tls' });
+    });
+
+    test('the platform\'s tenantCertificates is the default of tenants that do not choose: perRoute keeps 0.1\'s <route>-tls (upgrade)', () => {
+      const perTenant = tenant('india', `  tls:
+    certificates: perTenant
+${routes(() => 'certManager')}`);
+      const upgrading = environmentsFor(platformYaml().replace('  flux:\n', '  tenantCertificates: perRoute\n  flux:\n'), { echo, india: perTenant }).get('prod')!;
+      const layout = (name: string): [string[], Record<string, string>] => {
+        const files = renderTenant(upgrading, name);
+        return [ofKind(files, 'Certificate').map((c) => c.metadata.name), Object.fromEntries(ofKind(files, 'Ingress').map((i) => [i.metadata.name, i.spec.tls[0].secretName]))];
+      };
+      // echo says nothing: 0.1's names, so each Ingress keeps the Secret it already serves.
+      expect(layout('echo')).toEqual([['a-tls', 'b-tls', 'c-tls'], { a: 'a-tls', b: 'b-tls', c: 'c-tls' }]);
+      // A tenant's own choice wins.
+      expect(layout('india')).toEqual([['edge-certificate'], { a: 'edge-certificate', b: 'edge-certificate', c: 'edge-certificate' }]);
     });
 
     test('a route with ownCertificate gets its own; the others share the tenant\'s', () => {

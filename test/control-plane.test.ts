@@ -4,6 +4,8 @@
  * that carries passthrough, and the input mistakes refused, each with its exact message.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { ConfigMap } from '../lib/constructs/core/config-map';
 import { IngressRouteTcp } from '../lib/constructs/traefik/ingress-route-tcp';
@@ -23,8 +25,8 @@ function fixture(controller: string, settings = '', alpha = '  controlPlane:\n  
 const CP = (env: string): string => `${env}/tenants/alpha/cluster/control-plane.yaml`;
 
 describe.each([
-  ['nginx', '', { kind: 'Ingress', className: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS', 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' } }],
-  ['haproxy', '', { kind: 'Ingress', className: 'haproxy', annotations: { 'haproxy.org/ssl-passthrough': 'true' } }],
+  ['nginx', '', { kind: 'Ingress', className: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS', 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true', 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' } }],
+  ['haproxy', '', { kind: 'Ingress', className: 'haproxy', annotations: { 'haproxy.org/ssl-passthrough': 'true', 'haproxy.org/ssl-redirect': 'true', 'haproxy.org/ssl-redirect-port': '443' } }],
   ['generic', '    className: passthrough\n', { kind: 'Ingress', className: 'passthrough', annotations: undefined }],
   ['traefik', '', { kind: 'IngressRouteTCP', className: undefined, annotations: undefined }],
   ['gateway', '    className: control-planes\n', { kind: 'TLSRoute', className: undefined, annotations: undefined }],
@@ -83,16 +85,28 @@ describe.each([
     expect(Object.keys(tree).filter((k) => k.endsWith('control-plane.yaml')).sort()).toEqual([CP('dev'), CP('prod')]);
   });
 
-  test(`${controller === 'gateway' ? 'one Gateway per environment, with a Passthrough listener per hostname family' : 'no Gateway'}`, () => {
+  test(`${controller === 'gateway' ? 'one Gateway per environment, with a Passthrough listener per hostname family' : 'no Gateway'}, and the guard of the hostnames`, () => {
     const { tree, docs } = rendered();
     for (const env of ['dev', 'prod']) {
       const file = `${env}/platform/control-planes.yaml`;
+      const objects = docs(file);
+      // Every type: the class for the operator's own Ingress and the policy that keeps the
+      // hostnames to tenant-edge's routes (finding 7d; exercised on the API server in apiserver.test.ts).
+      expect(objects.slice(-3).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+        'IngressClass/edge-unrouted',
+        'ValidatingAdmissionPolicy/tenant-edge-control-plane-hosts',
+        'ValidatingAdmissionPolicyBinding/tenant-edge-control-plane-hosts',
+      ]);
+      for (const o of objects) expect(validateManifest(o)).toEqual([]);
+      expect(objects[objects.length - 1].spec.matchResources).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'steward-tenants' } } });
+      expect(objects[objects.length - 2].spec.variables.find((v: Doc) => v.name === 'claims').expression).toContain(`h.endsWith('.k8s.${env}.example.com')`);
+      expect(parse(tree[`${env}/platform/kustomization.yaml`]).resources).toContain('control-planes.yaml');
       if (controller !== 'gateway') {
-        expect(tree[file]).toBeUndefined();
+        expect(objects).toHaveLength(3);
         continue;
       }
-      const [gateway, ...rest] = docs(file);
-      expect(rest).toEqual([]);
+      const [gateway, ...rest] = objects;
+      expect(rest).toHaveLength(3);
       expect(validateManifest(gateway)).toEqual([]);
       expect([gateway.apiVersion, gateway.kind, gateway.metadata.name, gateway.metadata.namespace]).toEqual(['gateway.networking.k8s.io/v1', 'Gateway', 'edge-control-planes', 'steward-tenants']);
       const listener = (name: string, hostname: string): Doc => ({
@@ -117,6 +131,78 @@ describe.each([
       const release = docs(`${env}/platform/shared-ingress.yaml`).find((d) => d.kind === 'HelmRelease')!;
       expect(release.spec.values.controller.extraArgs['enable-ssl-passthrough']).toBe(controller === 'nginx' ? 'true' : undefined);
     }
+  });
+});
+
+/**
+ * Plain HTTP to a control plane's hostname must never reach its API server: a client that follows
+ * http://<t>.k8s.<domain>/ would send its bearer token in clear text. What decides it is the
+ * controller's code, read at the pinned versions; each case pins what tenant-edge renders for it.
+ */
+describe('plain HTTP to a control plane\'s hostname is answered, never proxied', () => {
+  const routesOf = (controller: string, settings = ''): Doc[] => renderFixture(fixture(controller, settings)).docs(CP('prod')).filter((d) => d.kind !== 'ConfigMap');
+
+  test('nginx: force-ssl-redirect on both routes, and the scheme it judges is the connection\'s own', () => {
+    // controller-v1.15.1: the passthrough host is also an NGINX server on port 80 whose location "/"
+    // proxies to the Service (createServers/getBackendServers, internal/ingress/controller/controller.go).
+    // redirect_to_https (rootfs/etc/nginx/lua/lua_ingress.lua) redirects on ssl-redirect only when the
+    // host has a certificate, which a passthrough host lacks; force-ssl-redirect redirects any request
+    // whose scheme is http, before the proxy phase (rewrite_by_lua_file ngx_rewrite.lua in every
+    // location, nginx.tmpl; $force_ssl_redirect from locationConfigForLua, template.go). Its risk is
+    // Medium (internal/ingress/annotations/rewrite/main.go), which annotations-risk-level Medium admits.
+    const routes = routesOf('nginx');
+    expect(routes.map((r) => [r.metadata.name, r.metadata.annotations['nginx.ingress.kubernetes.io/force-ssl-redirect']])).toEqual([
+      ['edge-apiserver-alpha', 'true'],
+      ['edge-konnectivity-alpha', 'true'],
+    ]);
+    // Nothing turns it off: no ssl-redirect "false" needed, no force-no-ssl-redirect path (the default
+    // no-tls-redirect-locations, /.well-known/acme-challenge, is not a prefix of "/").
+    for (const r of routes) expect(r.spec.rules[0].http.paths.map((p: Doc) => p.path)).toEqual(['/']);
+    // With use-forwarded-headers on, lua_ingress.lua takes the scheme from X-Forwarded-Proto, which the
+    // client writes: pinned off in every controller tenant-edge renders.
+    const { docs } = renderFixture(fixture('nginx'));
+    for (const env of ['dev', 'prod']) {
+      const release = docs(`${env}/platform/shared-ingress.yaml`).find((d) => d.kind === 'HelmRelease')!;
+      expect(release.spec.values.controller.config['use-forwarded-headers']).toBe('false');
+      expect(release.spec.values.controller.config['annotations-risk-level']).toBe('Medium');
+    }
+  });
+
+  test('haproxy: ssl-redirect to port 443 on both routes', () => {
+    // haproxytech/kubernetes-ingress v3.2.11: AddHostPathRoute (pkg/route/route.go) maps the host on
+    // the HTTP frontend too; without a tls block no redirect is automatic (httpsRedirect.go), and
+    // ssl-redirect "true" adds an http-request redirect on the HTTP frontend for this Ingress's rule
+    // id (pkg/ingress/ingress.go addRules), evaluated before use_backend. The port would default to
+    // the controller's own 8443 (pkg/annotations/common/main.go).
+    expect(routesOf('haproxy').map((r) => r.metadata.annotations)).toEqual([0, 1].map(() => ({
+      'haproxy.org/ssl-passthrough': 'true',
+      'haproxy.org/ssl-redirect': 'true',
+      'haproxy.org/ssl-redirect-port': '443',
+    })));
+  });
+
+  test('traefik: TLS routers only, and no HTTP router for the hosts', () => {
+    // traefik v3.7.9: a router with tls.passthrough joins the TLS muxer only
+    // (pkg/server/router/tcp/manager.go), and a connection without a ClientHello goes to the non-TLS
+    // TCP routers or the HTTP routers (router.go ServeTCP), never to it.
+    const { tree } = renderFixture(fixture('traefik'));
+    const routes = routesOf('traefik');
+    expect(routes.map((r) => [r.kind, r.spec.tls])).toEqual([['IngressRouteTCP', { passthrough: true }], ['IngressRouteTCP', { passthrough: true }]]);
+    const everything = Object.values(tree).join('\n');
+    expect(everything).not.toMatch(/^kind: IngressRoute$/m);
+  });
+
+  test('gateway: only TLS Passthrough listeners on 443, no HTTP or HTTPS listener', () => {
+    const { docs } = renderFixture(fixture('gateway', '    className: control-planes\n'));
+    const [gateway] = docs('prod/platform/control-planes.yaml');
+    expect(gateway.spec.listeners.map((l: Doc) => [l.protocol, l.port, l.tls.mode])).toEqual([['TLS', 443, 'Passthrough'], ['TLS', 443, 'Passthrough']]);
+  });
+
+  test('generic: tenant-edge cannot decide it; the README says what the controller must do', () => {
+    expect(routesOf('generic', '    className: passthrough\n').map((r) => r.metadata.annotations)).toEqual([undefined, undefined]);
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `generic` |'))!;
+    expect(row).toContain('answer plain HTTP for these hosts with a redirect or a refusal, never by proxying it to the Service');
   });
 });
 

@@ -49,6 +49,7 @@ describe('the bundled example', () => {
       'network.azure.com/v1api20180501/DnsZonesNSRecord',
       'network.azure.com/v1api20180501/DnsZonesTXTRecord',
       'networking.k8s.io/v1/Ingress',
+      'networking.k8s.io/v1/IngressClass',
       'policy/v1/PodDisruptionBudget',
       'rbac.authorization.k8s.io/v1/ClusterRole',
       'rbac.authorization.k8s.io/v1/ClusterRoleBinding',

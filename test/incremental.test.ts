@@ -106,6 +106,30 @@ describe('what the cache is keyed by, and what it may not do', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
+  test('the platform is rendered again when the last tenant leaves the shared controller, or the first one comes back', () => {
+    // Whether an environment renders its shared controller depends on the tenants' claims (finding
+    // 14a), not on platform.yaml alone: the platform unit's key carries that fact.
+    const ws = workspace();
+    // Control planes through a controller of their own, so only tenants can use the shared one.
+    edit(ws.platformFile, '    controller: nginx ', '    controller: haproxy ');
+    expect(synth(ws).mode).toBe('full');
+    const shared = path.join(ws.out, 'prod/platform/shared-ingress.yaml');
+    expect(fs.existsSync(shared)).toBe(true);
+    // beta and nova are prod's tenants on the shared controller.
+    edit(path.join(ws.tenantsDir, 'beta.yaml'), 'dedicated: false', 'dedicated: true');
+    expect(synth(ws).mode).toBe('incremental');
+    expect(fs.existsSync(shared)).toBe(true);
+    edit(path.join(ws.tenantsDir, 'nova.yaml'), 'dedicated: false', 'dedicated: true');
+    const last = synth(ws);
+    expect([last.mode, last.rendered]).toEqual(['incremental', 3]);
+    expect(fs.existsSync(shared)).toBe(false);
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+    edit(path.join(ws.tenantsDir, 'beta.yaml'), 'dedicated: true', 'dedicated: false');
+    expect(synth(ws).mode).toBe('incremental');
+    expect(fs.existsSync(shared)).toBe(true);
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+  });
+
   test('the cache lives beside the output, not in it, and deleting it costs one full synth', () => {
     const ws = workspace();
     synth(ws);

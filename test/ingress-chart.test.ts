@@ -135,10 +135,37 @@ describe.each(controllers.map((c) => [id(c), c] as const))('%s, as the chart ren
       'annotations-risk-level': 'Medium',
       'strict-validate-path-type': 'true',
       'annotation-value-word-blocklist': 'load_module,lua_package,_by_lua,location,root,proxy_pass,serviceaccount',
+      'use-forwarded-headers': 'false',
     });
     expect(cm.data).not.toHaveProperty('allow-snippet-annotations');
     // The controller reads these flags: pkg/flags/flags.go at controller-v1.15.1.
     expect(args(c.chart)).toEqual(expect.arrayContaining(['--disable-svc-external-name=true', `--configmap=$(POD_NAMESPACE)/${c.hr.spec.releaseName}-controller`]));
+  });
+
+  test('every container the chart creates carries the securityContext the values pin', () => {
+    // Chart 4.15.1 renders controller.containerSecurityContext verbatim (templates/_helpers.tpl,
+    // ingress-nginx.controller.containerSecurityContext) and the jobs' securityContext likewise
+    // (templates/admission-webhooks/job-patch/job-createSecret.yaml, job-patchWebhook.yaml).
+    const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } };
+    const controller = { ...restricted, runAsUser: 101, runAsGroup: 82, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }, readOnlyRootFilesystem: false };
+    const job = { ...restricted, runAsUser: 65532, runAsGroup: 65532, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true };
+    const v = c.hr.spec.values.controller as { containerSecurityContext: unknown; admissionWebhooks: { createSecretJob: { securityContext: unknown }; patchWebhookJob: { securityContext: unknown } } };
+    expect(v.containerSecurityContext).toEqual(controller);
+    expect(v.admissionWebhooks.createSecretJob.securityContext).toEqual(job);
+    expect(v.admissionWebhooks.patchWebhookJob.securityContext).toEqual(job);
+    type Pod = { spec: { template: { spec: { containers: { name: string; securityContext?: unknown }[]; initContainers?: unknown[] } } } };
+    const pods = c.chart.filter((o) => o.kind === 'Deployment' || o.kind === 'Job' || o.kind === 'DaemonSet') as (K8sObject & Pod)[];
+    expect(pods.map((p) => `${p.kind}/${p.metadata.name}`).sort()).toEqual([
+      `Deployment/${c.hr.spec.releaseName}-controller`,
+      `Job/${c.hr.spec.releaseName}-admission-create`,
+      `Job/${c.hr.spec.releaseName}-admission-patch`,
+    ]);
+    for (const p of pods) {
+      expect(p.spec.template.spec.initContainers).toBeUndefined();
+      for (const container of p.spec.template.spec.containers) {
+        expect([p.kind, container.name, container.securityContext]).toEqual([p.kind, container.name, p.kind === 'Deployment' ? controller : job]);
+      }
+    }
   });
 
   test('the admission webhook is scoped', () => {

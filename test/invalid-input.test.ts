@@ -232,7 +232,7 @@ const schemaCases: Case[] = [
     name: 'fails if the platform spec has an unknown key',
     modify: (f) => f.replace(P, '  reservedNamespaces:', '  reservedNamespace:'),
     expected: [
-      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, controlPlanes, dns, reservedNamespaces, tenantNamespacePrefix, reservedTenantNames`,
+      `${P}:36:3: spec.reservedNamespace: unknown key "reservedNamespace" (did you mean "reservedNamespaces"?); allowed keys: environments, issuers, ingress, flux, monitoring, controlPlanes, dns, reservedNamespaces, tenantNamespacePrefix, reservedTenantNames, tenantCertificates`,
     ],
   },
   {

@@ -271,6 +271,7 @@ describe('nginx flavour: values', () => {
         'annotations-risk-level': 'Medium',
         'strict-validate-path-type': 'true',
         'annotation-value-word-blocklist': 'load_module,lua_package,_by_lua,location,root,proxy_pass,serviceaccount',
+        'use-forwarded-headers': 'false',
       });
       expect(c.extraArgs).toEqual({ 'disable-svc-external-name': 'true' });
       expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } });
@@ -278,8 +279,20 @@ describe('nginx flavour: values', () => {
   });
 
   test('each admission webhook sees only its own Ingresses: a dedicated one its namespace, the shared one tenant-edge\'s', () => {
-    expect(values(dedicated).controller.admissionWebhooks).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } } });
-    expect(values(shared).controller.admissionWebhooks).toEqual({ objectSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'tenant-edge' } } });
+    expect(values(dedicated).controller.admissionWebhooks).toMatchObject({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'acme' } } });
+    expect(values(dedicated).controller.admissionWebhooks).not.toHaveProperty('objectSelector');
+    expect(values(shared).controller.admissionWebhooks).toMatchObject({ objectSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'tenant-edge' } } });
+    expect(values(shared).controller.admissionWebhooks).not.toHaveProperty('namespaceSelector');
+  });
+
+  test('both pin the containers\' securityContext instead of leaving it to the chart (restricted Pod Security)', () => {
+    const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } };
+    const job = { ...restricted, runAsUser: 65532, runAsGroup: 65532, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true };
+    for (const c of [values(dedicated).controller, values(shared).controller]) {
+      expect(c.containerSecurityContext).toEqual({ ...restricted, runAsUser: 101, runAsGroup: 82, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }, readOnlyRootFilesystem: false });
+      expect(c.admissionWebhooks.createSecretJob).toEqual({ securityContext: job });
+      expect(c.admissionWebhooks.patchWebhookJob).toEqual({ securityContext: job });
+    }
   });
 
   test('a shared controller watches the whole cluster: no scope and no rbac key', () => {

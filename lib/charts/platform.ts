@@ -1,5 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { RouteHostGuard } from '../constructs/admission/route-host-guard';
+import { PlainApiObject } from '../constructs/api-object';
 import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
 import { Namespace } from '../constructs/core/namespace';
 import { FluxKustomization } from '../constructs/flux/kustomization';
@@ -7,10 +9,35 @@ import { ChartRepository } from '../constructs/flux/helm-repository';
 import { placeIn } from '../constructs/placement';
 import { ClusterRole, RoleRule } from '../constructs/rbac/cluster-role';
 import { flavourFor, passthroughFor } from '../flavours/registry';
-import { EnvironmentModel } from '../model/model';
+import { ControlPlanesModel, EnvironmentModel } from '../model/model';
 import { MANAGED_BY, names } from '../model/names';
 import { ingressController } from './controller';
 import { platformDns } from './dns';
+
+/**
+ * An operator that renders its own route for a control plane (Steward does, for a
+ * TenantControlPlane with spec.controlPlane.ingress) collides with tenant-edge's: with class nginx
+ * the admission webhook refuses edge-apiserver-<t> as an overlap; on a shared Traefik its
+ * IngressRouteTCP also claims the generic kubernetes* names for one tenant. The operator's Ingress
+ * belongs in the IngressClass no controller serves, which tenant-edge renders; in the control
+ * planes' namespace, any other route naming these hosts is refused with the settings to use.
+ */
+function controlPlaneHostGuard(scope: Construct, cp: ControlPlanesModel): void {
+  new PlainApiObject(scope, 'UnroutedClass', {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: names.unroutedIngressClass },
+    body: { spec: { controller: 'tenant-edge.dev/unrouted' } },
+  });
+  new RouteHostGuard(scope, 'HostGuard', {
+    name: names.controlPlaneHostGuard,
+    namespace: cp.namespace,
+    domains: [`k8s.${cp.domain}`, `konnectivity.${cp.domain}`],
+    ownerLabel: { key: 'app.kubernetes.io/managed-by', value: MANAGED_BY['app.kubernetes.io/managed-by'] },
+    unroutedIngressClass: names.unroutedIngressClass,
+    message: `tenant-edge routes the control planes' hostnames (*.k8s.${cp.domain}, *.konnectivity.${cp.domain}) in ${cp.namespace}: give the operator's own Ingress ingressClassName ${names.unroutedIngressClass} (Steward: spec.controlPlane.ingress.controllerType generic and ingressClassName ${names.unroutedIngressClass}), and no other route these names`,
+  });
+}
 
 export interface PlatformChartProps {
   readonly environment: EnvironmentModel;
@@ -65,6 +92,7 @@ export class PlatformChart extends Chart {
       const scope = new Construct(this, 'ControlPlanes');
       placeIn(scope, 'platform/control-planes.yaml');
       passthroughFor(env.controlPlanes.controller).shared?.(scope, env.controlPlanes);
+      controlPlaneHostGuard(scope, env.controlPlanes);
     }
 
     if (env.dns) platformDns(this, env.dns, flux);

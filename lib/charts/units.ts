@@ -10,15 +10,20 @@ import { TenantDnsChart } from './dns';
  * output layer renders a list of these without knowing what they hold, so a new part of the
  * output (a tenant cluster's tcp-proxy bundle, DNS delegation) is a new entry here and a chart.
  *
- * A unit's output depends on its `sources` and nothing else (with the same tenant-edge): an
- * incremental synth renders a unit again only when one of them changed, so a unit that reads
- * other tenants' facts must list their files.
+ * A unit's output depends on its `sources` and `facts` and nothing else (with the same
+ * tenant-edge): an incremental synth renders a unit again only when one of them changed, so a
+ * unit that reads other tenants' facts must list their files or state those facts.
  */
 export interface RenderUnit {
   /** Unique in the environment and stable across runs, e.g. `platform` or `tenant/acme`. */
   readonly id: string;
   /** Spec files the unit is rendered from (names as in the model), for the generated-file header; the platform first. */
   readonly sources: readonly string[];
+  /**
+   * What else the output depends on, as text, for the incremental synth's key: facts derived from
+   * other tenants' claims (whether the shared controller is used). @default none
+   */
+  readonly facts?: readonly string[];
   /** Adds the unit's charts to `app`. */
   build(app: App): void;
 }
@@ -41,6 +46,7 @@ export function environmentUnits(env: EnvironmentModel, tenants: readonly Tenant
     {
       id: 'platform',
       sources: [env.platformFile],
+      facts: [env.sharedController ? 'shared controller' : 'no shared controller'],
       build: (app) => new PlatformChart(app, `${env.name}-platform`, { environment: env }),
     },
   ];

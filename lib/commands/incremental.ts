@@ -176,7 +176,7 @@ function withCache(
   let files = 0;
   let total = 0;
   for (const env of environments) {
-    const envModel = buildEnvironment(ctx, env, []);
+    const envModel = buildEnvironment(ctx, env, [], entries.map((e) => e.claims));
     const tenants: TenantToRender[] = entries.filter((e) => inEnv(e, env.name)).map((e) => ({ name: e.tenant, file: e.name, model: () => model(e, env.name) }));
     const render = new EnvironmentRender(env.name);
     const envEntries: string[] = [];
@@ -184,7 +184,7 @@ function withCache(
       total++;
       const ref = unitRef(env.name, unit.id);
       current.add(ref);
-      const key = unitKey(unit.sources.map((s) => digests.get(s) ?? ''));
+      const key = unitKey([...unit.sources.map((s) => digests.get(s) ?? ''), ...(unit.facts ?? [])]);
       const old = cache.units[ref];
       if (old && old.key === key && !filesChanged.has(ref)) {
         envEntries.push(...old.entries);

@@ -5,6 +5,7 @@ import { InputError } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
 import { CACHE_FORMAT, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, unitKey, unitRecord, unitRef, writeCache } from './cache';
+import { RenderUnit } from '../charts/units';
 import { checkDeletions, deletedObjects, previousFiles, RenderedIdentities } from './removals';
 import { incrementalSynth } from './incremental';
 import { plan, PlanInputs, renderPlan, SynthOptions, SynthSummary, UsageError } from './plan';
@@ -72,7 +73,7 @@ export function synthWithCache(
   // The cdk8s output folder needs every file's text on this thread.
   const tx = OutputTransaction.begin(opts.outDir, { thread: !onFile && p.tenants >= THREAD_FROM_TENANTS });
   const units: Record<string, { key: string; result: UnitResult }> = {};
-  const keyOf = (sources: readonly string[]): string => unitKey(sources.map((s) => p.inputs.digests.get(s) ?? ''));
+  const keyOf = (unit: RenderUnit): string => unitKey([...unit.sources.map((s) => p.inputs.digests.get(s) ?? ''), ...(unit.facts ?? [])]);
   try {
     const identities = opts.allowRemoval ? undefined : new RenderedIdentities();
     const check = new RenderedObjectCheck();
@@ -88,7 +89,7 @@ export function synthWithCache(
     let count = 0;
     const { objects, files } = renderPlan(p.environments, sink, (env, unit, result) => {
       count++;
-      units[unitRef(env, unit.id)] = { key: keyOf(unit.sources), result };
+      units[unitRef(env, unit.id)] = { key: keyOf(unit), result };
     });
     // While the writer thread catches up: what Flux would delete of the previous output.
     if (identities) {

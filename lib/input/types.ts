@@ -61,6 +61,10 @@ export interface PlatformSpec {
    * Tenant names no tenant may take, on top of the built-in list (names a platform keeps for itself under an environment domain, such as www, api, mail and k8s): a tenant's domain is <name>.<environment domain>.
    */
   reservedTenantNames: DnsLabel[]
+  /**
+   * The certificate layout of tenants that do not choose one (spec.tls.certificates). perRoute keeps tenant-edge 0.1's Certificates, named <route>-tls: set it while upgrading from 0.1, so that every Ingress keeps reading the Secret it already serves instead of a new edge-certificate that is not issued yet.
+   */
+  tenantCertificates: ("perTenant" | "perRoute")
 }
 export interface Environment {
   /**
@@ -545,9 +549,9 @@ export interface TenantTls {
    */
   issuer?: string
   /**
-   * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls.
+   * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls. Default: the platform's spec.tenantCertificates (perTenant).
    */
-  certificates: ("perTenant" | "perRoute")
+  certificates?: ("perTenant" | "perRoute")
 }
 /**
  * Hosts and paths served by one Ingress.
@@ -765,9 +769,9 @@ export interface TenantTls1 {
    */
   issuer?: string
   /**
-   * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls.
+   * perTenant: one Certificate (edge-certificate) holds the hosts of every certManager route, so the tenant's certificate count does not grow with its routes (Let's Encrypt allows 50 new certificates per registered domain a week); perRoute: each certManager route gets its own, named <route>-tls. Default: the platform's spec.tenantCertificates (perTenant).
    */
-  certificates: ("perTenant" | "perRoute")
+  certificates?: ("perTenant" | "perRoute")
 }
 /**
  * Replaces spec.controlPlane.tcpProxy.internalEndpoint in this environment.

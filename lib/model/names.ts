@@ -55,6 +55,14 @@ export const names = {
   /** Gateway (control planes' namespace) whose TLS Passthrough listeners carry the control planes (gateway type). */
   controlPlaneGateway: 'edge-control-planes',
   /**
+   * IngressClass no controller serves (controller tenant-edge.dev/unrouted): the class of the
+   * operator's own Ingress for a control plane (Steward's spec.controlPlane.ingress), which only
+   * supplies the hostname the operator writes into kubeconfigs; tenant-edge's routes carry the traffic.
+   */
+  unroutedIngressClass: 'edge-unrouted',
+  /** ValidatingAdmissionPolicy (and binding) that keeps the control planes' hostnames to tenant-edge's routes. */
+  controlPlaneHostGuard: 'tenant-edge-control-plane-hosts',
+  /**
    * Flux Kustomization (control planes' namespace, where the operator writes the kubeconfig it
    * uses) that applies a tenant's tcp-proxy into the tenant's own cluster.
    */

@@ -53,7 +53,7 @@ export function resolve(platform: Loaded<Platform>, tenants: readonly Loaded<Ten
       const model = buildTenant(ctx, t, claims[i], env, owners.get(env.name)!, reportIn(t));
       if (model) models.push(model);
     });
-    return buildEnvironment(ctx, env, models);
+    return buildEnvironment(ctx, env, models, claims);
   });
   return { environments, problems: uniqueProblems(problems), notices: [...platformNotices(ctx), ...tenantNotices(claims)], claims };
 }

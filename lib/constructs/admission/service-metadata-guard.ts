@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { PlainApiObject } from '../api-object';
 import { checkName } from '../checks';
+import { cel, denyingPolicy } from './policy';
 
 export interface ServiceMetadataGuardProps {
   /** Name of the ValidatingAdmissionPolicy and of its binding. */
@@ -35,70 +35,36 @@ export class ServiceMetadataGuard extends Construct {
     super(scope, id);
     const prefix = cel(props.annotationPrefix);
     const label = cel(props.label);
-    new PlainApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: props.name },
-      body: {
-        spec: {
-          failurePolicy: 'Fail',
-          matchConstraints: {
-            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services', 'services/status'] }],
-          },
-          variables: [
-            { name: 'annotations', expression: 'object.metadata.?annotations.orValue({})' },
-            { name: 'oldAnnotations', expression: 'oldObject == null ? {} : oldObject.metadata.?annotations.orValue({})' },
-            { name: 'label', expression: `object.metadata.?labels.orValue({})${index(label)}` },
-            { name: 'oldLabel', expression: `oldObject == null ? optional.none() : oldObject.metadata.?labels.orValue({})${index(label)}` },
-            { name: 'allowed', expression: `request.userInfo.username in [${props.allowedUsers.map(cel).join(', ')}]` },
-            {
-              name: 'wasGuarded',
-              expression: `oldObject != null && (variables.oldLabel.hasValue() || variables.oldAnnotations.exists(k, k.startsWith(${prefix})))`,
-            },
-          ],
-          validations: [
-            {
-              expression: `variables.allowed || variables.annotations.all(k, !k.startsWith(${prefix}) || variables.oldAnnotations[?k] == optional.of(variables.annotations[k]))`,
-              message: props.message,
-              reason: 'Forbidden',
-            },
-            {
-              expression: 'variables.allowed || !variables.label.hasValue() || variables.label == variables.oldLabel',
-              message: props.message,
-              reason: 'Forbidden',
-            },
-            {
-              expression: 'variables.allowed || !variables.wasGuarded || object.spec == oldObject.spec',
-              message: props.message,
-              reason: 'Forbidden',
-            },
-          ],
+    denyingPolicy(this, {
+      name: props.name,
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services', 'services/status'] }],
+      variables: [
+        { name: 'annotations', expression: 'object.metadata.?annotations.orValue({})' },
+        { name: 'oldAnnotations', expression: 'oldObject == null ? {} : oldObject.metadata.?annotations.orValue({})' },
+        { name: 'label', expression: `object.metadata.?labels.orValue({})${index(label)}` },
+        { name: 'oldLabel', expression: `oldObject == null ? optional.none() : oldObject.metadata.?labels.orValue({})${index(label)}` },
+        { name: 'allowed', expression: `request.userInfo.username in [${props.allowedUsers.map(cel).join(', ')}]` },
+        {
+          name: 'wasGuarded',
+          expression: `oldObject != null && (variables.oldLabel.hasValue() || variables.oldAnnotations.exists(k, k.startsWith(${prefix})))`,
         },
-      },
-    });
-    new PlainApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: props.name },
-      body: {
-        spec: {
-          policyName: props.name,
-          validationActions: ['Deny'],
-          matchResources: {
-            namespaceSelector: {
-              matchLabels: { ...props.namespaceSelector.matchLabels },
-              matchExpressions: [{ key: props.namespaceSelector.hasLabel, operator: 'Exists' }],
-            },
-          },
+      ],
+      validations: [
+        {
+          expression: `variables.allowed || variables.annotations.all(k, !k.startsWith(${prefix}) || variables.oldAnnotations[?k] == optional.of(variables.annotations[k]))`,
+          message: props.message,
+        },
+        { expression: 'variables.allowed || !variables.label.hasValue() || variables.label == variables.oldLabel', message: props.message },
+        { expression: 'variables.allowed || !variables.wasGuarded || object.spec == oldObject.spec', message: props.message },
+      ],
+      matchResources: {
+        namespaceSelector: {
+          matchLabels: { ...props.namespaceSelector.matchLabels },
+          matchExpressions: [{ key: props.namespaceSelector.hasLabel, operator: 'Exists' }],
         },
       },
     });
   }
-}
-
-/** A CEL string literal. */
-function cel(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** An optional index of a map by a CEL string literal: [?<literal>]. */

@@ -7,6 +7,9 @@ import { PassthroughEmit } from '../passthrough';
  * listener in Passthrough mode for each hostname family (*.k8s.<domain>, *.konnectivity.<domain>)
  * that admits TLSRoutes of its own namespace only; and a TLSRoute v1 per host (the CRDs no longer
  * serve v1alpha2). A route attaches to the listener whose hostname covers its host.
+ * The Gateway has no HTTP or HTTPS listener, so nothing it carries answers plain HTTP for these
+ * hosts; a TLS listener in Passthrough mode routes by the ClientHello's SNI (Gateway API v1.6,
+ * GatewayTLSConfig), which a plain-HTTP request does not send.
  */
 export const gatewayPassthrough: PassthroughEmit = {
   type: 'gateway',

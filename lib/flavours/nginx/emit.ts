@@ -18,13 +18,18 @@ import { MANAGED_BY, names } from '../../model/names';
  *    Medium. The default is "High", which lets High-risk annotations through;
  *  - strict-validate-path-type "true": Exact and Prefix paths must be plain paths (default true);
  *  - annotation-value-word-blocklist: annotation values containing these words are refused
- *    (default empty; controller.go and store.go).
+ *    (default empty; controller.go and store.go);
+ *  - use-forwarded-headers "false": the scheme force-ssl-redirect judges is the connection's own.
+ *    With it on, lua_ingress.lua (rootfs/etc/nginx/lua) takes the scheme from the client's
+ *    X-Forwarded-Proto, and a plain-HTTP request claiming https would be proxied to a control
+ *    plane's API server (nginx/passthrough.ts). Default false; pinned.
  */
 const PINNED_CONFIG = {
   'allow-cross-namespace-resources': 'false',
   'annotations-risk-level': 'Medium',
   'strict-validate-path-type': 'true',
   'annotation-value-word-blocklist': VALUE_BLOCKLIST.join(','),
+  'use-forwarded-headers': 'false',
 };
 
 /**
@@ -33,6 +38,43 @@ const PINNED_CONFIG = {
  * cluster or any host outside it.
  */
 const PINNED_ARGS = { 'disable-svc-external-name': 'true' };
+
+/**
+ * The container securityContext of the controller, pinned rather than left to the chart: what the
+ * restricted Pod Security Standard asks (non-root, no privilege escalation, every capability
+ * dropped but NET_BIND_SERVICE, RuntimeDefault seccomp), which the shared controller's namespace
+ * enforces. Chart 4.15.1 renders controller.containerSecurityContext verbatim when it is set, and
+ * otherwise builds the same from controller.image.* (templates/_helpers.tpl,
+ * ingress-nginx.controller.containerSecurityContext), where chroot: true would add SYS_CHROOT and
+ * SYS_ADMIN and allow escalation. User 101 and group 82 are the official image's www-data, which
+ * values.yaml says must not change; its root filesystem stays writable, because NGINX writes its
+ * configuration at run time.
+ */
+const CONTROLLER_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: 101,
+  runAsGroup: 82,
+  allowPrivilegeEscalation: false,
+  seccompProfile: { type: 'RuntimeDefault' },
+  capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+  readOnlyRootFilesystem: false,
+};
+
+/**
+ * The admission webhook's certificate jobs (createSecretJob, patchWebhookJob), pinned the same way:
+ * chart 4.15.1's defaults, the restricted standard with nothing added (values.yaml; rendered
+ * verbatim by templates/admission-webhooks/job-patch/job-*.yaml). 65532 is the kube-webhook-certgen
+ * image's nonroot user.
+ */
+const JOB_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  allowPrivilegeEscalation: false,
+  seccompProfile: { type: 'RuntimeDefault' },
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+};
 
 /** Requests so the scheduler reserves room, and a memory limit; no CPU limit, which would throttle bursts. */
 const RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } };
@@ -92,14 +134,17 @@ export const nginxEmit: FlavourEmit = {
       // the others to NGINX on 442 (nginx.go, template.go).
       extraArgs: s.sslPassthrough ? { ...PINNED_ARGS, 'enable-ssl-passthrough': 'true' } : PINNED_ARGS,
       resources: RESOURCES,
+      containerSecurityContext: CONTROLLER_SECURITY_CONTEXT,
       service,
     };
     // The chart's admission webhook otherwise sees every Ingress in the cluster with
     // failurePolicy Fail: a controller being down would block everyone's changes. A dedicated
     // controller's sees its namespace; the shared one's, the Ingresses tenant-edge renders.
-    controller.admissionWebhooks = s.namespaced
-      ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } } }
-      : { objectSelector: { matchLabels: { ...MANAGED_BY } } };
+    controller.admissionWebhooks = {
+      ...(s.namespaced ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } } } : { objectSelector: { matchLabels: { ...MANAGED_BY } } }),
+      createSecretJob: { securityContext: JOB_SECURITY_CONTEXT },
+      patchWebhookJob: { securityContext: JOB_SECURITY_CONTEXT },
+    };
     if (s.namespaced) {
       controller.scope = { enabled: true, namespace: s.namespace };
     }

@@ -7,6 +7,11 @@ import { PassthroughEmit } from '../passthrough';
  * in the Service's own namespace (the CRD provider refuses other namespaces unless
  * allowCrossNamespace is on). An HTTPS router with the same Host would win over it
  * (pkg/server/router/tcp/router.go): host ownership keeps tenants' HTTP routes off these names.
+ *
+ * Plain HTTP never reaches the Service: a router with tls.passthrough joins the entry point's TLS
+ * muxer only (pkg/server/router/tcp/manager.go, v3.7.9), and ServeTCP hands a connection that
+ * does not open with a ClientHello to the non-TLS TCP routers or the HTTP routers, never to the
+ * TLS muxer (router.go). No HTTP router may name these hosts (the same host ownership).
  */
 export const traefikPassthrough: PassthroughEmit = {
   type: 'traefik',

@@ -4,6 +4,7 @@ import { canonicalAddress } from '../domains';
 import { names, TENANT_ZONE_LABEL_VALUE } from '../names';
 import { buildEnvironmentDns } from './dns';
 import { AcmeIssuerModel, ControllerModel, EnvironmentDnsModel, EnvironmentModel, FluxModel, MonitoringModel, TenantModel } from '../model';
+import type { TenantClaims } from '../rules/tenant';
 
 /**
  * A DNS-01 issuer in an environment with DNS gets a second solver for the Certificates of tenants
@@ -26,8 +27,12 @@ function withTenantZoneSolver(issuer: AcmeIssuerModel, dns: EnvironmentDnsModel 
   };
 }
 
-/** The model of one environment: what platform.yaml says of it, and its tenants' models. */
-export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants: TenantModel[]): EnvironmentModel {
+/**
+ * The model of one environment: what platform.yaml says of it, and its tenants' models. `claims`
+ * are every tenant's (those of other environments are skipped): the shared controller is rendered
+ * only where something uses it.
+ */
+export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants: TenantModel[], claims: readonly TenantClaims[]): EnvironmentModel {
   const spec = ctx.spec;
   const flux: FluxModel = {
     namespace: spec.flux.namespace,
@@ -49,7 +54,14 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
     .filter((i) => ctx.issuerByName.get(i.name) === i && ctx.issuerEnvs.get(i.name)!.has(env.name))
     .map((i) => withTenantZoneSolver(ctx.issuerModel(i, i.acme.http01?.ingressClassName ?? spec.ingress.sharedClass), dns))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const sharedController: ControllerModel | undefined = env.sharedIngress.enabled
+  // The controller that carries the control planes' passthrough routes.
+  const passthrough = spec.controlPlanes?.controller === 'nginx' && ctx.controlPlaneClass === spec.ingress.sharedClass;
+  // A shared controller nothing routes through (every tenant dedicated, no passthrough) would be a
+  // LoadBalancer and a cluster-wide watch for nothing: rendered only when a tenant of the
+  // environment uses it or it carries passthrough. The output of an environment that uses it
+  // does not change.
+  const used = passthrough || claims.some((c) => c.environments.some((e) => e.environment === env.name && !e.dedicated));
+  const sharedController: ControllerModel | undefined = env.sharedIngress.enabled && used
     ? {
         ...ctx.controllerBase(),
         namespace: ctx.sharedNamespace,
@@ -59,8 +71,7 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
         replicas: env.sharedIngress.replicas,
         namespaced: false,
         loadBalancerIP: canonicalAddress(env.sharedIngress.loadBalancerIP),
-        // The controller that carries the control planes' passthrough routes.
-        ...(spec.controlPlanes?.controller === 'nginx' && ctx.controlPlaneClass === spec.ingress.sharedClass ? { sslPassthrough: true } : {}),
+        ...(passthrough ? { sslPassthrough: true } : {}),
       }
     : undefined;
   return {

@@ -64,7 +64,7 @@ export function buildTenant(
   // A tenant zone answers DNS-01 for its hosts: the issuers' second solver finds it by SOA lookup.
   const zoneOn = hasZone(ctx, loaded.value, env);
   const tenantZone = zoneOn && issuer?.status === 'ok' && issuer.ref.kind === 'ClusterIssuer' && issuer.issuer.acme.dns01 ? domain : undefined;
-  const derivedSecrets = derivedSecretNames(loaded.value, ctx.spec.issuers.map((i) => i.name));
+  const derivedSecrets = derivedSecretNames(ctx, loaded.value, ctx.spec.issuers.map((i) => i.name));
   const routes: HttpRouteModel[] = [];
   const certificates = new CertificateCollector(note);
   const claimed = new Map<string, string>();
@@ -225,7 +225,7 @@ function routeTls(
     if (owner !== undefined) report([...at, 'tls', 'secretName'], `"${route.tls.secretName}" is the Secret that ${owner} writes; name another Secret`);
     return { mode: 'secret', secretName: route.tls.secretName };
   }
-  const name = ownsCertificate(tenant, route) ? names.certificate(route.name) : names.tenantCertificate;
+  const name = ownsCertificate(ctx, tenant, route) ? names.certificate(route.name) : names.tenantCertificate;
   if (choice?.status !== 'ok') {
     if (choice?.status === 'unnamed') {
       report([...at, 'tls'], `needs an issuer in environment "${env.name}": set spec.tls.issuer (or spec.overrides.${env.name}.tls.issuer), or give the environment an issuer in ${ctx.file}`);
@@ -311,18 +311,18 @@ function withoutCovered(hosts: ReadonlySet<string>): string[] {
  * names one of them as its existing Secret would be overwritten, or serve a certificate that does
  * not cover its hosts.
  */
-function derivedSecretNames(tenant: Tenant, issuers: readonly string[]): Map<string, string> {
+function derivedSecretNames(ctx: PlatformContext, tenant: Tenant, issuers: readonly string[]): Map<string, string> {
   const derived = new Map<string, string>([[names.tenantCertificate, 'the tenant\'s shared Certificate']]);
   // A namespaced Issuer keeps its ACME account key in the tenant's namespace.
   for (const issuer of issuers) derived.set(names.acmeAccountKey(issuer), `issuer "${issuer}" (its ACME account key)`);
   for (const r of tenant.spec.routes) {
-    if (ownsCertificate(tenant, r)) derived.set(names.tlsSecret(r.name), `the Certificate of route "${r.name}"`);
+    if (ownsCertificate(ctx, tenant, r)) derived.set(names.tlsSecret(r.name), `the Certificate of route "${r.name}"`);
   }
   return derived;
 }
 
 /** True when a route's TLS comes from a Certificate of its own rather than the tenant's shared one. */
-function ownsCertificate(tenant: Tenant, route: Route): boolean {
-  if (route.tls === 'certManager') return tenant.spec.tls.certificates === 'perRoute';
+function ownsCertificate(ctx: PlatformContext, tenant: Tenant, route: Route): boolean {
+  if (route.tls === 'certManager') return (tenant.spec.tls.certificates ?? ctx.spec.tenantCertificates) === 'perRoute';
   return typeof route.tls === 'object' && 'ownCertificate' in route.tls;
 }

@@ -27,6 +27,8 @@ export interface EnvironmentClaims {
   readonly domains: readonly DomainClaim[];
   /** The static address of its dedicated controller there. */
   readonly address?: { readonly ip: string; readonly written: string; readonly path: PathSegment[] };
+  /** Whether it runs its own controller there (else it uses the shared one). */
+  readonly dedicated: boolean;
 }
 
 /**
@@ -192,7 +194,8 @@ function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environmen
   for (const i of extras) domains.push({ domain: spec.extraDomains[i], path: ['spec', 'extraDomains', i], isDefault: false });
 
   let address: EnvironmentClaims['address'];
-  if (ctx.isDedicated(tenant, env.name)) {
+  const dedicated = ctx.isDedicated(tenant, env.name);
+  if (dedicated) {
     const fromOverride = spec.overrides[env.name]?.ingress?.loadBalancerIP;
     const written = fromOverride ?? spec.ingress.loadBalancerIP;
     // Compared in canonical form: 2001:DB8::1 and 2001:db8:0::1 are one address.
@@ -201,7 +204,7 @@ function environmentClaims(ctx: PlatformContext, tenant: Tenant, env: Environmen
       address = { ip, written, path: fromOverride ? ['spec', 'overrides', env.name, 'ingress', 'loadBalancerIP'] : ['spec', 'ingress', 'loadBalancerIP'] };
     }
   }
-  return { environment: env.name, domain: own.domain, domains, ...(address ? { address } : {}) };
+  return { environment: env.name, domain: own.domain, domains, ...(address ? { address } : {}), dedicated };
 }
 
 /** Judges a claim of the tenant's (see platformClaimProblem). */
