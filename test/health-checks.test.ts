@@ -1,9 +1,11 @@
 /**
- * The health checks of the Kustomizations that apply Azure Service Operator objects (the tenant
- * zones, the delegations, the parent zone), and the readyExpr of the dependencies that wait for
- * them, judged by kustomize-controller's own code rather than by our reading of it: flux-health (tools/go/flux-health) runs the rendered spec.healthCheckExprs
- * through github.com/fluxcd/pkg/runtime v0.110.1 cel.NewStatusReader, and kstatus
- * (github.com/fluxcd/cli-utils v1.2.2 status.Compute) for comparison, the versions
+ * The health checks of the Kustomizations that apply objects kstatus cannot judge: Azure Service
+ * Operator objects (the tenant zones, the delegations, the parent zone) and cert-manager's
+ * Certificates, Issuers and ClusterIssuers (each tenant's namespace Kustomization, the platform),
+ * and the readyExpr of the dependencies that wait for them, judged by kustomize-controller's own
+ * code rather than by our reading of it: flux-health (tools/go/flux-health) runs the rendered
+ * spec.healthCheckExprs through github.com/fluxcd/pkg/runtime v0.110.1 cel.NewStatusReader, and
+ * kstatus (github.com/fluxcd/cli-utils v1.2.2 status.Compute) for comparison, the versions
  * kustomize-controller v1.9.4 pins.
  *
  * Upstream facts pinned here:
@@ -11,11 +13,16 @@
  *    generation is InProgress before any expression runs; then InProgress, Failed, Current in that
  *    order; none true is InProgress. An expression that cannot be evaluated (no status yet) gives
  *    Unknown with the error, which ssa/manager_wait.go (ssa v0.76.1) does not treat as terminal:
- *    the controller keeps polling until its timeout.
+ *    the controller keeps polling until its timeout. A Failed object ends the wait at once
+ *    (FailFast, on unless the DisableFailFastBehavior gate is set).
+ *  - kustomization_controller.go (v1.9.4) checkHealth: with wait: true every applied object is
+ *    checked, by the expression of its kind when there is one, else by kstatus.
  *  - Azure Service Operator v2 writes its conditions (Ready, with severity Error when it gives up,
  *    Warning or Info while it retries) with the generation they describe, and no top-level
  *    status.observedGeneration; kstatus alone therefore calls a new object Current at once and an
  *    edited one Current while Azure still holds the old state, and never calls one Failed.
+ *  - cert-manager v1.21.1 does the same on Certificates (Ready, Issuing) and issuers (Ready): see
+ *    lib/constructs/cert-manager/health-checks.ts for which states it writes.
  */
 import * as path from 'path';
 import { renderTree, ROOT } from './support/tree';
@@ -118,7 +125,7 @@ function applying(kind: (d: Doc) => boolean): [string, Doc, Doc[]][] {
 test('the example has Kustomizations with health checks: the parent zone, each zone tenant\'s zone and delegation, the platform (ClusterIssuers) and each tenant\'s namespace', () => {
   expect([...new Set(kustomizations.filter((k) => k.spec.healthCheckExprs !== undefined).map((k) => k.metadata.name as string))].sort()).toEqual([
     'edge-delegation-acme', 'edge-delegation-beta', 'edge-delegation-orbit',
-    'edge-namespace-acme', 'edge-namespace-beta', 'edge-namespace-nova', 'edge-namespace-orbit',
+    'edge-namespace-acme', 'edge-namespace-beta', 'edge-namespace-orbit',
     'edge-parent-zone', 'edge-platform',
     'edge-zone-acme', 'edge-zone-beta', 'edge-zone-orbit',
   ]);
