@@ -54,8 +54,8 @@ function promtoolTest(inputSeries: { series: string; values: string }[], alertTe
 const HOUR = 3600;
 /** The evaluation time of the renewal tests: late enough that every timestamp below is positive. */
 const NOW = 30 * DAY;
-/** The 5-minute steps from 0 to NOW. */
-const STEPS = NOW / 300;
+/** The 15-minute steps from 0 to NOW. */
+const STEPS = NOW / 900;
 const GRACE = 24 * HOUR;
 
 /**
@@ -115,25 +115,27 @@ describe.each(Object.entries(scraped))('scraped with %s', (mode, labelsOf) => {
         description: `Certificate ${c.name} in namespace tenant-acme should have been renewed ${c.overdue} ago; check its CertificateRequest and the issuer.`,
       },
     }));
-    const r = promtoolTest(inputs, [{ eval_time: `${NOW}s`, alertname: 'TenantCertificateRenewalOverdue', exp_alerts: expected }], '5m');
+    const r = promtoolTest(inputs, [{ eval_time: `${NOW}s`, alertname: 'TenantCertificateRenewalOverdue', exp_alerts: expected }], '15m');
     expect(r.output).toMatch(/SUCCESS/);
     expect(r.status).toBe(0);
   });
 
-  test('a certificate never issued (timestamps 0, Ready False) raises the not-ready alert only', () => {
+  test('a certificate never issued (timestamps 0, Ready False) raises the not-ready alert only, however long it waits', () => {
     const labels = labelsOf('tenant-acme', 'edge-certificate');
     const r = promtoolTest(
       [
-        { series: series('certmanager_certificate_renewal_timestamp_seconds', labels), values: '0x180' },
-        { series: series('certmanager_certificate_expiration_timestamp_seconds', labels), values: '0x180' },
-        { series: series('certmanager_certificate_ready_status', { ...labels, condition: 'False' }), values: '1x180' },
-        { series: series('certmanager_certificate_ready_status', { ...labels, condition: 'True' }), values: '0x180' },
-        { series: series('certmanager_certificate_ready_status', { ...labels, condition: 'Unknown' }), values: '0x180' },
+        { series: series('certmanager_certificate_renewal_timestamp_seconds', labels), values: '0x120' },
+        { series: series('certmanager_certificate_expiration_timestamp_seconds', labels), values: '0x120' },
+        { series: series('certmanager_certificate_ready_status', { ...labels, condition: 'False' }), values: '1x120' },
+        { series: series('certmanager_certificate_ready_status', { ...labels, condition: 'True' }), values: '0x120' },
+        { series: series('certmanager_certificate_ready_status', { ...labels, condition: 'Unknown' }), values: '0x120' },
       ],
       [
-        { eval_time: '3h', alertname: 'TenantCertificateRenewalOverdue', exp_alerts: [] },
-        { eval_time: '3h', alertname: 'TenantCertificateNotReady', exp_alerts: [notReadyAlert('edge-certificate')] },
+        // 29 hours after the epoch: a renewal time of 0 would be more than 24 hours overdue.
+        { eval_time: '29h', alertname: 'TenantCertificateRenewalOverdue', exp_alerts: [] },
+        { eval_time: '29h', alertname: 'TenantCertificateNotReady', exp_alerts: [notReadyAlert('edge-certificate')] },
       ],
+      '15m',
     );
     expect(r.output).toMatch(/SUCCESS/);
     expect(r.status).toBe(0);
@@ -175,13 +177,15 @@ test('another target cannot raise the tenant\'s alerts by claiming its namespace
   const spoofed = { ...ISSUER, name: 'edge-certificate', namespace: 'tenant-beta', exported_namespace: 'tenant-acme', job: 'beta-metrics' };
   const r = promtoolTest(
     [
-      { series: series('certmanager_certificate_ready_status', { ...spoofed, condition: 'False' }), values: '1x60' },
-      { series: series('certmanager_certificate_renewal_timestamp_seconds', spoofed), values: `${HOUR}x300` },
+      { series: series('certmanager_certificate_ready_status', { ...spoofed, condition: 'False' }), values: '1x120' },
+      // Due an hour after the epoch: 28 hours overdue at the evaluation.
+      { series: series('certmanager_certificate_renewal_timestamp_seconds', spoofed), values: `${HOUR}x120` },
     ],
     [
       { eval_time: '30m', alertname: 'TenantCertificateNotReady', exp_alerts: [] },
-      { eval_time: '5h', alertname: 'TenantCertificateRenewalOverdue', exp_alerts: [] },
+      { eval_time: '29h', alertname: 'TenantCertificateRenewalOverdue', exp_alerts: [] },
     ],
+    '15m',
   );
   expect(r.output).toMatch(/SUCCESS/);
   expect(r.status).toBe(0);
@@ -193,7 +197,7 @@ test('promtool fails a test whose expected alert does not fire, so these tests c
   const r = promtoolTest(
     [{ series: series('certmanager_certificate_renewal_timestamp_seconds', labels), values: `${renewal}x${STEPS}` }],
     [{ eval_time: `${NOW}s`, alertname: 'TenantCertificateRenewalOverdue', exp_alerts: [{ exp_labels: { ...labels, severity: 'warning', tenant: 'acme' } }] }],
-    '5m',
+    '15m',
   );
   expect(r.status).not.toBe(0);
   expect(r.output).toMatch(/FAILED/);
