@@ -3,6 +3,7 @@
 export * from './constructs/api-object';
 export * from './constructs/cert-manager/acme-issuer';
 export * from './constructs/cert-manager/certificate';
+export * from './constructs/cert-manager/health-checks';
 export * from './constructs/core/namespace';
 export * from './constructs/flux/annotations';
 export * from './constructs/flux/helm-release';

@@ -989,10 +989,10 @@ describe('CertificateAlerts', () => {
     expect(build({ name: 'cert-alerts' }).metadata.name).toBe('cert-alerts');
   });
 
-  test('has one group named after the namespace with exactly the two alerts, expiring soon and not ready', () => {
+  test('has one group named after the namespace with exactly the two alerts, renewal overdue and not ready', () => {
     const o = build();
     expect(o.spec.groups.map((g: Manifest) => g.name)).toEqual(['tenant-edge.certificates.team-a']);
-    expect(rules(o).map((r) => r.alert)).toEqual(['TenantCertificateExpiringSoon', 'TenantCertificateNotReady']);
+    expect(rules(o).map((r) => r.alert)).toEqual(['TenantCertificateRenewalOverdue', 'TenantCertificateNotReady']);
   });
 
   test('every expression filters on the namespace', () => {
@@ -1003,20 +1003,25 @@ describe('CertificateAlerts', () => {
     for (const r of rules(build({ namespace: 'other' }))) expect(r.expr).toContain('namespace="other"');
   });
 
-  test('warns 21 days before expiry by default', () => {
-    const r = rule(build(), 'TenantCertificateExpiringSoon');
+  test('warns when the renewal is overdue by more than 24 hours by default', () => {
+    const r = rule(build(), 'TenantCertificateRenewalOverdue');
     expect(r.expr).toBe(
-      '((label_replace(certmanager_certificate_expiration_timestamp_seconds{namespace="cert-manager", exported_namespace="team-a"}, "namespace", "$1", "exported_namespace", "(.+)")' +
-        ' or certmanager_certificate_expiration_timestamp_seconds{namespace="team-a", exported_namespace=""}) > 0) - time() < 21 * 24 * 3600',
+      'time() - ((label_replace(certmanager_certificate_renewal_timestamp_seconds{namespace="cert-manager", exported_namespace="team-a"}, "namespace", "$1", "exported_namespace", "(.+)")' +
+        ' or certmanager_certificate_renewal_timestamp_seconds{namespace="team-a", exported_namespace=""}) > 0) > 24 * 3600',
     );
-    expect(r.for).toBe('1h');
+    expect(r.for).toBe('15m');
+    expect(rules(build()).map((x) => x.alert)).toEqual(['TenantCertificateRenewalOverdue', 'TenantCertificateNotReady']);
   });
 
-  test('the expiry warning follows expiryWarningDays', () => {
-    const r = rule(build({ expiryWarningDays: 7 }), 'TenantCertificateExpiringSoon');
-    expect(r.expr).toContain('< 7 * 24 * 3600');
-    expect(r.expr).not.toContain('21');
-    expect(r.annotations.summary).toContain('7 days');
+  test('the grace follows renewalGraceHours', () => {
+    const r = rule(build({ renewalGraceHours: 6 }), 'TenantCertificateRenewalOverdue');
+    expect(r.expr).toContain('> 6 * 3600');
+    expect(r.expr).not.toContain('24');
+    expect(r.annotations.summary).toBe('A certificate of tenant acme is overdue for renewal by more than 6 hours');
+  });
+
+  test.each([0, 1.5, -1])('refuses a grace of %p hours', (hours) => {
+    expect(() => build({ renewalGraceHours: hours })).toThrow(`CertificateAlerts edge-certificates: renewalGraceHours must be a whole number of hours, at least 1 (got ${hours})`);
   });
 
   test('not-ready alert looks at certificates whose Ready condition is not True', () => {
@@ -1037,7 +1042,7 @@ describe('CertificateAlerts', () => {
 
   test('alert labels carry the tenant and a severity', () => {
     const o = build();
-    expect(rule(o, 'TenantCertificateExpiringSoon').labels).toEqual({ tenant: 'acme', severity: 'warning' });
+    expect(rule(o, 'TenantCertificateRenewalOverdue').labels).toEqual({ tenant: 'acme', severity: 'warning' });
     expect(rule(o, 'TenantCertificateNotReady').labels).toEqual({ tenant: 'acme', severity: 'critical' });
   });
 
@@ -1053,7 +1058,7 @@ describe('CertificateAlerts', () => {
 
   test.each([
     ['defaults', {}],
-    ['everything set', { expiryWarningDays: 3, labels: { release: 'prom' }, name: 'x', certManagerNamespace: 'certs' }],
+    ['everything set', { renewalGraceHours: 3, labels: { release: 'prom' }, name: 'x', certManagerNamespace: 'certs' }],
   ] as [string, Partial<CertificateAlertsProps>][])('passes schema validation: %s', (_name, overrides) => {
     expect(schemaProblems([build(overrides), buildIn(freshChart(CHART_LABELS), overrides)])).toEqual([]);
   });
@@ -1374,7 +1379,7 @@ ${opts.sharedInProd === false ? '' : '        loadBalancerIP: 20.0.0.4\n'}    - 
     enabled: ${opts.monitoring ?? true}
     ruleLabels:
       release: prom
-    expiryWarningDays: 14
+    renewalGraceHours: 14
 `;
 }
 
@@ -1769,11 +1774,11 @@ describe('TenantChart', () => {
       expect(ofKind(files, 'Issuer')).toEqual([]);
     });
 
-    test('certificate alerts use the environment\'s rule labels and expiry days', () => {
+    test('certificate alerts use the environment\'s rule labels and renewal grace', () => {
       const [rule] = fileObjects(files, 'tenants/alpha/namespace/alerts.yaml');
       expect(rule.metadata.namespace).toBe('alpha');
       expect(rule.metadata.labels).toEqual({ release: 'prom', [MANAGED]: 'tenant-edge', [TENANT]: 'alpha' });
-      expect(rule.spec.groups[0].rules[0].expr).toContain('< 14 * 24 * 3600');
+      expect(rule.spec.groups[0].rules[0].expr).toContain('> 14 * 3600');
     });
 
     test('the cluster Kustomization applies the cluster folder after the platform, with the platform\'s rights', () => {
@@ -1795,6 +1800,9 @@ describe('TenantChart', () => {
       expect(sync.spec.serviceAccountName).toBe('edge-tenant-alpha');
       expect(sync.spec.targetNamespace).toBe('alpha');
       expect(sync.spec.prune).toBe(true);
+      // Ready only once its certificates are issued (alpha has no Issuer of its own): judged by kustomize-controller's evaluator in health-checks.test.ts.
+      expect(sync.spec.wait).toBe(true);
+      expect(sync.spec.healthCheckExprs.map((h: Manifest) => [h.apiVersion, h.kind])).toEqual([['cert-manager.io/v1', 'Certificate']]);
     });
 
     test('the tenant\'s service account lives beside its Kustomization and gets the applier role in the tenant namespace only', () => {

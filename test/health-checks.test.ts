@@ -1,9 +1,11 @@
 /**
- * The health checks of the Kustomizations that apply Azure Service Operator objects (the tenant
- * zones, the delegations, the parent zone), and the readyExpr of the dependencies that wait for
- * them, judged by kustomize-controller's own code rather than by our reading of it: flux-health (tools/go/flux-health) runs the rendered spec.healthCheckExprs
- * through github.com/fluxcd/pkg/runtime v0.110.1 cel.NewStatusReader, and kstatus
- * (github.com/fluxcd/cli-utils v1.2.2 status.Compute) for comparison, the versions
+ * The health checks of the Kustomizations that apply objects kstatus cannot judge: Azure Service
+ * Operator objects (the tenant zones, the delegations, the parent zone) and cert-manager's
+ * Certificates, Issuers and ClusterIssuers (each tenant's namespace Kustomization, the platform),
+ * and the readyExpr of the dependencies that wait for them, judged by kustomize-controller's own
+ * code rather than by our reading of it: flux-health (tools/go/flux-health) runs the rendered
+ * spec.healthCheckExprs through github.com/fluxcd/pkg/runtime v0.110.1 cel.NewStatusReader, and
+ * kstatus (github.com/fluxcd/cli-utils v1.2.2 status.Compute) for comparison, the versions
  * kustomize-controller v1.9.4 pins.
  *
  * Upstream facts pinned here:
@@ -11,11 +13,16 @@
  *    generation is InProgress before any expression runs; then InProgress, Failed, Current in that
  *    order; none true is InProgress. An expression that cannot be evaluated (no status yet) gives
  *    Unknown with the error, which ssa/manager_wait.go (ssa v0.76.1) does not treat as terminal:
- *    the controller keeps polling until its timeout.
+ *    the controller keeps polling until its timeout. A Failed object ends the wait at once
+ *    (FailFast, on unless the DisableFailFastBehavior gate is set).
+ *  - kustomization_controller.go (v1.9.4) checkHealth: with wait: true every applied object is
+ *    checked, by the expression of its kind when there is one, else by kstatus.
  *  - Azure Service Operator v2 writes its conditions (Ready, with severity Error when it gives up,
  *    Warning or Info while it retries) with the generation they describe, and no top-level
  *    status.observedGeneration; kstatus alone therefore calls a new object Current at once and an
  *    edited one Current while Azure still holds the old state, and never calls one Failed.
+ *  - cert-manager v1.21.1 does the same on Certificates (Ready, Issuing) and issuers (Ready): see
+ *    lib/constructs/cert-manager/health-checks.ts for which states it writes.
  */
 import * as path from 'path';
 import { renderTree, ROOT } from './support/tree';
@@ -51,8 +58,42 @@ const STATES: ReadonlyArray<[string, Doc | undefined, string, string]> = [
   ['in Azure as asked (Ready True, this generation)', ready('True', '', 'Succeeded'), 'Current', 'Current'],
 ];
 
+/** A cert-manager condition as cert-manager v1.21.1 writes it (apiutil.SetCertificateCondition, SetIssuerCondition). */
+function cm(type: string, status: string, reason: string, observedGeneration = GENERATION): Doc {
+  return { type, status, reason, message: reason, observedGeneration, lastTransitionTime: T };
+}
+
+/**
+ * Certificate states (pkg/controller/certificates/{readiness,trigger,issuing}, cert-manager v1.21.1),
+ * and the verdicts: [cel, kstatus alone].
+ */
+const CERTIFICATE_STATES: ReadonlyArray<[string, Doc | undefined, string, string]> = [
+  ['created, not yet seen by cert-manager (no status)', undefined, 'Unknown', 'Current'],
+  ['first issuance under way (Issuing True, Ready False)', { conditions: [cm('Ready', 'False', 'DoesNotExist'), cm('Issuing', 'True', 'DoesNotExist')] }, 'InProgress', 'InProgress'],
+  ['changed, not yet judged again (Ready True for the previous generation)', { conditions: [cm('Ready', 'True', 'Ready', GENERATION - 1)] }, 'InProgress', 'Current'],
+  ['changed, re-issuing (Ready False, Issuing True)', { conditions: [cm('Ready', 'False', 'SecretMismatch'), cm('Issuing', 'True', 'SecretMismatch')] }, 'InProgress', 'InProgress'],
+  ['issued (Ready True, this generation)', { conditions: [cm('Ready', 'True', 'Ready')] }, 'Current', 'Current'],
+  ['issued, with the server-side-apply gate (Issuing False, Issued)', { conditions: [cm('Ready', 'True', 'Ready'), cm('Issuing', 'False', 'Issued')] }, 'Current', 'Current'],
+  ['issued, Ready not yet written (Issuing False, Issued; Ready False)', { conditions: [cm('Ready', 'False', 'DoesNotExist'), cm('Issuing', 'False', 'Issued')] }, 'InProgress', 'InProgress'],
+  ['renewing (Ready True, Issuing True): does not flap', { conditions: [cm('Ready', 'True', 'Ready'), cm('Issuing', 'True', 'Renewing')] }, 'Current', 'Current'],
+  ['renewal failed, the certificate still valid', { lastFailureTime: T, failedIssuanceAttempts: 1, conditions: [cm('Ready', 'True', 'Ready'), cm('Issuing', 'False', 'Failed')] }, 'Current', 'Current'],
+  ['issuance failed, backing off (Issuing False, lastFailureTime)', { lastFailureTime: T, failedIssuanceAttempts: 1, conditions: [cm('Ready', 'False', 'DoesNotExist'), cm('Issuing', 'False', 'Failed')] }, 'Failed', 'InProgress'],
+  ['expired, renewal failed', { lastFailureTime: T, failedIssuanceAttempts: 3, conditions: [cm('Ready', 'False', 'Expired'), cm('Issuing', 'False', 'Failed')] }, 'Failed', 'InProgress'],
+  ['issuance failed, retrying after the back-off (Issuing True)', { lastFailureTime: T, failedIssuanceAttempts: 1, conditions: [cm('Ready', 'False', 'DoesNotExist'), cm('Issuing', 'True', 'DoesNotExist')] }, 'InProgress', 'InProgress'],
+  ['issuance failed for the previous generation', { lastFailureTime: T, failedIssuanceAttempts: 1, conditions: [cm('Ready', 'False', 'DoesNotExist', GENERATION - 1), cm('Issuing', 'False', 'Failed', GENERATION - 1)] }, 'InProgress', 'InProgress'],
+];
+
+/** Issuer and ClusterIssuer states (pkg/issuer/acme/setup.go, cert-manager v1.21.1): [cel, kstatus alone]. */
+const ISSUER_STATES: ReadonlyArray<[string, Doc | undefined, string, string]> = [
+  ['created, not yet seen by cert-manager (no status)', undefined, 'Unknown', 'Current'],
+  ['account registered for the previous generation', { conditions: [cm('Ready', 'True', 'ACMEAccountRegistered', GENERATION - 1)] }, 'InProgress', 'Current'],
+  ['registration failed (Ready False, this generation)', { conditions: [cm('Ready', 'False', 'ErrRegisterACMEAccount')] }, 'Failed', 'InProgress'],
+  ['registration failed for the previous generation', { conditions: [cm('Ready', 'False', 'ErrRegisterACMEAccount', GENERATION - 1)] }, 'InProgress', 'InProgress'],
+  ['account registered (Ready True, this generation)', { conditions: [cm('Ready', 'True', 'ACMEAccountRegistered')] }, 'Current', 'Current'],
+];
+
 const { objects } = renderTree(path.join(ROOT, 'platform.yaml'), path.join(ROOT, 'tenants'));
-const checked = objects.filter((o) => (o.object as Doc).spec?.healthCheckExprs !== undefined);
+const kustomizations = objects.map((o) => o.object as Doc).filter((o) => o.kind === 'Kustomization');
 
 /** The objects a Kustomization applies: those rendered into the folder its spec.path names. */
 function applied(kustomization: Doc): Doc[] {
@@ -61,41 +102,72 @@ function applied(kustomization: Doc): Doc[] {
 }
 
 function judge(kustomization: Doc, docs: Doc[]): Verdict[] {
-  const input = JSON.stringify({ healthCheckExprs: kustomization.spec.healthCheckExprs, objects: docs });
+  const input = JSON.stringify({ healthCheckExprs: kustomization.spec.healthCheckExprs ?? [], objects: docs });
   return runOk(toolPath('flux-health'), [], { input })
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Verdict);
 }
 
-test('the example has Kustomizations with health checks: the parent zone, and each zone tenant\'s zone and delegation', () => {
-  expect(checked.map((o) => (o.object as Doc).metadata.name).sort()).toEqual([
-    'edge-delegation-acme', 'edge-delegation-beta', 'edge-delegation-orbit', 'edge-parent-zone',
+/** Kinds whose readiness kstatus cannot judge, by the states they are judged in. */
+const AZURE = (d: Doc): boolean => String(d.apiVersion).startsWith('network.azure.com/');
+const CERTIFICATE = (d: Doc): boolean => d.apiVersion === 'cert-manager.io/v1' && d.kind === 'Certificate';
+const ISSUER = (d: Doc): boolean => d.apiVersion === 'cert-manager.io/v1' && (d.kind === 'Issuer' || d.kind === 'ClusterIssuer');
+const UNJUDGED = (d: Doc): boolean => AZURE(d) || CERTIFICATE(d) || ISSUER(d);
+
+/** Each Kustomization that applies objects of a kind, with those objects. */
+function applying(kind: (d: Doc) => boolean): [string, Doc, Doc[]][] {
+  return kustomizations
+    .map((k): [string, Doc, Doc[]] => [`${k.metadata.namespace}/${k.metadata.name} (${k.spec.path})`, k, applied(k).filter(kind)])
+    .filter(([, , docs]) => docs.length > 0);
+}
+
+test('the example has Kustomizations with health checks: the parent zone, each zone tenant\'s zone and delegation, the platform (ClusterIssuers) and each tenant\'s namespace', () => {
+  expect([...new Set(kustomizations.filter((k) => k.spec.healthCheckExprs !== undefined).map((k) => k.metadata.name as string))].sort()).toEqual([
+    'edge-delegation-acme', 'edge-delegation-beta', 'edge-delegation-orbit',
+    'edge-namespace-acme', 'edge-namespace-beta', 'edge-namespace-orbit',
+    'edge-parent-zone', 'edge-platform',
     'edge-zone-acme', 'edge-zone-beta', 'edge-zone-orbit',
   ]);
 });
 
-describe.each(checked.map((o) => [(o.object as Doc).metadata.name as string, o.object as Doc]))('%s', (_name, kustomization) => {
-  const docs = applied(kustomization);
-
-  test('applies Azure Service Operator objects only, each covered by an expression (none left to kstatus)', () => {
-    expect(docs.length).toBeGreaterThan(0);
-    const verdicts = judge(kustomization, docs.map((d) => ({ ...d, metadata: { ...d.metadata, generation: GENERATION } })));
+test('every object of a kind kstatus cannot judge is covered by an expression of the Kustomization that applies it', () => {
+  let seen = 0;
+  for (const k of kustomizations) {
+    const docs = applied(k);
+    const verdicts = judge(k, docs.map((d) => ({ ...d, metadata: { ...d.metadata, generation: GENERATION } })));
     expect(verdicts).toHaveLength(docs.length);
     for (const [i, v] of verdicts.entries()) {
-      expect(docs[i].apiVersion).toBe('network.azure.com/v1api20180501');
-      expect(v.cel).not.toBe('');
+      if (!UNJUDGED(docs[i])) continue;
+      seen++;
+      expect([k.metadata.name, v.kind, v.name, v.cel]).not.toEqual([k.metadata.name, v.kind, v.name, '']);
     }
+  }
+  // ASO objects in prod, and in both environments ClusterIssuers, Issuers (orbit) and Certificates.
+  expect(seen).toBeGreaterThan(20);
+});
+
+describe.each([
+  ['Azure Service Operator objects', AZURE, STATES],
+  ['Certificates', CERTIFICATE, CERTIFICATE_STATES],
+  ['Issuers and ClusterIssuers', ISSUER, ISSUER_STATES],
+] as const)('%s', (_what, kind, states) => {
+  const cases = applying(kind);
+
+  test('are applied by some Kustomization of the example', () => {
+    expect(cases.length).toBeGreaterThan(0);
   });
 
-  test.each(STATES)('an object %s', (_state, status, cel, kstatus) => {
-    const sample = docs.map((d) => ({ ...d, metadata: { ...d.metadata, generation: GENERATION }, ...(status ? { status } : {}) }));
-    const verdicts = judge(kustomization, sample);
-    expect(verdicts.map((v) => [v.kind, v.cel, v.kstatus])).toEqual(docs.map((d) => [d.kind, cel, kstatus]));
-    if (cel === 'Unknown') {
-      // Not terminal: the controller waits for the operator's first status rather than failing.
-      for (const v of verdicts) expect(v.celMessage).toMatch(/no such attribute\(s\): status\.conditions/);
-    }
+  describe.each(cases)('applied by %s', (_name, kustomization, docs) => {
+    test.each(states)('an object %s', (_state, status, cel, kstatus) => {
+      const sample = docs.map((d) => ({ ...d, metadata: { ...d.metadata, generation: GENERATION }, ...(status ? { status } : {}) }));
+      const verdicts = judge(kustomization, sample);
+      expect(verdicts.map((v) => [v.kind, v.name, v.cel, v.kstatus])).toEqual(docs.map((d) => [d.kind, d.metadata.name, cel, kstatus]));
+      if (cel === 'Unknown') {
+        // Not terminal: the controller waits for the first status rather than failing.
+        for (const v of verdicts) expect(v.celMessage).toMatch(/no such attribute\(s\): status/);
+      }
+    });
   });
 });
 

@@ -472,6 +472,14 @@ const crossCases: Case[] = [
     ],
   },
   {
+    name: 'fails if the renewal grace is out of range, or lockdown is not a boolean',
+    modify: (f) => f.replace(P, '  flux:\n    interval: 10m\n', '  monitoring:\n    renewalGraceHours: 0\n  flux:\n    interval: 10m\n    lockdown: yes\n'),
+    expected: [
+      `${P}:38:24: spec.monitoring.renewalGraceHours: must be at least 1 (got 0)`,
+      `${P}:41:15: spec.flux.lockdown: must be true or false (got "yes")`,
+    ],
+  },
+  {
     name: 'fails if a tenant namespace is where the platform runs cert-manager (monitoring.certManagerNamespace)',
     modify: (f) => f.replace(P, '  flux:\n', '  monitoring:\n    certManagerNamespace: certs\n  flux:\n').replace(C, 'namespace: team-charlie', 'namespace: certs'),
     expected: [`${C}:6:14: spec.namespace: namespace "certs" is reserved for the platform; set spec.namespace to another name`],

@@ -213,8 +213,8 @@ const CASES: [string, (scope: Construct) => ApiObject[]][] = [
       }),
     ],
   ],
-  ['CertificateAlerts: defaults', (s) => [new CertificateAlerts(s, 'Alerts', { namespace: 'acme', tenant: 'acme', expiryWarningDays: undefined, labels: undefined, name: undefined, certManagerNamespace: undefined })]],
-  ['CertificateAlerts: everything set', (s) => [new CertificateAlerts(s, 'Alerts', { namespace: 'acme', tenant: 'acme', expiryWarningDays: 14, labels: { release: 'prom' }, name: 'alerts', certManagerNamespace: 'certs' })]],
+  ['CertificateAlerts: defaults', (s) => [new CertificateAlerts(s, 'Alerts', { namespace: 'acme', tenant: 'acme', renewalGraceHours: undefined, labels: undefined, name: undefined, certManagerNamespace: undefined })]],
+  ['CertificateAlerts: everything set', (s) => [new CertificateAlerts(s, 'Alerts', { namespace: 'acme', tenant: 'acme', renewalGraceHours: 12, labels: { release: 'prom' }, name: 'alerts', certManagerNamespace: 'certs' })]],
   [
     'Ingress: plain HTTP, empty annotations, optional fields undefined',
     (s) => [

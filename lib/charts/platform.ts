@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { RouteHostGuard } from '../constructs/admission/route-host-guard';
 import { PlainApiObject } from '../constructs/api-object';
 import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
+import { CLUSTER_ISSUER_HEALTH_CHECK } from '../constructs/cert-manager/health-checks';
 import { Namespace } from '../constructs/core/namespace';
 import { FluxKustomization } from '../constructs/flux/kustomization';
 import { ChartRepository } from '../constructs/flux/helm-repository';
@@ -106,6 +107,8 @@ export class PlatformChart extends Chart {
       retryInterval: flux.retryInterval,
       timeout: flux.timeout,
       serviceAccountName: flux.kustomizeServiceAccount,
+      // Ready only once each ClusterIssuer has registered its ACME account.
+      healthCheckExprs: env.issuers.length > 0 ? [CLUSTER_ISSUER_HEALTH_CHECK] : undefined,
     });
     placeIn(sync, 'flux/platform.yaml');
   }

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AcmeIssuer } from '../constructs/cert-manager/acme-issuer';
 import { Certificate } from '../constructs/cert-manager/certificate';
+import { CERTIFICATE_HEALTH_CHECK, ISSUER_HEALTH_CHECK } from '../constructs/cert-manager/health-checks';
 import { ConfigMap } from '../constructs/core/config-map';
 import { TenantNamespace } from '../constructs/core/namespace';
 import { FluxKustomization } from '../constructs/flux/kustomization';
@@ -98,7 +99,7 @@ export class TenantChart extends Chart {
       const alerts = new CertificateAlerts(this, 'CertificateAlerts', {
         namespace: ns,
         tenant: t.name,
-        expiryWarningDays: env.monitoring.expiryWarningDays,
+        renewalGraceHours: env.monitoring.renewalGraceHours,
         certManagerNamespace: env.monitoring.certManagerNamespace,
         labels: env.monitoring.ruleLabels,
       });
@@ -135,6 +136,9 @@ export class TenantChart extends Chart {
       ],
       serviceAccountName: names.tenantServiceAccount(t.name),
       targetNamespace: ns,
+      // Ready only once every Certificate is issued and every Issuer has its ACME account
+      // (kstatus alone would pass them before cert-manager has looked at them).
+      healthCheckExprs: [...(t.certificates.length > 0 ? [CERTIFICATE_HEALTH_CHECK] : []), ...(t.issuers.length > 0 ? [ISSUER_HEALTH_CHECK] : [])],
     });
     placeIn(namespaced, `flux/tenant-${t.name}.yaml`);
   }

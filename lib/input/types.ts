@@ -291,6 +291,10 @@ export interface Flux {
    */
   retryInterval: string
   serviceAccounts: FluxServiceAccounts
+  /**
+   * Whether Flux runs with the multi-tenancy lockdown (kustomize-controller with --no-cross-namespace-refs=true and --default-service-account). true: validate refuses what breaks under it (controlPlanes.tcpProxy without sourceRef or serviceAccountName, spec.dns without sourceRef); false: no such checks; unset: synth and validate print a notice for each.
+   */
+  lockdown?: boolean
 }
 export interface SourceRef {
   /**
@@ -329,9 +333,13 @@ export interface Monitoring {
   enabled: boolean
   ruleLabels: Labels
   /**
-   * Alert when a certificate expires within this many days.
+   * Alert when cert-manager's renewal of a certificate is overdue by more than this many hours (its renewal time, status.renewalTime, lies this far in the past). cert-manager retries a failed issuance after 1, 2, 4, 8 and 16 hours. Keep it well below a third of the shortest certificate lifetime you use (15 days for 45-day certificates).
    */
-  expiryWarningDays: number
+  renewalGraceHours: number
+  /**
+   * No longer used: a fixed expiry threshold fires on every healthy short-lived certificate. The alerts follow cert-manager's renewal time instead (renewalGraceHours); synth prints a notice while this is set.
+   */
+  expiryWarningDays?: number
   /**
    * Namespace cert-manager runs in. The certificate alerts trust cert-manager's series only from there when Prometheus renames their namespace label (honorLabels: false), and no tenant may use it.
    */

@@ -63,7 +63,8 @@ export interface FluxModel {
 export interface MonitoringModel {
   readonly enabled: boolean;
   readonly ruleLabels: Record<string, string>;
-  readonly expiryWarningDays: number;
+  /** Hours a renewal may be overdue before the alert fires. */
+  readonly renewalGraceHours: number;
   /** Namespace cert-manager runs in (its metrics' scrape namespace). */
   readonly certManagerNamespace: string;
 }

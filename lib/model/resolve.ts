@@ -7,6 +7,7 @@ import { PlatformContext, PolicyLookup, Report } from './context';
 import { EnvironmentModel, TenantModel } from './model';
 import { checkAcrossTenants, TenantReport } from './rules/cross-tenant';
 import { platformDnsNotices } from './rules/dns';
+import { lockdownNotices } from './rules/lockdown';
 import { checkPlatform } from './rules/platform';
 import { checkTenant, TenantClaims } from './rules/tenant';
 
@@ -99,5 +100,9 @@ export function platformNotices(ctx: PlatformContext): string[] {
       ? [`notice: ${ctx.file} sets no spec.tenantNamespacePrefix, so only the reserved names keep tenants out of other teams' namespaces; set one (a namespace rename for existing tenants)`]
       : []),
     ...platformDnsNotices(ctx),
+    ...lockdownNotices(ctx),
+    ...(ctx.spec.monitoring.expiryWarningDays !== undefined
+      ? [`notice: ${ctx.file}: spec.monitoring.expiryWarningDays is no longer used: the certificate alerts fire when cert-manager's renewal is overdue by more than spec.monitoring.renewalGraceHours (${ctx.spec.monitoring.renewalGraceHours}); remove it`]
+      : []),
   ];
 }

@@ -10,8 +10,8 @@ export interface CertificateAlertsProps {
   readonly namespace: string;
   /** Tenant, added to every alert as the `tenant` label for routing. */
   readonly tenant: string;
-  /** Warn when a certificate expires within this many days. @default 21 */
-  readonly expiryWarningDays?: number;
+  /** Warn when a certificate's renewal is overdue by more than this many hours. @default 24 */
+  readonly renewalGraceHours?: number;
   /** Labels your Prometheus selects rules by. @default none */
   readonly labels?: Record<string, string>;
   /** PrometheusRule name. @default edge-certificates */
@@ -44,15 +44,15 @@ export function namespaceSeries(metric: string, namespace: string, certManagerNa
 }
 
 /**
- * Alerts on cert-manager's metrics for one namespace: a certificate close to expiry (renewal is
- * failing) and a certificate that is not Ready (issuance is failing).
+ * Alerts on cert-manager's metrics for one namespace: a certificate whose renewal is overdue
+ * (renewal is failing) and a certificate that is not Ready (issuance is failing).
  */
 export class CertificateAlerts extends Construct {
   readonly apiObject: PrometheusRule;
 
   constructor(scope: Construct, id: string, props: CertificateAlertsProps) {
     super(scope, id);
-    const days = props.expiryWarningDays ?? 21;
+    const grace = props.renewalGraceHours ?? 24;
     const certManager = props.certManagerNamespace ?? 'cert-manager';
     const series = (metric: string, matchers = ''): string => namespaceSeries(metric, props.namespace, certManager, matchers);
     const alertLabels = { tenant: props.tenant };
@@ -68,17 +68,15 @@ export class CertificateAlerts extends Construct {
             name: `tenant-edge.certificates.${props.namespace}`,
             rules: [
               {
-                alert: 'TenantCertificateExpiringSoon',
+                alert: 'TenantCertificateRenewalOverdue',
                 expr: PrometheusRuleSpecGroupsRulesExpr.fromString(
-                  // The metric is 0 until the certificate has been issued (internal/collectors/certificate_collector.go,
-                  // cert-manager v1.21.1); that is the not-ready alert's case, not an expiry.
-                  `(${series('certmanager_certificate_expiration_timestamp_seconds')} > 0) - time() < ${days} * 24 * 3600`,
+                  `time() - (${series('certmanager_certificate_renewal_timestamp_seconds')} > 0) > ${grace} * 3600`,
                 ),
-                for: '1h',
+                for: '15m',
                 labels: { ...alertLabels, severity: 'warning' },
                 annotations: {
-                  summary: `A certificate of tenant ${props.tenant} expires in less than ${days} days`,
-                  description: 'Certificate {{ $labels.name }} in namespace {{ $labels.namespace }} has not been renewed; check its CertificateRequest and the issuer.',
+                  summary: `A certificate of tenant ${props.tenant} is overdue for renewal by more than ${grace} hours`,
+                  description: 'Certificate {{ $labels.name }} in namespace {{ $labels.namespace }} should have been renewed {{ $value | humanizeDuration }} ago; check its CertificateRequest and the issuer.',
                 },
               },
               {

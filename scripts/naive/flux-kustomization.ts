@@ -33,6 +33,8 @@ export interface FluxKustomizationProps {
   readonly serviceAccountName?: string;
   /** Namespace every namespaced object of the folder is put in. @default as written */
   readonly targetNamespace?: string;
+  /** How to tell that custom resources are ready, as CEL (see lib/constructs/flux/kustomization.ts). @default none */
+  readonly healthCheckExprs?: readonly { readonly apiVersion: string; readonly kind?: string; readonly current: string; readonly failed?: string }[];
   /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
 }
@@ -60,6 +62,7 @@ export class FluxKustomization extends Construct {
           namespace: props.sourceRef.namespace,
         },
         dependsOn: props.dependsOn && props.dependsOn.length > 0 ? props.dependsOn.map((name) => ({ name })) : undefined,
+        healthCheckExprs: props.healthCheckExprs && props.healthCheckExprs.length > 0 ? props.healthCheckExprs.map((h) => ({ ...h })) : undefined,
       },
     });
   }

@@ -8,6 +8,7 @@ import { AcmeIssuer } from './acme-issuer';
 import { ChartRepository } from './chart-repository';
 import { ClusterRole, RoleRule } from './cluster-role';
 import { FluxKustomization } from './flux-kustomization';
+import { CLUSTER_ISSUER_HEALTH_CHECK } from '../../lib/constructs/cert-manager/health-checks';
 import { IngressController } from './ingress-controller';
 import { EnvironmentModel } from '../../lib/model/model';
 import { MANAGED_BY, names } from '../../lib/model/names';
@@ -80,6 +81,7 @@ export class PlatformChart extends Chart {
       retryInterval: flux.retryInterval,
       timeout: flux.timeout,
       serviceAccountName: flux.kustomizeServiceAccount,
+      healthCheckExprs: env.issuers.length > 0 ? [CLUSTER_ISSUER_HEALTH_CHECK] : undefined,
     });
     placeIn(sync, 'flux/platform.yaml');
   }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AcmeIssuer } from './acme-issuer';
 import { CertificateAlerts } from './certificate-alerts';
 import { FluxKustomization } from './flux-kustomization';
+import { CERTIFICATE_HEALTH_CHECK, ISSUER_HEALTH_CHECK } from '../../lib/constructs/cert-manager/health-checks';
 import { IngressController } from './ingress-controller';
 import { IngressRoute } from './ingress-route';
 import { EnvironmentModel, TenantModel } from '../../lib/model/model';
@@ -96,7 +97,7 @@ export class TenantChart extends Chart {
       const alerts = new CertificateAlerts(this, 'CertificateAlerts', {
         namespace: ns,
         tenant: t.name,
-        expiryWarningDays: env.monitoring.expiryWarningDays,
+        renewalGraceHours: env.monitoring.renewalGraceHours,
         certManagerNamespace: env.monitoring.certManagerNamespace,
         labels: env.monitoring.ruleLabels,
       });
@@ -128,6 +129,7 @@ export class TenantChart extends Chart {
       dependsOn: [names.tenantClusterKustomization(t.name)],
       serviceAccountName: names.tenantServiceAccount(t.name),
       targetNamespace: ns,
+      healthCheckExprs: [...(t.certificates.length > 0 ? [CERTIFICATE_HEALTH_CHECK] : []), ...(t.issuers.length > 0 ? [ISSUER_HEALTH_CHECK] : [])],
     });
     placeIn(namespaced, `flux/tenant-${t.name}.yaml`);
   }

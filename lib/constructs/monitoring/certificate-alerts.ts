@@ -7,8 +7,12 @@ export interface CertificateAlertsProps {
   readonly namespace: string;
   /** Tenant, added to every alert as the `tenant` label for routing. */
   readonly tenant: string;
-  /** Warn when a certificate expires within this many days. @default 21 */
-  readonly expiryWarningDays?: number;
+  /**
+   * Warn when a certificate's renewal is overdue by more than this many hours: cert-manager
+   * retries a failed issuance after 1, 2, 4, 8 and 16 hours, so 24 hours is about five failed
+   * attempts. @default 24
+   */
+  readonly renewalGraceHours?: number;
   /** Labels your Prometheus selects rules by, besides the chart's. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   /** PrometheusRule name. @default edge-certificates */
@@ -41,14 +45,24 @@ export function namespaceSeries(metric: string, namespace: string, certManagerNa
 }
 
 /**
- * Alerts on cert-manager's metrics for one namespace: a certificate close to expiry (renewal is
- * failing) and a certificate that is not Ready (issuance is failing).
+ * Alerts on cert-manager's metrics for one namespace: a certificate whose renewal is overdue
+ * (renewal is failing) and a certificate that is not Ready (issuance is failing).
+ *
+ * No alert compares the expiry with a fixed number of days. cert-manager renews at two thirds of
+ * a certificate's lifetime unless told otherwise (spec.renewBefore), or when the CA's renewal
+ * information says (ACME ARI), and writes that time as status.renewalTime; a fixed threshold
+ * above a third of the lifetime (21 days for a 45-day certificate, renewed at 15 days left)
+ * fires on every healthy certificate. The renewal time is exported as
+ * certmanager_certificate_renewal_timestamp_seconds, and as 0 while the certificate has none
+ * (never issued, or its certificate cannot be read), which is the not-ready alert's case
+ * (internal/collectors/certificate_collector.go, registered by pkg/metrics/metrics.go, cert-manager v1.21.1).
  */
 export class CertificateAlerts extends PlainApiObject {
   constructor(scope: Construct, id: string, props: CertificateAlertsProps) {
     const name = props.name ?? 'edge-certificates';
     checkName('PrometheusRule', name);
-    const days = props.expiryWarningDays ?? 21;
+    const grace = props.renewalGraceHours ?? 24;
+    if (!Number.isInteger(grace) || grace < 1) throw new Error(`CertificateAlerts ${name}: renewalGraceHours must be a whole number of hours, at least 1 (got ${grace})`);
     const certManager = props.certManagerNamespace ?? 'cert-manager';
     const series = (metric: string, matchers = ''): string => namespaceSeries(metric, props.namespace, certManager, matchers);
     const alertLabels = { tenant: props.tenant };
@@ -63,15 +77,13 @@ export class CertificateAlerts extends PlainApiObject {
             name: `tenant-edge.certificates.${props.namespace}`,
             rules: [
               {
-                alert: 'TenantCertificateExpiringSoon',
-                // The metric is 0 until the certificate has been issued (internal/collectors/certificate_collector.go,
-                // cert-manager v1.21.1); that is the not-ready alert's case, not an expiry.
-                expr: `(${series('certmanager_certificate_expiration_timestamp_seconds')} > 0) - time() < ${days} * 24 * 3600`,
-                for: '1h',
+                alert: 'TenantCertificateRenewalOverdue',
+                expr: `time() - (${series('certmanager_certificate_renewal_timestamp_seconds')} > 0) > ${grace} * 3600`,
+                for: '15m',
                 labels: { ...alertLabels, severity: 'warning' },
                 annotations: {
-                  summary: `A certificate of tenant ${props.tenant} expires in less than ${days} days`,
-                  description: 'Certificate {{ $labels.name }} in namespace {{ $labels.namespace }} has not been renewed; check its CertificateRequest and the issuer.',
+                  summary: `A certificate of tenant ${props.tenant} is overdue for renewal by more than ${grace} hours`,
+                  description: 'Certificate {{ $labels.name }} in namespace {{ $labels.namespace }} should have been renewed {{ $value | humanizeDuration }} ago; check its CertificateRequest and the issuer.',
                 },
               },
               {

@@ -48,7 +48,8 @@ export function buildEnvironment(ctx: PlatformContext, env: Environment, tenants
     timeout: spec.flux.timeout,
     retryInterval: spec.flux.retryInterval,
   };
-  const monitoring: MonitoringModel = { ...spec.monitoring };
+  const { enabled, ruleLabels, renewalGraceHours, certManagerNamespace } = spec.monitoring;
+  const monitoring: MonitoringModel = { enabled, ruleLabels, renewalGraceHours, certManagerNamespace };
   const dns = buildEnvironmentDns(ctx, env);
   const issuers = spec.issuers
     .filter((i) => ctx.issuerByName.get(i.name) === i && ctx.issuerEnvs.get(i.name)!.has(env.name))

@@ -4,6 +4,7 @@ import { PlatformContext, Report } from '../context';
 import { canonicalAddress, forEachDuplicate } from '../domains';
 import { isClusterNamespace, MANAGED_BY, TENANT_LABEL } from '../names';
 import { checkPlatformDns } from './dns';
+import { checkLockdown } from './lockdown';
 
 /** Labels tenant-edge puts on what it renders; no platform setting may set them to something else. */
 const OWN_LABELS: readonly string[] = [...Object.keys(MANAGED_BY), TENANT_LABEL];
@@ -16,6 +17,7 @@ export function checkPlatform(ctx: PlatformContext, report: Report): void {
   ruleLabelsNotOwn(ctx, report);
   controlPlanesReachable(ctx, report);
   checkPlatformDns(ctx, report);
+  checkLockdown(ctx, report);
 }
 
 function environmentsUnique(ctx: PlatformContext, report: Report): void {
