@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { codeFingerprint, defaultCacheDir, readCache, toolFingerprint } from '../lib/commands/cache';
+import { CacheStore, cacheContext, codeFingerprint, defaultCacheDir, toolFingerprint } from '../lib/commands/cache';
 import { synthWithCache } from '../lib/commands/synth';
 import { InputError } from '../lib/input/problems';
 import { readTree, ROOT, tempDir } from './support/tree';
@@ -35,6 +35,24 @@ function fullTree(ws: Workspace, env?: string): Record<string, string> {
   if (env !== undefined) fs.cpSync(ws.out, out, { recursive: true });
   synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: out, cacheDir: false, env });
   return readTree(out);
+}
+
+/** The cache file of the workspace's default cache folder. */
+function cacheOf(ws: Workspace): string {
+  return path.join(defaultCacheDir(ws.out), 'synth-cache.json');
+}
+
+/**
+ * Edits the JSON body of the workspace's cache as someone without the key would: the header and
+ * MAC lines (when there are any) stay as they are.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function forgeCache(ws: Workspace, change: (data: any) => void): void {
+  const text = fs.readFileSync(cacheOf(ws), 'utf8');
+  const at = text.startsWith('{') ? 0 : text.indexOf('\n', text.indexOf('\n') + 1) + 1;
+  const data = JSON.parse(text.slice(at));
+  change(data);
+  fs.writeFileSync(cacheOf(ws), text.slice(0, at) + JSON.stringify(data));
 }
 
 function edit(file: string, from: string | RegExp, to: string): void {
@@ -118,17 +136,28 @@ describe('what the cache is keyed by, and what it may not do', () => {
     expect(synth(ws).mode).toBe('incremental');
   });
 
-  test('a cache written by another tenant-edge, or for another output folder, is not used', () => {
+  test('a cache written with the key by another tenant-edge, for another output folder, or under another key is not used', () => {
     const ws = workspace();
     synth(ws);
-    const file = path.join(defaultCacheDir(ws.out), 'synth-cache.json');
-    const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(cache.tool).toBe(toolFingerprint());
-    fs.writeFileSync(file, JSON.stringify({ ...cache, tool: 'another build' }));
+    const key = fs.readFileSync(process.env.TENANT_EDGE_CACHE_KEY!);
+    const opts = { platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: ws.out };
+    const body = fs.readFileSync(cacheOf(ws), 'utf8').split('\n').slice(2).join('\n');
+    const rewrite = (context: Parameters<typeof cacheContext>, k: Buffer): void => {
+      expect(new CacheStore(cacheContext(...context), k).write(JSON.parse(body))).toBeUndefined();
+    };
+    rewrite([opts, defaultCacheDir(ws.out), toolFingerprint()], key);
+    expect(synth(ws).mode).toBe('incremental');
+    rewrite([opts, defaultCacheDir(ws.out), 'another build'], key);
     expect(synth(ws).mode).toBe('full');
-    const again = JSON.parse(fs.readFileSync(file, 'utf8'));
-    fs.writeFileSync(file, JSON.stringify({ ...again, out: '/elsewhere/dist' }));
+    const elsewhere = path.join(tempDir(), 'dist');
+    // Written for another output folder, then copied here.
+    const other = new CacheStore(cacheContext({ ...opts, outDir: elsewhere }, defaultCacheDir(elsewhere), toolFingerprint()), key);
+    expect(other.write(JSON.parse(body))).toBeUndefined();
+    fs.copyFileSync(other.file, cacheOf(ws));
     expect(synth(ws).mode).toBe('full');
+    rewrite([opts, defaultCacheDir(ws.out), toolFingerprint()], Buffer.alloc(32, 7));
+    expect(synth(ws).mode).toBe('full');
+    expect(synth(ws).mode).toBe('incremental');
   });
 
   test('the code fingerprint changes when a file is changed, touched, added or renamed, and only then', () => {
@@ -160,25 +189,25 @@ describe('what the cache is keyed by, and what it may not do', () => {
     next();
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const firstUnit = (data: any, change: (unit: any) => any): void => {
+    const ref = Object.keys(data.units)[0];
+    data.units[ref] = change(data.units[ref]);
+  };
   test.each([
-    ['not JSON', (c: string) => `${c.slice(0, 20)}`],
-    ['an old format', (c: string) => JSON.stringify({ ...JSON.parse(c), format: 0 })],
-    ['a unit record of the wrong shape', (c: string) => {
-      const data = JSON.parse(c);
-      const ref = Object.keys(data.units)[0];
-      return JSON.stringify({ ...data, units: { ...data.units, [ref]: { key: 1 } } });
+    ['cut short', (ws: Workspace) => fs.writeFileSync(cacheOf(ws), fs.readFileSync(cacheOf(ws)).subarray(0, 100))],
+    ['a flipped byte in the body', (ws: Workspace) => {
+      const bytes = fs.readFileSync(cacheOf(ws));
+      bytes[bytes.length - 10] ^= 1;
+      fs.writeFileSync(cacheOf(ws), bytes);
     }],
-    ['a path that leaves the output folder', (c: string) => {
-      const data = JSON.parse(c);
-      const ref = Object.keys(data.units)[0];
-      const unit = data.units[ref];
-      return JSON.stringify({ ...data, units: { ...data.units, [ref]: { ...unit, files: [['../platform.yaml', 1, 1, 1, 1]] } } });
-    }],
+    ['a unit record of the wrong shape', (ws: Workspace) => forgeCache(ws, (d) => firstUnit(d, () => ({ key: 1 })))],
+    ['a path that leaves the output folder', (ws: Workspace) => forgeCache(ws, (d) => firstUnit(d, (u) => ({ ...u, files: [['../platform.yaml', 1, 1, 1, 1]] })))],
+    ['garbage', (ws: Workspace) => fs.writeFileSync(cacheOf(ws), 'tenant-edge synth cache 4\n' + '0'.repeat(64) + '\n{"tenants": {}, "units": {}}')],
   ])('a damaged cache is ignored: %s', (_what, damage) => {
     const ws = workspace();
     synth(ws);
-    const file = path.join(defaultCacheDir(ws.out), 'synth-cache.json');
-    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    damage(ws);
     expect(synth(ws).mode).toBe('full');
     expect(fs.existsSync(ws.platformFile)).toBe(true);
     expect(readTree(ws.out)).toEqual(fullTree(ws));
@@ -210,7 +239,7 @@ describe('what the cache is keyed by, and what it may not do', () => {
     const ws = workspace();
     synth(ws);
     expect(synth(ws, { cacheDir: false }).mode).toBe('full');
-    expect(readCache(defaultCacheDir(ws.out), ws.out, toolFingerprint())).toBeUndefined();
+    expect(fs.existsSync(cacheOf(ws))).toBe(false);
     expect(synth(ws).mode).toBe('full');
   });
 
