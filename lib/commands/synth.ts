@@ -161,7 +161,8 @@ function openCache(opts: { platformFile: string; tenantsDir: string; outDir: str
  * a usable cache is ignored and replaced.
  */
 function checkCacheLocation(opts: { platformFile: string; tenantsDir: string; outDir: string; cacheDir?: string | false }, cacheDir: string): void {
-  const shown = typeof opts.cacheDir === 'string' ? `--cache ${opts.cacheDir}` : `the cache folder ${path.relative(process.cwd(), cacheDir) || cacheDir} (the default of --cache)`;
+  const rel = path.relative(process.cwd(), cacheDir);
+  const shown = typeof opts.cacheDir === 'string' ? `--cache ${opts.cacheDir}` : `the cache folder ${rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : cacheDir} (the default of --cache)`;
   const cache = realish(cacheDir);
   const own = 'the cache needs a folder of its own, such as .dist.cache beside dist/';
   for (const [what, p] of [['the output folder', opts.outDir], ['the tenants folder', opts.tenantsDir], ['the platform spec', opts.platformFile]] as const) {

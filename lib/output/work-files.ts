@@ -51,10 +51,11 @@ export function readWorkFile(file: string, limit: number): WorkFile {
  * Creates a new file beside `file` under an unpredictable name, O_CREAT|O_EXCL|O_NOFOLLOW (so a
  * link or file planted under any name is never written through or truncated), writes `parts`
  * into it and renames it to `file` (which replaces a link or FIFO there, never its target).
- * Throws the operating system's error; the temporary file is removed on failure.
+ * Throws the operating system's error; the temporary file is removed on failure. `random` gives
+ * the name's random part (16 hex digits; tests choose it).
  */
-export function replaceFile(file: string, parts: readonly (string | Buffer)[], mode = 0o666): void {
-  const tmp = `${file}.${crypto.randomBytes(8).toString('hex')}.tmp`;
+export function replaceFile(file: string, parts: readonly (string | Buffer)[], mode = 0o666, random = (): string => crypto.randomBytes(8).toString('hex')): void {
+  const tmp = `${file}.${random()}.tmp`;
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
   try {
     try {
