@@ -182,7 +182,8 @@ function checkCacheLocation(opts: { platformFile: string; tenantsDir: string; ou
     if (stat && !stat.isDirectory() && !stat.isSymbolicLink()) {
       throw new UsageError(at === cacheDir ? `${shown} is ${stat.isFile() ? 'a file' : 'not a folder'}; remove it or choose another --cache` : `${shown} cannot be created: ${at} is not a folder`);
     }
-    if (stat || path.dirname(at) === at) return;
+    // The default folder lies beside the output: a path through a file is the output's problem, reported as such.
+    if (stat || path.dirname(at) === at || typeof opts.cacheDir !== 'string') return;
     at = path.dirname(at);
   }
 }
