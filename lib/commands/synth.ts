@@ -111,7 +111,7 @@ export function synthWithCache(
     let cacheFailure: string | undefined;
     // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
     tx.commit(keep, () => {
-      if (store && opts.env === undefined) cacheFailure = store.write(recordFullRun(p.inputs, units, tx.written));
+      if (store && opts.env === undefined) cacheFailure = store.write(recordFullRun(path.resolve(opts.outDir), p.inputs, units, tx.written));
     });
     return {
       summary: { environments: [...rendered], tenants: p.tenants, objects, files, notices: [...p.notices, ...cacheNotices, ...notWritten(cacheFailure)] },
@@ -127,13 +127,13 @@ export function synthWithCache(
 
 /** The cache after a full synth: every tenant's claims, and every unit's files as the writers saw them. */
 function recordFullRun(
+  out: string,
   inputs: PlanInputs,
   units: Record<string, { key: string; result: UnitResult }>,
   written: ReadonlyMap<string, readonly [number, number, number, number]>,
 ): SynthCache {
   const records: Record<string, UnitRecord> = {};
-  // Every file is in `written`: the root is not read.
-  for (const [ref, { key, result }] of Object.entries(units)) records[ref] = unitRecord('', key, result, written);
+  for (const [ref, { key, result }] of Object.entries(units)) records[ref] = unitRecord(out, key, result, written);
   return { tenants: tenantRecords(inputs.platformDigest, inputs.tenants), units: records };
 }
 
