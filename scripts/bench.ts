@@ -250,6 +250,8 @@ function main(): void {
   }
   const disk = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-edge-bench-'));
   const tmpfs = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'tenant-edge-bench-'));
+  // The synth processes authenticate their caches with a key of the benchmark's own, not the user's.
+  process.env.TENANT_EDGE_CACHE_KEY = path.join(disk, 'cache.key');
   const rows: Row[] = [];
   try {
     for (const size of sizes) {

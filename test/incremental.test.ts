@@ -5,44 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { codeFingerprint, defaultCacheDir, readCache, toolFingerprint } from '../lib/commands/cache';
+import { CacheStore, cacheContext, codeFingerprint, defaultCacheDir, toolFingerprint } from '../lib/commands/cache';
 import { synthWithCache } from '../lib/commands/synth';
 import { InputError } from '../lib/input/problems';
-import { readTree, ROOT, tempDir } from './support/tree';
-
-interface Workspace {
-  readonly dir: string;
-  readonly out: string;
-  readonly platformFile: string;
-  readonly tenantsDir: string;
-}
-
-/** A copy of the bundled example (platform.yaml and tenants/) in a fresh folder. */
-function workspace(): Workspace {
-  const dir = tempDir('tenant-edge-incremental-');
-  fs.copyFileSync(path.join(ROOT, 'platform.yaml'), path.join(dir, 'platform.yaml'));
-  fs.cpSync(path.join(ROOT, 'tenants'), path.join(dir, 'tenants'), { recursive: true });
-  return { dir, out: path.join(dir, 'dist'), platformFile: path.join(dir, 'platform.yaml'), tenantsDir: path.join(dir, 'tenants') };
-}
-
-function synth(ws: Workspace, extra: { cacheDir?: string | false; allowRemoval?: boolean; env?: string } = {}) {
-  return synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: ws.out, ...extra });
-}
-
-/** What a full synth without a cache writes from the workspace's input now. */
-function fullTree(ws: Workspace, env?: string): Record<string, string> {
-  const out = path.join(tempDir('tenant-edge-full-'), 'dist');
-  if (env !== undefined) fs.cpSync(ws.out, out, { recursive: true });
-  synthWithCache({ platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: out, cacheDir: false, env });
-  return readTree(out);
-}
-
-function edit(file: string, from: string | RegExp, to: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`edit of ${file} changed nothing`);
-  fs.writeFileSync(file, next);
-}
+import { readTree, tempDir } from './support/tree';
+import { cacheOf, edit, forgeCache, fullTree, synth, Workspace, workspace } from './support/workspace';
 
 describe('a sequence of edits, each followed by a synth with the cache', () => {
   const ws = workspace();
@@ -120,7 +87,11 @@ describe('what the cache is keyed by, and what it may not do', () => {
     expect(synth(ws).mode).toBe('incremental');
     expect(fs.existsSync(shared)).toBe(true);
     edit(path.join(ws.tenantsDir, 'nova.yaml'), 'dedicated: false', 'dedicated: true');
-    const last = synth(ws);
+    // Uninstalling the shared controller deletes platform objects (its address goes with it): the
+    // removal guard holds that back until it is asked for.
+    expect(() => synth(ws)).toThrow(/delete 2 objects: in environment "prod", 1 HelmRelease and 1 Namespace of the platform part/);
+    expect(fs.existsSync(shared)).toBe(true);
+    const last = synth(ws, { allowRemoval: true });
     expect([last.mode, last.rendered]).toEqual(['incremental', 3]);
     expect(fs.existsSync(shared)).toBe(false);
     expect(readTree(ws.out)).toEqual(fullTree(ws));
@@ -142,17 +113,28 @@ describe('what the cache is keyed by, and what it may not do', () => {
     expect(synth(ws).mode).toBe('incremental');
   });
 
-  test('a cache written by another tenant-edge, or for another output folder, is not used', () => {
+  test('a cache written with the key by another tenant-edge, for another output folder, or under another key is not used', () => {
     const ws = workspace();
     synth(ws);
-    const file = path.join(defaultCacheDir(ws.out), 'synth-cache.json');
-    const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(cache.tool).toBe(toolFingerprint());
-    fs.writeFileSync(file, JSON.stringify({ ...cache, tool: 'another build' }));
+    const key = fs.readFileSync(process.env.TENANT_EDGE_CACHE_KEY!);
+    const opts = { platformFile: ws.platformFile, tenantsDir: ws.tenantsDir, outDir: ws.out };
+    const body = fs.readFileSync(cacheOf(ws), 'utf8').split('\n').slice(2).join('\n');
+    const rewrite = (context: Parameters<typeof cacheContext>, k: Buffer): void => {
+      expect(new CacheStore(cacheContext(...context), k).write(JSON.parse(body))).toBeUndefined();
+    };
+    rewrite([opts, defaultCacheDir(ws.out), toolFingerprint()], key);
+    expect(synth(ws).mode).toBe('incremental');
+    rewrite([opts, defaultCacheDir(ws.out), 'another build'], key);
     expect(synth(ws).mode).toBe('full');
-    const again = JSON.parse(fs.readFileSync(file, 'utf8'));
-    fs.writeFileSync(file, JSON.stringify({ ...again, out: '/elsewhere/dist' }));
+    const elsewhere = path.join(tempDir(), 'dist');
+    // Written for another output folder, then copied here.
+    const other = new CacheStore(cacheContext({ ...opts, outDir: elsewhere }, defaultCacheDir(elsewhere), toolFingerprint()), key);
+    expect(other.write(JSON.parse(body))).toBeUndefined();
+    fs.copyFileSync(other.file, cacheOf(ws));
     expect(synth(ws).mode).toBe('full');
+    rewrite([opts, defaultCacheDir(ws.out), toolFingerprint()], Buffer.alloc(32, 7));
+    expect(synth(ws).mode).toBe('full');
+    expect(synth(ws).mode).toBe('incremental');
   });
 
   test('the code fingerprint changes when a file is changed, touched, added or renamed, and only then', () => {
@@ -184,25 +166,25 @@ describe('what the cache is keyed by, and what it may not do', () => {
     next();
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const firstUnit = (data: any, change: (unit: any) => any): void => {
+    const ref = Object.keys(data.units)[0];
+    data.units[ref] = change(data.units[ref]);
+  };
   test.each([
-    ['not JSON', (c: string) => `${c.slice(0, 20)}`],
-    ['an old format', (c: string) => JSON.stringify({ ...JSON.parse(c), format: 0 })],
-    ['a unit record of the wrong shape', (c: string) => {
-      const data = JSON.parse(c);
-      const ref = Object.keys(data.units)[0];
-      return JSON.stringify({ ...data, units: { ...data.units, [ref]: { key: 1 } } });
+    ['cut short', (ws: Workspace) => fs.writeFileSync(cacheOf(ws), fs.readFileSync(cacheOf(ws)).subarray(0, 100))],
+    ['a flipped byte in the body', (ws: Workspace) => {
+      const bytes = fs.readFileSync(cacheOf(ws));
+      bytes[bytes.length - 10] ^= 1;
+      fs.writeFileSync(cacheOf(ws), bytes);
     }],
-    ['a path that leaves the output folder', (c: string) => {
-      const data = JSON.parse(c);
-      const ref = Object.keys(data.units)[0];
-      const unit = data.units[ref];
-      return JSON.stringify({ ...data, units: { ...data.units, [ref]: { ...unit, files: [['../platform.yaml', 1, 1, 1, 1]] } } });
-    }],
+    ['a unit record of the wrong shape', (ws: Workspace) => forgeCache(ws, (d) => firstUnit(d, () => ({ key: 1 })))],
+    ['a path that leaves the output folder', (ws: Workspace) => forgeCache(ws, (d) => firstUnit(d, (u) => ({ ...u, files: [['../platform.yaml', 1, 1, 1, 1]] })))],
+    ['garbage', (ws: Workspace) => fs.writeFileSync(cacheOf(ws), 'tenant-edge synth cache 4\n' + '0'.repeat(64) + '\n{"tenants": {}, "units": {}}')],
   ])('a damaged cache is ignored: %s', (_what, damage) => {
     const ws = workspace();
     synth(ws);
-    const file = path.join(defaultCacheDir(ws.out), 'synth-cache.json');
-    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    damage(ws);
     expect(synth(ws).mode).toBe('full');
     expect(fs.existsSync(ws.platformFile)).toBe(true);
     expect(readTree(ws.out)).toEqual(fullTree(ws));
@@ -234,7 +216,7 @@ describe('what the cache is keyed by, and what it may not do', () => {
     const ws = workspace();
     synth(ws);
     expect(synth(ws, { cacheDir: false }).mode).toBe('full');
-    expect(readCache(defaultCacheDir(ws.out), ws.out, toolFingerprint())).toBeUndefined();
+    expect(fs.existsSync(cacheOf(ws))).toBe(false);
     expect(synth(ws).mode).toBe('full');
   });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,7 +47,8 @@ function listing(root: string = out): Record<string, string> {
       else if (entry.isDirectory()) {
         found[`${child}/`] = '';
         walk(child);
-      } else found[child] = fs.readFileSync(path.join(root, child), 'utf8');
+      } else if (!entry.isFile()) found[child] = '(not a regular file)';
+      else found[child] = fs.readFileSync(path.join(root, child), 'utf8');
     }
   };
   walk('');
@@ -365,16 +366,28 @@ describe('recovery of a killed update', () => {
     ['not JSON', '{"version": 1, "remo', /is damaged \(.*JSON.*\)/],
     ['a step outside the output', JSON.stringify({ version: 1, staging: null, remove: ['dist/../platform.yaml'], rename: [] }), /is damaged \(output path "\.\.\/platform\.yaml" has a "\.\." segment, which would leave the output folder\)/],
     ['a rename from outside its staging folder', JSON.stringify({ version: 1, staging: '.dist.update-00', remove: [], rename: [{ from: 'platform.yaml', to: 'dist/x.yaml' }] }), /is damaged \(rename from "platform\.yaml"\)/],
-  ])('a damaged journal (%s) is refused and left for a person to look at', (_what, text, message) => {
+    ['a FIFO', null, /is damaged \(it is not a regular file\)/],
+    ['a link to /dev/zero', '/dev/zero', /is damaged \(it is a symbolic link\)/],
+  ])('a damaged journal (%s) is refused by an update, which changes nothing; a full transaction replaces the tree and removes it', (what, text, message) => {
     makeOutput({ 'a.yaml': 'a\n' });
     fs.writeFileSync(path.join(dir, 'platform.yaml'), 'precious\n');
-    fs.writeFileSync(path.join(dir, '.dist.journal'), text);
+    const journal = path.join(dir, '.dist.journal');
+    if (what === 'a FIFO') execFileSync('mkfifo', [journal]);
+    else if (text === '/dev/zero') fs.symlinkSync(text, journal);
+    else fs.writeFileSync(journal, text!);
     const before = listing(dir);
     expect(() => OutputUpdate.begin(out)).toThrow(OutputDirError);
     expect(() => OutputUpdate.begin(out)).toThrow(message);
-    expect(() => OutputUpdate.begin(out)).toThrow(`remove .dist.journal and run a full synth`);
+    expect(() => OutputUpdate.begin(out)).toThrow(`cannot be finished; a full synth rewrites ${out} and removes .dist.journal`);
     expect(listing(dir)).toEqual(before);
     expect(besideOutput()).toEqual(['.dist.journal', 'platform.yaml']);
+    const tx = OutputTransaction.begin(out);
+    // Until the new tree is in, the journal stays: a full run that fails leaves it for the next.
+    expect(besideOutput()).toEqual(['.dist.journal', '.dist.lock', expect.stringMatching(/^\.dist\.staging-[0-9a-f]{12}$/), 'platform.yaml']);
+    tx.write({ path: 'b.yaml', content: 'b\n' });
+    tx.commit();
+    expect(listing()).toEqual({ 'README.md': README, 'b.yaml': 'b\n' });
+    expect(besideOutput()).toEqual(['platform.yaml']);
   });
 
   test('a staging folder without a journal, or with a journal half written, is removed and the output untouched', () => {
@@ -408,7 +421,7 @@ describe('recovery of a killed update', () => {
    * child process: jest's transform is not there.
    */
   function compileOutputModules(into: string): string {
-    const modules = ['output/write', 'output/safe-read', 'output/file-writer', 'output/manifest-schemas', 'output/formats', 'output/serialize', 'output/yaml-emit', 'project-root'];
+    const modules = ['output/write', 'output/work-files', 'output/safe-read', 'output/file-writer', 'output/manifest-schemas', 'output/formats', 'output/serialize', 'output/yaml-emit', 'project-root'];
     for (const name of modules) {
       const source = fs.readFileSync(path.join(ROOT, 'lib', `${name}.ts`), 'utf8');
       const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });

@@ -4,20 +4,24 @@ import * as path from 'path';
 import { TenantClaims } from '../model/rules/tenant';
 import { UnitResult } from '../output/render';
 import { projectRoot } from '../project-root';
-import { versionOf } from './fingerprints';
+import { OutputDirError } from '../output/write';
+import { isLeftoverOf, readWorkFile, replaceFile } from '../output/work-files';
 
 /**
  * The synth cache: what an incremental synth needs to know about the previous run, kept in one
  * file outside the output folder (by default `.dist.cache/` beside `dist/`). Everything in it is
- * keyed by content (SHA-256 of spec texts) and by the tenant-edge that wrote it, so it is never
- * wrong for other input, only unused; deleting it costs one full synth.
+ * keyed by content (SHA-256 of spec texts, with the files' names) and bound to the run that wrote
+ * it (CacheContext), so it is never wrong for other input, only unused; deleting it costs one
+ * full synth.
+ *
+ * The cache is input too: CI systems restore it between runs, and anyone who can write beside the
+ * output can plant one. So the file is authenticated with HMAC-SHA256 under a key kept outside
+ * the cache and the repository (cache-key.ts); a file that fails the check, or was written for
+ * another context, is not used. Everything the cache's use depends on is under the MAC: the
+ * context (tool build, output, platform file, tenants folder, working folder, the cache file's
+ * own path) and the whole body (claims, unit keys, entry files, object counts, fingerprints).
  */
 export interface SynthCache {
-  readonly format: typeof CACHE_FORMAT;
-  /** toolFingerprint() of the run that wrote it. */
-  readonly tool: string;
-  /** The absolute output folder it describes. */
-  readonly out: string;
   /** The claims of tenants whose files passed every rule that reads one tenant, by tenantKey(). */
   readonly tenants: Record<string, TenantClaims>;
   /** What each rendered unit wrote, by unitRef(environment, unit id). */
@@ -36,8 +40,26 @@ export interface UnitRecord {
 /** A written file: its path (relative to the output root) and [size, mtimeMs, ctimeMs, inode]. */
 export type FileRecord = readonly [string, number, number, number, number];
 
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 const CACHE_FILE = 'synth-cache.json';
+/** The first line of a cache file; the second is the MAC (hex), the rest the body (JSON). */
+const HEADER = `tenant-edge synth cache ${CACHE_FORMAT}`;
+/** Largest cache file read or written: about nine times the cache of 10,000 tenants (28 MB). */
+export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * What a cache is bound to: a cache is used only by a run with the same context. Paths are
+ * absolute. The working folder is in it because cached claims carry file names as the user reads
+ * them (relative to it), which notices repeat.
+ */
+export interface CacheContext {
+  readonly tool: string;
+  readonly out: string;
+  readonly platform: string;
+  readonly tenants: string;
+  readonly cwd: string;
+  readonly file: string;
+}
 
 /** The cache file in the cache folder `dir`. */
 export function cacheFile(dir: string): string {
@@ -50,30 +72,53 @@ export function defaultCacheDir(outDir: string): string {
   return path.join(path.dirname(out), `.${path.basename(out)}.cache`);
 }
 
-export function tenantKey(tool: string, platformDigest: string, name: string, digest: string): string {
-  return sha256(`tenant\0${tool}\0${platformDigest}\0${name}\0${digest}`);
+/** The context of a run with these options and cache folder. */
+export function cacheContext(opts: { readonly platformFile: string; readonly tenantsDir: string; readonly outDir: string }, cacheDir: string, tool: string): CacheContext {
+  return {
+    tool,
+    out: path.resolve(opts.outDir),
+    platform: path.resolve(opts.platformFile),
+    tenants: path.resolve(opts.tenantsDir),
+    cwd: process.cwd(),
+    file: cacheFile(path.resolve(cacheDir)),
+  };
+}
+
+/** What the MAC covers before the body: the format and the context. */
+export function macPrefix(context: CacheContext): string {
+  return `${HEADER}\0${JSON.stringify([context.tool, context.out, context.platform, context.tenants, context.cwd, context.file])}\0`;
+}
+
+export function tenantKey(platformDigest: string, name: string, digest: string): string {
+  return sha256(`tenant\0${platformDigest}\0${name}\0${digest}`);
 }
 
 /**
- * A unit's key: the digests of its source files. The tool is the cache's (a cache from another is
- * not read), and the environment and unit are in the record's ref.
+ * A unit's key: the names and digests of its source files. Names count: generated-file headers
+ * name the files a unit comes from, so a tenant file renamed from .yaml to .yml with the same
+ * text renders other bytes. The environment and unit are in the record's ref.
  */
-export function unitKey(sourceDigests: readonly string[]): string {
-  return sourceDigests.join(':');
+export function unitKey(sources: readonly { readonly name: string; readonly digest: string }[]): string {
+  return sources.map((s) => `${s.name}\0${s.digest}`).join('\0');
+}
+
+/** A render unit's key: its source files by name and digest, and the facts of other units it depends on. */
+export function renderUnitKey(unit: { readonly sources: readonly string[]; readonly facts?: readonly string[] }, digests: ReadonlyMap<string, string>): string {
+  const facts = (unit.facts ?? []).map((f) => ({ name: '', digest: f }));
+  return unitKey([...unit.sources.map((s) => ({ name: s, digest: digests.get(s) ?? '' })), ...facts]);
 }
 
 export function unitRef(env: string, unit: string): string {
   return `${env}\0${unit}`;
 }
 
-/** The cache's tenant entries: each tenant's claims under the key of its file's text and platform.yaml's. */
+/** The cache's tenant entries: each tenant's claims under the key of its file's name and text and platform.yaml's. */
 export function tenantRecords(
-  tool: string,
   platformDigest: string,
   tenants: readonly { readonly name: string; readonly digest: string; readonly claims: TenantClaims }[],
 ): Record<string, TenantClaims> {
   const records: Record<string, TenantClaims> = {};
-  for (const t of tenants) records[tenantKey(tool, platformDigest, t.name, t.digest)] = t.claims;
+  for (const t of tenants) records[tenantKey(platformDigest, t.name, t.digest)] = t.claims;
   return records;
 }
 
@@ -102,43 +147,89 @@ export function fingerprint(root: string, rel: string): FileRecord | undefined {
 }
 
 /**
- * Reads the cache for `out`, or undefined when there is none or it was written by another
- * tenant-edge, for another folder, or is damaged. `version` tells which version of the file was
- * read (versionOf).
+ * The cache of one context under one key: read, written and removed only through this. `tag` of
+ * a read cache is its MAC, which the fingerprint thread (fingerprints.ts) compares with the MAC of
+ * what it read itself.
  */
-export function readCache(dir: string, out: string, tool: string): { readonly cache: SynthCache; readonly version: string } | undefined {
-  let data: unknown;
-  let version: string;
-  try {
-    const fd = fs.openSync(cacheFile(dir), 'r');
-    try {
-      version = versionOf(fs.fstatSync(fd));
-      data = JSON.parse(fs.readFileSync(fd, 'utf8'));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return undefined;
+export class CacheStore {
+  readonly file: string;
+  readonly prefix: string;
+
+  constructor(
+    readonly context: CacheContext,
+    readonly key: Buffer,
+  ) {
+    this.file = context.file;
+    this.prefix = macPrefix(context);
   }
-  const c = data as Partial<SynthCache> | null;
-  if (!c || typeof c !== 'object' || c.format !== CACHE_FORMAT || c.tool !== tool || c.out !== out) return undefined;
-  if (!isRecord(c.tenants) || !isRecord(c.units)) return undefined;
-  for (const u of Object.values(c.units)) if (!isUnitRecord(u)) return undefined;
-  return { cache: c as SynthCache, version };
+
+  /** The cache, or undefined when there is none, or it is no regular file, too large, damaged, forged or of another context. */
+  read(): { readonly cache: SynthCache; readonly tag: string } | undefined {
+    const read = readWorkFile(this.file, MAX_CACHE_BYTES);
+    if (!('bytes' in read)) return undefined;
+    const parsed = splitCacheFile(read.bytes);
+    if (!parsed) return undefined;
+    const tag = mac(this.key, this.prefix, parsed.body);
+    if (!crypto.timingSafeEqual(Buffer.from(tag, 'hex'), Buffer.from(parsed.tag, 'hex'))) return undefined;
+    let data: unknown;
+    try {
+      data = JSON.parse(parsed.body.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    const c = data as Partial<SynthCache> | null;
+    if (!isRecord(c) || !isRecord(c.tenants) || !isRecord(c.units)) return undefined;
+    for (const u of Object.values(c.units)) if (!isUnitRecord(u)) return undefined;
+    return { cache: c as SynthCache, tag };
+  }
+
+  /**
+   * Writes the cache atomically: a new file under an unpredictable name, created exclusively and
+   * without following links, renamed over the old one. Returns why it could not, or undefined.
+   */
+  write(cache: SynthCache): string | undefined {
+    const dir = path.dirname(this.file);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      // Temporary files of runs killed while writing.
+      for (const name of fs.readdirSync(dir)) if (isLeftoverOf(this.file, name)) fs.rmSync(path.join(dir, name), { force: true });
+      const body = Buffer.from(JSON.stringify(cache));
+      if (body.length > MAX_CACHE_BYTES) return `it would have ${body.length} bytes, over the ${MAX_CACHE_BYTES} a cache may have`;
+      replaceFile(this.file, [`${HEADER}\n${mac(this.key, this.prefix, body)}\n`, body]);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
 }
 
-/** Writes the cache atomically (a temporary file renamed over the old one). */
-export function writeCache(dir: string, cache: SynthCache): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = cacheFile(dir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(cache));
-  fs.renameSync(tmp, file);
+/** The header, MAC and body of a cache file's bytes, or undefined when they are not in that shape. */
+export function splitCacheFile(bytes: Buffer): { readonly tag: string; readonly body: Buffer } | undefined {
+  const first = bytes.indexOf(0x0a);
+  if (first < 0 || bytes.subarray(0, first).toString('latin1') !== HEADER) return undefined;
+  const tag = bytes.subarray(first + 1, first + 65).toString('latin1');
+  if (!/^[0-9a-f]{64}$/.test(tag) || bytes[first + 65] !== 0x0a) return undefined;
+  return { tag, body: bytes.subarray(first + 66) };
 }
 
-/** Removes the cache (after a run that changed the output without recording it). */
+function mac(key: Buffer, prefix: string, body: Buffer): string {
+  return crypto.createHmac('sha256', key).update(prefix).update(body).digest('hex');
+}
+
+/**
+ * Removes the cache file of the cache folder `dir` (before a run changes the output, so that a
+ * run killed afterwards leaves no cache that describes the tree before it). Nothing to remove is
+ * fine, and so is a folder where the file should be (it is no cache). Throws other failures: a
+ * cache that cannot be removed could outlive the tree it describes.
+ */
 export function dropCache(dir: string): void {
-  fs.rmSync(cacheFile(dir), { force: true });
+  try {
+    fs.unlinkSync(cacheFile(dir));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return;
+    throw new OutputDirError(`cannot remove the synth cache ${cacheFile(dir)}, which would no longer describe the output: ${(err as Error).message}`);
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -15,7 +15,7 @@ import { checkTenant, TenantClaims } from '../model/rules/tenant';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { EnvironmentRender, environmentEntry, UnitResult } from '../output/render';
 import { OutputDirError, OutputUpdate } from '../output/write';
-import { cacheFile, readCache, SynthCache, tenantKey, tenantRecords, UnitRecord, unitKey, unitRecord, unitRef } from './cache';
+import { CacheStore, dropCache, SynthCache, tenantKey, tenantRecords, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
 import { changedUnits, FingerprintCheck } from './fingerprints';
 import { checkDeletions, deletedObjects, isObjectFile, RenderedIdentities } from './removals';
 import { policyOf, SynthOptions, SynthSummary } from './plan';
@@ -35,7 +35,8 @@ interface TenantEntry {
 
 export interface IncrementalResult {
   readonly summary: SynthSummary;
-  readonly cache: SynthCache;
+  /** Why the cache for the next run could not be written, if it could not. */
+  readonly cacheFailure?: string;
   /** Units rendered again, of all units. */
   readonly rendered: number;
   readonly units: number;
@@ -53,28 +54,39 @@ export interface IncrementalResult {
  * output folder that is missing or holds folders the platform no longer has. Nothing is written
  * then.
  *
- * The output's lock is held from before the cache is read until the update is applied, so that
- * what the cache says about the output's files stays true while the run relies on it.
+ * The output's lock is held from before the cache is read until the new cache is written, so
+ * that what the cache says about the output's files stays true while the run relies on it, and
+ * the cache written describes the tree this run left. The old cache is removed before the output
+ * is changed: a run killed while changing it leaves no cache, and the next run is a full one.
+ * A run that finds an interrupted update (a journal, finished now or damaged) takes the full path
+ * too: the cache does not describe what that update did.
  */
 export function incrementalSynth(
   opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
-  cacheDir: string,
-  tool: string,
+  store: CacheStore,
 ): IncrementalResult | undefined {
   const out = path.resolve(opts.outDir);
-  if (!fs.existsSync(cacheFile(cacheDir))) return undefined;
+  try {
+    fs.lstatSync(store.file);
+  } catch {
+    return undefined;
+  }
   let update: OutputUpdate;
   try {
     update = OutputUpdate.begin(opts.outDir);
   } catch (err) {
-    // A missing or foreign output folder, or another run's lock: the full path says so.
+    // A missing or foreign output folder, another run's lock, a damaged journal: the full path says so or repairs it.
     if (err instanceof OutputDirError) return undefined;
     throw err;
   }
-  const fingerprints = new FingerprintCheck(cacheFile(cacheDir), out);
+  if (update.recovered) {
+    update.abort();
+    return undefined;
+  }
+  const fingerprints = new FingerprintCheck(store, out);
   try {
-    const read = readCache(cacheDir, out, tool);
-    return read ? withCache(opts, read.cache, tool, update, () => fingerprints.result(read.version) ?? new Set(changedUnits(fs, path, out, read.cache.units))) : undefined;
+    const read = store.read();
+    return read ? withCache(opts, read.cache, store, update, () => fingerprints.result(read.tag) ?? new Set(changedUnits(fs, path, out, read.cache.units))) : undefined;
   } finally {
     fingerprints.stop();
     update.abort();
@@ -85,7 +97,7 @@ export function incrementalSynth(
 function withCache(
   opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
   cache: SynthCache,
-  tool: string,
+  store: CacheStore,
   update: OutputUpdate,
   changed: () => Set<string>,
 ): IncrementalResult | undefined {
@@ -93,7 +105,7 @@ function withCache(
   const loaded = loadInput({
     platformFile: opts.platformFile,
     tenantsDir: opts.tenantsDir,
-    known: (name, digest, platformDigest) => cache.tenants[tenantKey(tool, platformDigest, name, digest)] !== undefined,
+    known: (name, digest, platformDigest) => Object.prototype.hasOwnProperty.call(cache.tenants, tenantKey(platformDigest, name, digest)),
   });
   const platform = loaded.platform;
   if (loaded.problems.length > 0 || !platform) return undefined;
@@ -108,7 +120,7 @@ function withCache(
   if (problems > 0) return undefined;
 
   const entries: TenantEntry[] = [
-    ...loaded.known.map((k) => ({ tenant: k.tenant, name: k.name, path: k.path, digest: k.digest, claims: cache.tenants[tenantKey(tool, platform.digest, k.name, k.digest)], models: new Map() })),
+    ...loaded.known.map((k) => ({ tenant: k.tenant, name: k.name, path: k.path, digest: k.digest, claims: cache.tenants[tenantKey(platform.digest, k.name, k.digest)], models: new Map() })),
     ...loaded.tenants.map((t) => ({ tenant: t.value.metadata.name, name: t.name, path: '', digest: t.digest, claims: checkTenant(ctx, t, count), loaded: t, models: new Map() })),
   ].sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
   if (problems > 0) return undefined;
@@ -184,7 +196,7 @@ function withCache(
       total++;
       const ref = unitRef(env.name, unit.id);
       current.add(ref);
-      const key = unitKey([...unit.sources.map((s) => digests.get(s) ?? ''), ...(unit.facts ?? [])]);
+      const key = renderUnitKey(unit, digests);
       const old = cache.units[ref];
       if (old && old.key === key && !filesChanged.has(ref)) {
         envEntries.push(...old.entries);
@@ -222,14 +234,15 @@ function withCache(
     const envs = environments.map((env) => ({ name: env.name, tenants: entries.filter((e) => inEnv(e, env.name)).map((e) => e.tenant) }));
     checkDeletions(out, envs, deletedObjects(out, update.changed().filter(isObjectFile), identities), (_env, t) => edited.has(t));
   }
-  update.commit();
-
-  for (const { ref, key, result } of rendered) {
-    units[ref] = unitRecord(out, key, result);
-  }
+  dropCache(path.dirname(store.file));
+  let cacheFailure: string | undefined;
+  update.commit(() => {
+    for (const { ref, key, result } of rendered) units[ref] = unitRecord(out, key, result);
+    cacheFailure = store.write({ tenants: tenantRecords(platform.digest, entries), units });
+  });
   return {
     summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: [...platformNotices(ctx), ...tenantNotices(entries.map((e) => e.claims))] },
-    cache: { format: cache.format, tool, out, tenants: tenantRecords(tool, platform.digest, entries), units },
+    cacheFailure,
     rendered: rendered.length,
     units: total,
   };

@@ -4,7 +4,8 @@ import { OutputFile, RenderSink, UnitResult } from '../output/render';
 import { InputError } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
-import { CACHE_FORMAT, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, unitKey, unitRecord, unitRef, writeCache } from './cache';
+import { CacheStore, cacheContext, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
+import { cacheKey, cacheKeyFile } from './cache-key';
 import { RenderUnit } from '../charts/units';
 import { checkDeletions, deletedObjects, previousFiles, RenderedIdentities } from './removals';
 import { incrementalSynth } from './incremental';
@@ -48,22 +49,31 @@ export const THREAD_FROM_TENANTS = 50;
  * `cacheDir: false` for none), a run after a previous one renders only units whose sources
  * changed and writes only files whose bytes changed (commands/incremental.ts); otherwise, and
  * whenever the input has problems, it renders everything into a new tree and swaps it in.
- * Either way the output is the same, and the cache is rewritten for the next run.
+ * Either way the output is the same, and the cache is rewritten for the next run. A cache
+ * location that cannot be a cache folder is a usage error (checkCacheLocation); a cache key that
+ * cannot be used (cache-key.ts) turns the cache off, with a notice.
  */
 export function synthWithCache(
   opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean; readonly cacheDir?: string | false },
   onFile?: (file: OutputFile) => void,
 ): SynthRun {
   checkOutputHoldsNoInput(opts);
-  const out = path.resolve(opts.outDir);
-  const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? defaultCacheDir(opts.outDir));
-  const tool = cacheDir ? toolFingerprint() : '';
+  const cacheDir = opts.cacheDir === false ? undefined : path.resolve(opts.cacheDir ?? defaultCacheDir(opts.outDir));
+  const cacheNotices: string[] = [];
+  let store: CacheStore | undefined;
+  if (cacheDir) {
+    checkCacheLocation(opts, cacheDir);
+    const opened = openCache(opts, cacheDir);
+    if ('store' in opened) store = opened.store;
+    else cacheNotices.push(`notice: synth keeps no cache, so every run renders everything: ${opened.why}`);
+  }
+  const notWritten = (why: string | undefined): string[] => (why === undefined ? [] : [`notice: the synth cache ${store!.file} was not written (${why}); the next synth renders everything`]);
   // The cdk8s output folder needs every file, which only a full synth renders.
-  if (cacheDir && !onFile) {
-    const inc = incrementalSynth(opts, cacheDir, tool);
+  if (store && !onFile) {
+    const inc = incrementalSynth(opts, store);
     if (inc) {
-      writeCache(cacheDir, inc.cache);
-      return { summary: inc.summary, mode: 'incremental', rendered: inc.rendered, units: inc.units, threads: 1 };
+      const summary = { ...inc.summary, notices: [...inc.summary.notices, ...cacheNotices, ...notWritten(inc.cacheFailure)] };
+      return { summary, mode: 'incremental', rendered: inc.rendered, units: inc.units, threads: 1 };
     }
   }
   const p = plan(opts);
@@ -73,7 +83,7 @@ export function synthWithCache(
   // The cdk8s output folder needs every file's text on this thread.
   const tx = OutputTransaction.begin(opts.outDir, { thread: !onFile && p.tenants >= THREAD_FROM_TENANTS });
   const units: Record<string, { key: string; result: UnitResult }> = {};
-  const keyOf = (unit: RenderUnit): string => unitKey([...unit.sources.map((s) => p.inputs.digests.get(s) ?? ''), ...(unit.facts ?? [])]);
+  const keyOf = (unit: RenderUnit): string => renderUnitKey(unit, p.inputs.digests);
   try {
     const identities = opts.allowRemoval ? undefined : new RenderedIdentities();
     const check = new RenderedObjectCheck();
@@ -104,11 +114,13 @@ export function synthWithCache(
     const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
     // A cache that does not describe the tree this run writes must not outlive it.
     dropCache(cacheDir ?? defaultCacheDir(opts.outDir));
-    tx.commit(keep);
+    let cacheFailure: string | undefined;
     // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
-    if (cacheDir && opts.env === undefined) writeCache(cacheDir, recordFullRun(out, tool, p.inputs, units, tx.written));
+    tx.commit(keep, () => {
+      if (store && opts.env === undefined) cacheFailure = store.write(recordFullRun(path.resolve(opts.outDir), p.inputs, units, tx.written));
+    });
     return {
-      summary: { environments: [...rendered], tenants: p.tenants, objects, files, notices: p.notices },
+      summary: { environments: [...rendered], tenants: p.tenants, objects, files, notices: [...p.notices, ...cacheNotices, ...notWritten(cacheFailure)] },
       mode: 'full',
       rendered: count,
       units: count,
@@ -122,14 +134,96 @@ export function synthWithCache(
 /** The cache after a full synth: every tenant's claims, and every unit's files as the writers saw them. */
 function recordFullRun(
   out: string,
-  tool: string,
   inputs: PlanInputs,
   units: Record<string, { key: string; result: UnitResult }>,
   written: ReadonlyMap<string, readonly [number, number, number, number]>,
 ): SynthCache {
   const records: Record<string, UnitRecord> = {};
   for (const [ref, { key, result }] of Object.entries(units)) records[ref] = unitRecord(out, key, result, written);
-  return { format: CACHE_FORMAT, tool, out, tenants: tenantRecords(tool, inputs.platformDigest, inputs.tenants), units: records };
+  return { tenants: tenantRecords(inputs.platformDigest, inputs.tenants), units: records };
+}
+
+/**
+ * The cache of this run, under the key of this user; or why there is none. The key must lie
+ * outside the cache, the output, the tenants folder and the folder of the platform spec (the
+ * repository, usually): a key that travels with a cache or a checkout authenticates nothing.
+ */
+function openCache(opts: { platformFile: string; tenantsDir: string; outDir: string }, cacheDir: string): { store: CacheStore } | { why: string } {
+  const keyFile = cacheKeyFile();
+  const key = realish(keyFile);
+  for (const [what, p] of [['the cache folder', cacheDir], ['the output folder', opts.outDir], ['the tenants folder', opts.tenantsDir], ['the folder of the platform spec', path.dirname(path.resolve(opts.platformFile))]] as const) {
+    if (within(key, realish(p))) return { why: `the cache key ${keyFile} lies inside ${what} (${p}); keep it outside the repository and the cache (TENANT_EDGE_CACHE_KEY)` };
+  }
+  const got = cacheKey(keyFile);
+  if ('why' in got) return got;
+  return { store: new CacheStore(cacheContext(opts, cacheDir, toolFingerprint()), got.key) };
+}
+
+/**
+ * Refuses a cache folder that cannot be one: the output folder, the tenants folder or the
+ * platform spec, a folder inside or holding one of them (synth replaces the output as a whole,
+ * and reads every file of the tenants folder), one of the output's work files, or something
+ * other than a folder. What the folder holds is the cache's business: a cache file that is not
+ * a usable cache is ignored and replaced.
+ */
+function checkCacheLocation(opts: { platformFile: string; tenantsDir: string; outDir: string; cacheDir?: string | false }, cacheDir: string): void {
+  const rel = path.relative(process.cwd(), cacheDir);
+  const shown = typeof opts.cacheDir === 'string' ? `--cache ${opts.cacheDir}` : `the cache folder ${rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : cacheDir} (the default of --cache)`;
+  const cache = realish(cacheDir);
+  const own = 'the cache needs a folder of its own, such as .dist.cache beside dist/';
+  for (const [what, p] of [['the output folder', opts.outDir], ['the tenants folder', opts.tenantsDir], ['the platform spec', opts.platformFile]] as const) {
+    const other = realish(p);
+    if (other === cache) throw new UsageError(`${shown} is ${what} (${p}); ${own}`);
+    if (within(cache, other)) throw new UsageError(`${shown} lies inside ${what} (${p}); ${own}`);
+    if (within(other, cache)) throw new UsageError(`${shown} holds ${what} (${p}); ${own}`);
+  }
+  const out = realish(opts.outDir);
+  const work = new RegExp(`^\\.${escape(path.basename(out))}\\.(lock|journal|staging-|update-)`);
+  if (path.dirname(cache) === path.dirname(out) && work.test(path.basename(cache))) {
+    throw new UsageError(`${shown} is a name synth uses for the work files of ${opts.outDir}; ${own}`);
+  }
+  let at = cacheDir;
+  for (let stat = lstat(at); ; stat = lstat(at)) {
+    if (stat?.isSymbolicLink() && at === cacheDir) throw new UsageError(`${shown} is a symbolic link; point --cache at the folder itself`);
+    if (stat && !stat.isDirectory() && !stat.isSymbolicLink()) {
+      throw new UsageError(at === cacheDir ? `${shown} is ${stat.isFile() ? 'a file' : 'not a folder'}; remove it or choose another --cache` : `${shown} cannot be created: ${at} is not a folder`);
+    }
+    // The default folder lies beside the output: a path through a file is the output's problem, reported as such.
+    if (stat || path.dirname(at) === at || typeof opts.cacheDir !== 'string') return;
+    at = path.dirname(at);
+  }
+}
+
+function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `inner` lies inside `outer` (not equal to it); both absolute. */
+function within(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/** The absolute path with the links of its existing part resolved, so that two names of one folder compare equal. */
+function realish(p: string): string {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  for (let at = abs; ; at = path.dirname(at)) {
+    try {
+      return path.join(fs.realpathSync(at), ...rest.reverse());
+    } catch {
+      if (path.dirname(at) === at) return abs;
+      rest.push(path.basename(at));
+    }
+  }
 }
 
 /** The output folder must not hold the input: synth replaces it as a whole. */
