@@ -204,6 +204,13 @@ describe('the line scanner', () => {
     ['four-space indents', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n    name: x\n'],
     ['a document without a name', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: x-\n'],
     ['a prune annotation as a block scalar', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: |\n      disabled\n  name: x\n'],
+    // The rest of a document is skipped up to the next marker: one that is not exactly `---` must
+    // not hide the documents after it (kustomize reads them all).
+    ['a separator with a comment after the skipped part', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n--- # more\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n'],
+    ['a separator with a trailing space', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n--- \napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n'],
+    ['a document end marker', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n...\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n'],
+    ['a directive', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n'],
+    ['a prune annotation with a comment', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled # kept\n  name: x\n'],
   ])('leaves %s to the YAML parser', (_what, text) => {
     expect(scanObjects(text)).toBeUndefined();
   });

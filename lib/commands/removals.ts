@@ -117,6 +117,8 @@ const EXCLUSIONS: readonly (readonly [string, string])[] = [
   ['kustomize.toolkit.fluxcd.io/ssa', 'ignore'],
 ];
 const FLUX_KEY_LINE = '    kustomize.toolkit.fluxcd.io/';
+/** A line that starts with a character of a document marker (`---`, `...`) or a directive (`%`). */
+const MARKER = /\n[-.%]/g;
 
 /** Whether a label or annotation keeps its object in the cluster when Flux prunes. */
 function excluded(key: string, value: string): boolean {
@@ -161,8 +163,19 @@ export function scanObjects(text: string): PreviousObject[] | undefined {
         if (inMetadata && apiVersion !== undefined && kind !== undefined) {
           // Everything of interest is read: the rest of the document holds no identity.
           if (key === 'apiVersion' || key === 'kind' || key === 'metadata') return undefined;
-          const next = text.indexOf('\n---\n', eol);
-          pos = next < 0 ? text.length : next + 5;
+          // The next line that could be a document marker or directive (tenant-edge writes no
+          // other line starting with one of these): exactly `---` starts the next document;
+          // anything else (`--- # note`, `...`, `%YAML`) goes to the YAML parser.
+          MARKER.lastIndex = eol;
+          const marker = MARKER.exec(text);
+          if (!marker) {
+            pos = text.length;
+            break;
+          }
+          let end = text.indexOf('\n', marker.index + 1);
+          if (end < 0) end = text.length;
+          if (text.slice(marker.index + 1, end) !== '---') return undefined;
+          pos = end + 1;
           break;
         }
         inMetadata = key === 'metadata';
@@ -204,7 +217,7 @@ export function scanObjects(text: string): PreviousObject[] | undefined {
       if (line.startsWith(FLUX_KEY_LINE)) {
         const colon = line.indexOf(':', FLUX_KEY_LINE.length);
         const value = line.slice(colon + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
-        if (colon < 0 || value === '' || /^[|>&*!"']/.test(value)) return undefined;
+        if (colon < 0 || value === '' || /^[|>&*!"']/.test(value) || /\s#/.test(value)) return undefined;
         if (excluded(line.slice(4, colon), value)) kept = true;
       }
     }
