@@ -238,6 +238,8 @@ test('the Service name comes from the platform pattern', () => {
 
 const P = 'platform.yaml';
 const A = 'tenants/alpha.yaml';
+/** 243 characters: <t>.k8s.<it> fits 253 for a short tenant name, *.konnectivity.<it> does not. */
+const LONG_CP_DOMAIN = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(39)}.example.com`;
 
 test.each<[string, () => SpecFixture, string[]]>([
   [
@@ -288,6 +290,17 @@ test.each<[string, () => SpecFixture, string[]]>([
     'gateway without a GatewayClass',
     () => fixture('gateway'),
     [`${P}:38:17: spec.controlPlanes.controller: gateway needs spec.controlPlanes.className: the GatewayClass of the Gateway that carries the control planes`],
+  ],
+  [
+    // The Gateway has a *.konnectivity.<domain> listener whatever the tenants set; before, a tenant
+    // without konnectivity (its own host fits) let synth reach the Gateway and exit 3.
+    'gateway with a control-plane domain too long for the Gateway\'s listener hostnames',
+    () => {
+      const f = fixture('gateway', '    className: control-planes\n', '  controlPlane:\n    konnectivity: false\n');
+      f.replace(P, '      domain: dev.example.com\n', `      domain: dev.example.com\n      controlPlaneDomain: ${LONG_CP_DOMAIN}\n`);
+      return f;
+    },
+    [`${P}:9:27: spec.environments[0].controlPlaneDomain: too long for the control planes' Gateway: its listener hostname "*.konnectivity.${'a'.repeat(25)}…" would have 258 characters, over the 253 a DNS name may have`],
   ],
   [
     'nginx through a shared controller an environment does not run',

@@ -10,7 +10,7 @@ import { ChartRepository } from '../constructs/flux/helm-repository';
 import { placeIn } from '../constructs/placement';
 import { ClusterRole, RoleRule } from '../constructs/rbac/cluster-role';
 import { flavourFor, passthroughFor } from '../flavours/registry';
-import { ControlPlanesModel, EnvironmentModel } from '../model/model';
+import { ControlPlanesModel, EnvironmentModel, FluxModel } from '../model/model';
 import { MANAGED_BY, names } from '../model/names';
 import { ingressController } from './controller';
 import { platformDns } from './dns';
@@ -23,7 +23,7 @@ import { platformDns } from './dns';
  * belongs in the IngressClass no controller serves, which tenant-edge renders; in the control
  * planes' namespace, any other route naming these hosts is refused with the settings to use.
  */
-function controlPlaneHostGuard(scope: Construct, cp: ControlPlanesModel): void {
+function controlPlaneHostGuard(scope: Construct, cp: ControlPlanesModel, flux: FluxModel): void {
   new PlainApiObject(scope, 'UnroutedClass', {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
@@ -34,7 +34,8 @@ function controlPlaneHostGuard(scope: Construct, cp: ControlPlanesModel): void {
     name: names.controlPlaneHostGuard,
     namespace: cp.namespace,
     domains: [`k8s.${cp.domain}`, `konnectivity.${cp.domain}`],
-    ownerLabel: { key: 'app.kubernetes.io/managed-by', value: MANAGED_BY['app.kubernetes.io/managed-by'] },
+    // edge-platform and each edge-cluster-<t> apply as this account, with or without the lockdown.
+    ownerUsers: [`system:serviceaccount:${flux.namespace}:${flux.kustomizeServiceAccount}`],
     unroutedIngressClass: names.unroutedIngressClass,
     message: `tenant-edge routes the control planes' hostnames (*.k8s.${cp.domain}, *.konnectivity.${cp.domain}) in ${cp.namespace}: give the operator's own Ingress ingressClassName ${names.unroutedIngressClass} (Steward: spec.controlPlane.ingress.controllerType generic and ingressClassName ${names.unroutedIngressClass}), and no other route these names`,
   });
@@ -93,7 +94,7 @@ export class PlatformChart extends Chart {
       const scope = new Construct(this, 'ControlPlanes');
       placeIn(scope, 'platform/control-planes.yaml');
       passthroughFor(env.controlPlanes.controller).shared?.(scope, env.controlPlanes);
-      controlPlaneHostGuard(scope, env.controlPlanes);
+      controlPlaneHostGuard(scope, env.controlPlanes, flux);
     }
 
     if (env.dns) platformDns(this, env.dns, flux);

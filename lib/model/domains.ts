@@ -26,6 +26,11 @@ export function controlPlaneHosts(tenant: string, base: string): { readonly apiS
   return { apiServer: `${tenant}.k8s.${base}`, konnectivity: `${tenant}.konnectivity.${base}` };
 }
 
+/** The control planes' wildcard names under `base`: *.k8s.<base> and *.konnectivity.<base>. */
+export function controlPlaneWildcards(base: string): string[] {
+  return ['k8s', 'konnectivity'].map((family) => `*.${family}.${base}`);
+}
+
 export function parentDomain(domain: string): string | undefined {
   const dot = domain.indexOf('.');
   return dot < 0 ? undefined : domain.slice(dot + 1);

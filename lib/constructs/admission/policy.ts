@@ -6,6 +6,15 @@ export function cel(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * Whether the request comes from one of these users, as the API server names them: a service
+ * account as system:serviceaccount:<namespace>:<name>, also when a controller impersonates it.
+ * A request's author cannot choose this, unlike anything in the object it sends.
+ */
+export function requestBy(users: readonly string[]): string {
+  return `request.userInfo.username in [${users.map(cel).join(', ')}]`;
+}
+
 /** What a ValidatingAdmissionPolicy judges and how, and where its binding applies it. */
 export interface PolicySpec {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { checkName } from '../checks';
-import { cel, denyingPolicy } from './policy';
+import { cel, denyingPolicy, requestBy } from './policy';
 
 export interface ServiceMetadataGuardProps {
   /** Name of the ValidatingAdmissionPolicy and of its binding. */
@@ -43,7 +43,7 @@ export class ServiceMetadataGuard extends Construct {
         { name: 'oldAnnotations', expression: 'oldObject == null ? {} : oldObject.metadata.?annotations.orValue({})' },
         { name: 'label', expression: `object.metadata.?labels.orValue({})${index(label)}` },
         { name: 'oldLabel', expression: `oldObject == null ? optional.none() : oldObject.metadata.?labels.orValue({})${index(label)}` },
-        { name: 'allowed', expression: `request.userInfo.username in [${props.allowedUsers.map(cel).join(', ')}]` },
+        { name: 'allowed', expression: requestBy(props.allowedUsers) },
         {
           name: 'wasGuarded',
           expression: `oldObject != null && (variables.oldLabel.hasValue() || variables.oldAnnotations.exists(k, k.startsWith(${prefix})))`,

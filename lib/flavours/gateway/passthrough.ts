@@ -1,5 +1,6 @@
 import { PassthroughGateway } from '../../constructs/gateway/passthrough-gateway';
 import { TlsRoute } from '../../constructs/gateway/tls-route';
+import { controlPlaneWildcards } from '../../model/domains';
 import { PassthroughEmit } from '../passthrough';
 
 /**
@@ -26,11 +27,13 @@ export const gatewayPassthrough: PassthroughEmit = {
   },
   shared(scope, env) {
     if (env.gateway === undefined || env.className === undefined) throw new Error('the control planes\' Gateway needs a name and a GatewayClass');
+    // Their length is checked against platform.yaml (gatewayListenersFit in rules/platform.ts).
+    const [apiserver, konnectivity] = controlPlaneWildcards(env.domain);
     new PassthroughGateway(scope, 'ControlPlaneGateway', {
       name: env.gateway,
       namespace: env.namespace,
       gatewayClassName: env.className,
-      listeners: { apiserver: `*.k8s.${env.domain}`, konnectivity: `*.konnectivity.${env.domain}` },
+      listeners: { apiserver, konnectivity },
     });
   },
 };

@@ -1,10 +1,10 @@
 import { PathSegment } from '../../input/problems';
 import { Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, inDomain, relativeTo } from '../domains';
+import { canonicalAddress, controlPlaneWildcards, inDomain, relativeTo } from '../domains';
 import { EnvironmentDnsModel, HttpRouteModel, RecordData, RecordSetModel, TenantZoneModel } from '../model';
 import { names } from '../names';
-import { controlPlaneWildcards, parentZoneName, parseRecord } from '../rules/dns';
+import { parentZoneName, parseRecord } from '../rules/dns';
 
 /** An environment's DNS model, when it has DNS (environments[].dns with platform.spec.dns). */
 export function buildEnvironmentDns(ctx: PlatformContext, env: Environment): EnvironmentDnsModel | undefined {
@@ -17,7 +17,7 @@ export function buildEnvironmentDns(ctx: PlatformContext, env: Environment): Env
   const address = ctx.controlPlaneAddress(env);
   // Without an address or outside the parent zone, platformDnsNotices says why they are missing.
   if (base !== undefined && address !== undefined && inDomain(base, parent)) {
-    for (const relativeName of controlPlaneWildcards(base, parent)) {
+    for (const relativeName of controlPlaneWildcards(base).map((w) => relativeTo(w, parent))) {
       parentRecords.push({ objectName: names.dnsObject(relativeName, parent), relativeName, ttl: dns.ttl, data: addressRecord(address) });
     }
   }

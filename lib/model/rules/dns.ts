@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { PathSegment } from '../../input/problems';
 import { DnsRecord, Environment, Tenant } from '../../input/types';
 import { PlatformContext, Report } from '../context';
-import { addressClass, canonicalAddress, forEachDuplicate, inDomain, relativeTo } from '../domains';
+import { addressClass, canonicalAddress, controlPlaneWildcards, forEachDuplicate, inDomain, relativeTo } from '../domains';
 import { RecordData } from '../model';
 import { isClusterNamespace, names } from '../names';
 import type { EnvironmentClaims } from './tenant';
@@ -27,14 +27,6 @@ export function armZoneName(armId: string): string {
 export function hasZone(ctx: PlatformContext, tenant: Tenant, env: Environment): boolean {
   if (!env.dns || !ctx.spec.dns) return false;
   return tenant.spec.dns?.zone ?? env.dns.tenantZones;
-}
-
-/**
- * The names, relative to the parent zone that holds `base`, of the control planes' wildcard
- * records: *.k8s.<base> and *.konnectivity.<base>.
- */
-export function controlPlaneWildcards(base: string, parent: string): string[] {
-  return ['k8s', 'konnectivity'].map((family) => relativeTo(`*.${family}.${base}`, parent));
 }
 
 /** The rules of platform.spec.dns and environments[].dns. */
@@ -74,7 +66,7 @@ export function checkPlatformDns(ctx: PlatformContext, report: Report): void {
     const base = ctx.controlPlaneDomain(env);
     if (base !== undefined) publishedAddress(report, ['spec', 'environments', i, 'controlPlaneAddress'], env.controlPlaneAddress, 'the control planes\' wildcard records');
     if (base !== undefined && inDomain(base, name)) {
-      const longest = controlPlaneWildcards(base, name).map((r) => names.dnsObject(r, name)).reduce((a, b) => (b.length > a.length ? b : a));
+      const longest = controlPlaneWildcards(base).map((w) => names.dnsObject(relativeTo(w, name), name)).reduce((a, b) => (b.length > a.length ? b : a));
       if (longest.length > 253) {
         report(['spec', 'environments', i, env.controlPlaneDomain !== undefined ? 'controlPlaneDomain' : 'domain'], `too long for the control planes' wildcard records: the object "${longest.slice(0, 40)}…" would have ${longest.length} characters, over the 253 an object name may have`);
       }

@@ -1,7 +1,7 @@
 import { PathSegment } from '../../input/problems';
 import { movingTag } from '../images';
 import { PlatformContext, Report } from '../context';
-import { canonicalAddress, forEachDuplicate } from '../domains';
+import { canonicalAddress, controlPlaneWildcards, forEachDuplicate } from '../domains';
 import { isClusterNamespace, MANAGED_BY, TENANT_LABEL } from '../names';
 import { checkPlatformDns } from './dns';
 import { checkLockdown } from './lockdown';
@@ -86,6 +86,7 @@ function controlPlanesReachable(ctx: PlatformContext, report: Report): void {
   if (cp.controller === 'gateway' && cp.className === undefined) {
     report([...at, 'controller'], 'gateway needs spec.controlPlanes.className: the GatewayClass of the Gateway that carries the control planes');
   }
+  if (cp.controller === 'gateway') gatewayListenersFit(ctx, report);
   if (cp.tcpProxy) {
     const moving = movingTag(cp.tcpProxy.image);
     if (moving) report([...at, 'tcpProxy', 'image'], moving);
@@ -107,6 +108,24 @@ function controlPlanesReachable(ctx: PlatformContext, report: Report): void {
 }
 
 /** A static address must be an IPv4 or IPv6 address (the schema's pattern only shapes it). */
+/**
+ * The gateway controller's Gateway has a listener for each control-plane wildcard of every
+ * environment, whatever its tenants set; a listener hostname is a DNS name (gateway-api
+ * `Hostname`, at most 253 characters).
+ */
+function gatewayListenersFit(ctx: PlatformContext, report: Report): void {
+  ctx.spec.environments.forEach((env, i) => {
+    const base = ctx.controlPlaneDomain(env);
+    if (base === undefined) return;
+    const longest = controlPlaneWildcards(base).reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length <= 253) return;
+    report(
+      ['spec', 'environments', i, env.controlPlaneDomain !== undefined ? 'controlPlaneDomain' : 'domain'],
+      `too long for the control planes' Gateway: its listener hostname "${longest.slice(0, 40)}…" would have ${longest.length} characters, over the 253 a DNS name may have`,
+    );
+  });
+}
+
 export function checkAddress(report: Report, at: PathSegment[], ip: string | undefined): void {
   if (ip !== undefined && canonicalAddress(ip) === undefined) report(at, `"${ip}" is not an IPv4 or IPv6 address`);
 }
