@@ -835,6 +835,9 @@ const crossCases: Case[] = [
     ['(a)\\\\1', 'backreferences are not accepted (at character 4)'],
     ['(?!x)[a-z]+', 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not accepted (at character 1)'],
     ['[0-9]{1,5000}', 'a count over 1000 (at character 6)'],
+    // An empty group adds no state; compiling counts the parts it writes out, so this is refused at once.
+    ['(?:(?:(?:(?:){1000}){1000}){1000}){1000}', 'the pattern is too large once its counts are written out (over 250 states or 500 parts); use smaller counts, or * and + (at character 35)'],
+    ['(?:.*){0,900}', 'the pattern is too large once its counts are written out (over 250 states or 500 parts); use smaller counts, or * and + (at character 7)'],
   ] as const).map(
     ([pattern, why]): Case => ({
       name: `fails if a platform pattern is outside the accepted subset: ${pattern}`,
