@@ -592,6 +592,25 @@ const crossCases: Case[] = [
       ],
     }),
   ),
+  // An issuer zone that holds no environment domain is the platform's all the same: the issuer
+  // answers challenges there with the platform's identity, so a tenant that claimed its apex would
+  // get a certificate for it. The issuer is rendered in prod only; its zone is refused everywhere.
+  ...['example.net', 'www.example.net', 'mail.example.net'].map(
+    (claim): Case => ({
+      name: `fails if an extra domain (${claim}) lies in a DNS-01 issuer's zone that holds no environment domain`,
+      modify: (f) =>
+        f
+          .replace(
+            P,
+            '  ingress:\n',
+            '    - name: le-net\n      environments: [prod]\n      acme:\n        server: staging\n        email: ops@example.com\n        dns01:\n          azureDNS:\n            subscriptionID: 00000000-0000-0000-0000-000000000000\n            resourceGroupName: dns\n            hostedZoneName: example.net\n            managedIdentityClientID: 11111111-1111-1111-1111-111111111111\n  ingress:\n',
+          )
+          .replace(B, 'extraDomains: [bravo.example.org]', `extraDomains: [bravo.example.org, "${claim}"]`),
+      expected: [
+        `${B}:7:37: spec.extraDomains[1]: extra domain "${claim}" lies in the zone "example.net" where issuer "le-net" answers DNS-01 challenges, which holds no environment domain: its names belong to the platform; a tenant may claim none of them`,
+      ],
+    }),
+  ),
   {
     name: "fails if a domain override lies in a DNS-01 issuer's zone outside the tenant's own part",
     modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: alpha.example.com\n'),
