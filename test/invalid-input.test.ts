@@ -992,6 +992,21 @@ const crossCases: Case[] = [
       `${B}:14:15: spec.routes[0].hosts[0]: "shop.bravoexample.com" is outside the DNS zone "example.com" where issuer "le-dns" answers DNS-01 challenges: cert-manager would write the challenge record into that zone under a name no resolver asks for, and the certificate would never be issued; use an issuer for the host's zone (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
     ],
   },
+  // cert-manager v1.21.1 writes the DNS-01 record at _acme-challenge.<host> (for *.x, at
+  // _acme-challenge.x): pkg/issuer/acme/dns/util/dns.go, DNS01LookupFQDN. Each case has a host
+  // whose challenge name has exactly 253 characters (accepted) and one with 254 (refused).
+  ...(['', '*.'] as const).map((star): Case => {
+    const name = (d: number): string => `${star}${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(d)}.alpha.prod.example.com`;
+    const [fits, over] = [name(22), name(23)];
+    return {
+      name: `fails if a ${star ? 'wildcard ' : ''}host's DNS-01 challenge name would be over 253 characters (and accepts one of exactly 253)`,
+      modify: (f) =>
+        f.replace(A, '    - name: status\n', `    - name: long\n      environments: [prod]\n      hosts: ["${fits}", "${over}"]\n      paths: [{ path: /, service: web, port: 80 }]\n    - name: status\n`),
+      expected: [
+        `${A}:21:${15 + fits.length + 4}: spec.routes[1].hosts[1]: "${over}" is too long for a DNS-01 challenge: cert-manager writes its record at ${star ? '_acme-challenge.<host without *.>' : '_acme-challenge.<host>'}, which would have 254 characters, over the 253 a DNS name may have, and the certificate would never be issued; use a host of at most ${star ? 239 : 237} characters, an HTTP-01 issuer (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
+      ],
+    };
+  }),
   {
     name: 'fails if the tenant certificate would hold more than 100 names',
     modify: (f) =>
