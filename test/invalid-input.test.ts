@@ -592,6 +592,25 @@ const crossCases: Case[] = [
       ],
     }),
   ),
+  // An issuer zone that holds no environment domain is the platform's all the same: the issuer
+  // answers challenges there with the platform's identity, so a tenant that claimed its apex would
+  // get a certificate for it. The issuer is rendered in prod only; its zone is refused everywhere.
+  ...['example.net', 'www.example.net', 'mail.example.net'].map(
+    (claim): Case => ({
+      name: `fails if an extra domain (${claim}) lies in a DNS-01 issuer's zone that holds no environment domain`,
+      modify: (f) =>
+        f
+          .replace(
+            P,
+            '  ingress:\n',
+            '    - name: le-net\n      environments: [prod]\n      acme:\n        server: staging\n        email: ops@example.com\n        dns01:\n          azureDNS:\n            subscriptionID: 00000000-0000-0000-0000-000000000000\n            resourceGroupName: dns\n            hostedZoneName: example.net\n            managedIdentityClientID: 11111111-1111-1111-1111-111111111111\n  ingress:\n',
+          )
+          .replace(B, 'extraDomains: [bravo.example.org]', `extraDomains: [bravo.example.org, "${claim}"]`),
+      expected: [
+        `${B}:7:37: spec.extraDomains[1]: extra domain "${claim}" lies in the zone "example.net" where issuer "le-net" answers DNS-01 challenges, which holds no environment domain: its names belong to the platform; a tenant may claim none of them`,
+      ],
+    }),
+  ),
   {
     name: "fails if a domain override lies in a DNS-01 issuer's zone outside the tenant's own part",
     modify: (f) => f.replace(A, '    prod:\n', '    prod:\n      domain: alpha.example.com\n'),
@@ -835,6 +854,9 @@ const crossCases: Case[] = [
     ['(a)\\\\1', 'backreferences are not accepted (at character 4)'],
     ['(?!x)[a-z]+', 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not accepted (at character 1)'],
     ['[0-9]{1,5000}', 'a count over 1000 (at character 6)'],
+    // An empty group adds no state; compiling counts the parts it writes out, so this is refused at once.
+    ['(?:(?:(?:(?:){1000}){1000}){1000}){1000}', 'the pattern is too large once its counts are written out (over 250 states or 500 parts); use smaller counts, or * and + (at character 35)'],
+    ['(?:.*){0,900}', 'the pattern is too large once its counts are written out (over 250 states or 500 parts); use smaller counts, or * and + (at character 7)'],
   ] as const).map(
     ([pattern, why]): Case => ({
       name: `fails if a platform pattern is outside the accepted subset: ${pattern}`,
@@ -970,6 +992,21 @@ const crossCases: Case[] = [
       `${B}:14:15: spec.routes[0].hosts[0]: "shop.bravoexample.com" is outside the DNS zone "example.com" where issuer "le-dns" answers DNS-01 challenges: cert-manager would write the challenge record into that zone under a name no resolver asks for, and the certificate would never be issued; use an issuer for the host's zone (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
     ],
   },
+  // cert-manager v1.21.1 writes the DNS-01 record at _acme-challenge.<host> (for *.x, at
+  // _acme-challenge.x): pkg/issuer/acme/dns/util/dns.go, DNS01LookupFQDN. Each case has a host
+  // whose challenge name has exactly 253 characters (accepted) and one with 254 (refused).
+  ...(['', '*.'] as const).map((star): Case => {
+    const name = (d: number): string => `${star}${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(d)}.alpha.prod.example.com`;
+    const [fits, over] = [name(22), name(23)];
+    return {
+      name: `fails if a ${star ? 'wildcard ' : ''}host's DNS-01 challenge name would be over 253 characters (and accepts one of exactly 253)`,
+      modify: (f) =>
+        f.replace(A, '    - name: status\n', `    - name: long\n      environments: [prod]\n      hosts: ["${fits}", "${over}"]\n      paths: [{ path: /, service: web, port: 80 }]\n    - name: status\n`),
+      expected: [
+        `${A}:21:${15 + fits.length + 4}: spec.routes[1].hosts[1]: "${over}" is too long for a DNS-01 challenge: cert-manager writes its record at ${star ? '_acme-challenge.<host without *.>' : '_acme-challenge.<host>'}, which would have 254 characters, over the 253 a DNS name may have, and the certificate would never be issued; use a host of at most ${star ? 239 : 237} characters, an HTTP-01 issuer (spec.tls.issuer) or tls: {secretName: <existing secret>}`,
+      ],
+    };
+  }),
   {
     name: 'fails if the tenant certificate would hold more than 100 names',
     modify: (f) =>

@@ -4,7 +4,8 @@
  * simulating every state at once (Thompson 1968; Russ Cox, "Regular Expression Matching Can Be
  * Simple And Fast", 2007). A value of n characters costs at most n times the number of states,
  * which is bounded, so no pattern (nested quantifiers such as (a+)+$ included) can make a run
- * slow, as a backtracking engine (JavaScript's RegExp) can.
+ * slow, as a backtracking engine (JavaScript's RegExp) can. Compiling is bounded too: it stops
+ * after MAX_PARTS parts written out, whether or not they add states (an empty group repeated).
  *
  * The subset: literal characters; escapes \d \D \w \W \s \S \t \n \r \f \v \0 \xHH \uHHHH and an
  * escaped punctuation character; classes [...] and [^...] with ranges and those escapes; `.`;
@@ -16,8 +17,21 @@
 
 /** The largest count of a quantifier {m,n}. */
 export const MAX_COUNT = 1000;
-/** The most NFA states a pattern may compile to (counts expand into copies). */
-export const MAX_STATES = 4000;
+/**
+ * The most NFA states a pattern may compile to (counts expand into copies). Each character of a
+ * value visits each state at most once, so this bounds the steps per character. A tenant spec of
+ * 256 KiB holds at most about 256 values of 1024 characters that differ (a value met again is not
+ * matched again); at 250 states they cost about a second together on a loaded machine
+ * (test/linear-pattern.test.ts measures it).
+ */
+export const MAX_STATES = 250;
+/**
+ * The most parts (characters, classes, anchors, groups, repetitions) compiling may write out,
+ * counting each copy a count makes: parts that add no state, such as an empty group, count too,
+ * so nested counts cannot make compiling slow. A pattern within MAX_STATES needs at most
+ * 2 x MAX_STATES of them unless it repeats parts that match nothing.
+ */
+export const MAX_PARTS = 2 * MAX_STATES;
 
 /** A pattern that is not in the subset, with the 0-based position of the offending character. */
 export class PatternError extends Error {
@@ -37,7 +51,7 @@ type Node =
   | { readonly t: 'set'; readonly set: CharSet }
   | { readonly t: 'cat'; readonly items: readonly Node[] }
   | { readonly t: 'alt'; readonly items: readonly Node[] }
-  | { readonly t: 'rep'; readonly item: Node; readonly min: number; readonly max: number | undefined }
+  | { readonly t: 'rep'; readonly item: Node; readonly min: number; readonly max: number | undefined; readonly at: number }
   | { readonly t: 'bol' }
   | { readonly t: 'eol' };
 
@@ -139,7 +153,7 @@ class Parser {
     if (this.peek() === '?') this.i++; // lazy: the same matches, as a whole-value test sees them
     const next = this.peek();
     if (next === '*' || next === '+' || next === '?' || next === '{') this.fail('a quantifier cannot follow another; put the first in a group', this.i);
-    return { t: 'rep', item: atom, min, max };
+    return { t: 'rep', item: atom, min, max, at };
   }
 
   /** {m}, {m,} or {m,n} at this.i; this.i ends after the }. */
@@ -313,17 +327,25 @@ type State =
 /** Compiles the tree to states; each copy of a repeated part gets states of its own. */
 class Compiler {
   readonly states: State[] = [];
+  private parts = 0;
+  /** Positions of the quantifiers being written out, outermost first. */
+  private readonly counting: number[] = [];
 
-  constructor(private readonly onTooLarge: () => never) {}
+  constructor(private readonly onTooLarge: (position: number) => never) {}
+
+  private tooLarge(): never {
+    return this.onTooLarge(this.counting[0] ?? 0);
+  }
 
   private add(s: State): number {
-    if (this.states.length >= MAX_STATES) this.onTooLarge();
+    if (this.states.length >= MAX_STATES) this.tooLarge();
     this.states.push(s);
     return this.states.length - 1;
   }
 
   /** Compiles `node` so that it continues at `next`; returns its entry state. */
   compile(node: Node, next: number): number {
+    if (++this.parts > MAX_PARTS) this.tooLarge();
     switch (node.t) {
       case 'set':
         return this.add({ kind: 'set', set: node.set, out: next });
@@ -344,6 +366,7 @@ class Compiler {
         return entry;
       }
       case 'rep': {
+        this.counting.push(node.at);
         let entry = next;
         if (node.max === undefined) {
           // A loop: split into the item (which returns to the split) or on.
@@ -359,6 +382,7 @@ class Compiler {
           }
         }
         for (let k = 0; k < node.min; k++) entry = this.compile(node.item, entry);
+        this.counting.pop();
         return entry;
       }
     }
@@ -377,50 +401,122 @@ export interface LinearPattern {
  */
 export function linearPattern(source: string): LinearPattern {
   const tree = new Parser(source).parse();
-  const compiler = new Compiler(() => {
-    throw new PatternError(0, `the pattern is too large once its counts are written out (over ${MAX_STATES} states); use smaller counts, or * and +`);
+  const compiler = new Compiler((position) => {
+    throw new PatternError(position, `the pattern is too large once its counts are written out (over ${MAX_STATES} states or ${MAX_PARTS} parts); use smaller counts, or * and +`);
   });
   const match = compiler.states.length;
   compiler.states.push({ kind: 'match' });
   const start = compiler.compile(tree, match);
-  const states = compiler.states;
-  return { source, test: (value) => run(states, start, value) };
+  const machine = new Machine(compiler.states, start);
+  // A value met again (a YAML alias, or the same value on many routes) is not matched again.
+  const seen = new Map<string, boolean>();
+  return {
+    source,
+    test: (value) => {
+      let result = seen.get(value);
+      if (result === undefined) {
+        result = machine.run(value);
+        seen.set(value, result);
+      }
+      return result;
+    },
+  };
 }
 
-/** Runs the NFA over `value` holding every live state at once: O(value length x states). */
-function run(states: readonly State[], start: number, value: string): boolean {
-  const n = value.length;
-  const mark = new Int32Array(states.length).fill(-1);
-  let current: number[] = [];
-  let next: number[] = [];
-  // Adds `s` and every state reachable from it without reading a character, at position `pos`.
-  const add = (list: number[], s: number, pos: number, gen: number): void => {
-    const stack = [s];
-    while (stack.length > 0) {
-      const k = stack.pop()!;
-      if (mark[k] === gen) continue;
-      mark[k] = gen;
-      const st = states[k];
-      if (st.kind === 'split') {
-        stack.push(st.out2, st.out);
-      } else if (st.kind === 'bol') {
-        if (pos === 0) stack.push(st.out);
-      } else if (st.kind === 'eol') {
-        if (pos === n) stack.push(st.out);
-      } else {
-        list.push(k);
+const SPLIT = 0;
+const SET = 1;
+const BOL = 2;
+const EOL = 3;
+const MATCH = 4;
+
+/**
+ * The states in flat arrays, run over a value holding every live state at once: each character
+ * visits each state at most once, O(value length x states). A set's ASCII characters are looked
+ * up in a bitmap (tenant values are printable ASCII); other characters search its ranges.
+ */
+class Machine {
+  private readonly kind: Uint8Array;
+  private readonly out: Int32Array;
+  private readonly out2: Int32Array;
+  private readonly ascii: Uint32Array;
+  private readonly sets: (CharSet | undefined)[];
+  private readonly mark: Int32Array;
+  private readonly stack: Int32Array;
+  private current: Int32Array;
+  private next: Int32Array;
+
+  constructor(states: readonly State[], private readonly start: number) {
+    const n = states.length;
+    this.kind = new Uint8Array(n);
+    this.out = new Int32Array(n);
+    this.out2 = new Int32Array(n);
+    this.ascii = new Uint32Array(n * 4);
+    this.sets = states.map((st) => (st.kind === 'set' ? st.set : undefined));
+    states.forEach((st, k) => {
+      this.kind[k] = st.kind === 'split' ? SPLIT : st.kind === 'set' ? SET : st.kind === 'bol' ? BOL : st.kind === 'eol' ? EOL : MATCH;
+      if (st.kind !== 'match') this.out[k] = st.out;
+      if (st.kind === 'split') this.out2[k] = st.out2;
+      if (st.kind === 'set') {
+        for (const [lo, hi] of st.set.ranges) {
+          for (let c = lo; c <= Math.min(hi, 127); c++) this.ascii[k * 4 + (c >> 5)] |= 1 << (c & 31);
+        }
+        if (st.set.negated) for (let w = k * 4; w < k * 4 + 4; w++) this.ascii[w] = ~this.ascii[w];
       }
-    }
-  };
-  add(current, start, 0, 0);
-  for (let pos = 0; pos < n && current.length > 0; pos++) {
-    const c = value.charCodeAt(pos);
-    next.length = 0;
-    for (const k of current) {
-      const st = states[k];
-      if (st.kind === 'set' && inSet(st.set, c)) add(next, st.out, pos + 1, pos + 1);
-    }
-    [current, next] = [next, current];
+    });
+    this.mark = new Int32Array(n);
+    // A step starts the stack with at most one state per live state (n), and in the closure each
+    // state is taken unmarked at most once and pushes at most two: never more than 3n.
+    this.stack = new Int32Array(3 * n + 1);
+    this.current = new Int32Array(n);
+    this.next = new Int32Array(n);
   }
-  return current.some((k) => states[k].kind === 'match');
+
+  run(value: string): boolean {
+    const n = value.length;
+    const { kind, out, out2, ascii, sets, mark, stack } = this;
+    mark.fill(-1);
+    let current = this.current;
+    let next = this.next;
+    // The states reached from those on the stack without reading a character, at position `pos`
+    // (which also marks them as added), go into `list`; returns how many. Order does not matter:
+    // only whether the match state is reached does.
+    const closure = (list: Int32Array, top: number, pos: number): number => {
+      let length = 0;
+      while (top > 0) {
+        const k = stack[--top];
+        if (mark[k] === pos) continue;
+        mark[k] = pos;
+        const t = kind[k];
+        if (t === SPLIT) {
+          stack[top++] = out2[k];
+          stack[top++] = out[k];
+        } else if (t === BOL) {
+          if (pos === 0) stack[top++] = out[k];
+        } else if (t === EOL) {
+          if (pos === n) stack[top++] = out[k];
+        } else {
+          list[length++] = k;
+        }
+      }
+      return length;
+    };
+    stack[0] = this.start;
+    let live = closure(current, 1, 0);
+    for (let pos = 0; pos < n && live > 0; pos++) {
+      const c = value.charCodeAt(pos);
+      let top = 0;
+      for (let i = 0; i < live; i++) {
+        const k = current[i];
+        if (kind[k] !== SET) continue;
+        const hit = c < 128 ? (ascii[k * 4 + (c >> 5)] >>> (c & 31)) & 1 : inSet(sets[k]!, c) ? 1 : 0;
+        if (hit) stack[top++] = out[k];
+      }
+      live = closure(next, top, pos + 1);
+      const swap = current;
+      current = next;
+      next = swap;
+    }
+    for (let i = 0; i < live; i++) if (kind[current[i]] === MATCH) return true;
+    return false;
+  }
 }

@@ -239,6 +239,10 @@ function routeTls(
   hosts.forEach((h, j) => {
     if (!solvable) return;
     if (acme.http01 && h.startsWith('*.')) report([...at, 'hosts', j], `wildcard "${h}" needs a DNS-01 issuer; "${choice.ref.name}" solves HTTP-01`);
+    if (acme.dns01) {
+      const why = challengeNameProblem(h);
+      if (why) report([...at, 'hosts', j], why);
+    }
     if (tenantZone !== undefined) {
       if (!inDomain(h, tenantZone)) {
         report(
@@ -258,6 +262,20 @@ function routeTls(
   });
   certificates.add(name, hosts, choice.ref, [...at, 'hosts']);
   return { mode: 'certManager', secretName: name };
+}
+
+/**
+ * Why cert-manager could never write the DNS-01 challenge record of `host`, or undefined. The
+ * record is _acme-challenge.<name>, where <name> is the ACME authorization's identifier: the host,
+ * or for a wildcard *.x the name x (cert-manager v1.21.1, pkg/issuer/acme/dns/util/dns.go,
+ * DNS01LookupFQDN; the challenge's DNSName is authz.Identifier, pkg/controller/acmeorders/util.go).
+ * The prefix adds a label of 15 characters, so only the name's length can break a limit.
+ */
+function challengeNameProblem(host: string): string | undefined {
+  const wildcard = host.startsWith('*.');
+  const challenge = `_acme-challenge.${wildcard ? host.slice(2) : host}`;
+  if (challenge.length <= 253) return undefined;
+  return `"${host}" is too long for a DNS-01 challenge: cert-manager writes its record at ${wildcard ? '_acme-challenge.<host without *.>' : '_acme-challenge.<host>'}, which would have ${challenge.length} characters, over the 253 a DNS name may have, and the certificate would never be issued; use a host of at most ${wildcard ? 239 : 237} characters, an HTTP-01 issuer (spec.tls.issuer) or tls: {secretName: <existing secret>}`;
 }
 
 /** Gathers the hosts of a tenant's certManager routes into its Certificates, in one environment. */

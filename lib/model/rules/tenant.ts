@@ -243,7 +243,9 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
     const parts = zone.environments.map((e) => `${tenant}.${e.domain}`);
     if (parts.some((p) => inDomain(claim, p))) continue;
     const env = zone.environments[0];
-    const why = `${what} "${claim}" lies in ${zone.what}, which holds the domain of environment "${env.name}" (${env.domain}): its names belong to the platform; a tenant may claim only its own part, ${parts.join(' or ')}`;
+    const why = env
+      ? `${what} "${claim}" lies in ${zone.what}, which holds the domain of environment "${env.name}" (${env.domain}): its names belong to the platform; a tenant may claim only its own part, ${parts.join(' or ')}`
+      : `${what} "${claim}" lies in ${zone.what}, which holds no environment domain: its names belong to the platform; a tenant may claim none of them`;
     report(at, why);
     return why;
   }
@@ -251,11 +253,13 @@ function platformClaimProblem(ctx: PlatformContext, tenant: string, claim: strin
 }
 
 /**
- * Zones of the platform that hold environment domains: a DNS-01 issuer's hosted zone, an
- * environment's DNS parent zone. Names in them outside every environment domain (www.matih.ai
- * beside apps.matih.ai) are the platform's, like names under an environment domain: a tenant
- * that claimed one would get routes and a certificate for it. Each with the environments whose
- * domains it holds.
+ * Zones of the platform: every DNS-01 issuer's hosted zone, whichever environments the issuer is
+ * rendered in and whether or not it holds an environment domain, and each environment's DNS
+ * parent zone. Names in them outside the tenant's own part of an environment domain (www.matih.ai
+ * beside apps.matih.ai, or any name of an issuer zone that holds no environment domain) are the
+ * platform's, like names under an environment domain: a tenant that claimed one would get routes
+ * and a certificate for it from the platform's issuer, which answers the challenge in the
+ * platform's zone. Each with the environments whose domains it holds (possibly none).
  */
 function platformZones(ctx: PlatformContext): { name: string; what: string; environments: Environment[] }[] {
   const zones: { name: string; what: string }[] = [];
@@ -266,9 +270,7 @@ function platformZones(ctx: PlatformContext): { name: string; what: string; envi
   for (const env of ctx.environments) {
     if (env.dns && ctx.spec.dns) zones.push({ name: parentZoneName(env), what: `the parent zone "${parentZoneName(env)}" of environment "${env.name}"` });
   }
-  return zones
-    .map((z) => ({ ...z, environments: ctx.environments.filter((e) => inDomain(e.domain, z.name)) }))
-    .filter((z) => z.environments.length > 0);
+  return zones.map((z) => ({ ...z, environments: ctx.environments.filter((e) => inDomain(e.domain, z.name)) }));
 }
 
 /**
