@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { OutputDirError, OutputTransaction, OutputUpdate, README, updateHooks } from '../lib/output/write';
+import { lockHooks, OutputDirError, OutputTransaction, OutputUpdate, README, updateHooks } from '../lib/output/write';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -17,6 +17,7 @@ beforeEach(() => {
 
 afterEach(() => {
   updateHooks.afterStep = undefined;
+  lockHooks.beforeTakeOver = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -533,6 +534,31 @@ describe('recovery of a killed update', () => {
     }
     return path.join(into, 'lib', 'output', 'write.js');
   }
+
+  test('a run that finds a stale lock while another takes it over waits for it, and never removes its lock', () => {
+    makeOutput({ 'a.yaml': 'a\n' });
+    const modules = path.join(dir, 'modules');
+    fs.mkdirSync(modules);
+    const write = compileOutputModules(modules);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.writeFileSync(path.join(dir, '.dist.lock'), `${dead}\n`);
+    let other: ReturnType<typeof spawnSync> | undefined;
+    // This run holds the breaker and is about to remove the stale lock; another run starts now.
+    lockHooks.beforeTakeOver = () => {
+      const script = `
+        const { OutputUpdate } = require(${JSON.stringify(write)});
+        try { OutputUpdate.begin(${JSON.stringify(out)}); console.log('held'); } catch (err) { console.log(err.message); }
+      `;
+      other = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    };
+    const update = OutputUpdate.begin(out);
+    expect(other?.stdout).toBe(
+      `another tenant-edge run (pid ${process.pid}) has been taking over a stale lock of ${out} for seconds; wait for it, or remove .dist.lock.break if that process is not tenant-edge\n`,
+    );
+    expect(fs.readFileSync(path.join(dir, '.dist.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    update.abort();
+    expect(besideOutput()).toEqual(['modules']);
+  });
 
   test('two runs that find the same stale lock never both hold it (20 tries, in child processes)', async () => {
     makeOutput({ 'a.yaml': 'a\n' });

@@ -777,7 +777,10 @@ function takeLock(out: string, shown: string): () => void {
     }
     if (broke) {
       try {
-        if (lockHolder(lock) === 'stale') fs.rmSync(lock, { recursive: true, force: true });
+        if (lockHolder(lock) === 'stale') {
+          lockHooks.beforeTakeOver?.();
+          fs.rmSync(lock, { recursive: true, force: true });
+        }
       } finally {
         fs.rmSync(breaker, { force: true });
       }
@@ -785,16 +788,22 @@ function takeLock(out: string, shown: string): () => void {
     }
     const breaking = lockHolder(breaker);
     if (breaking === 'gone') continue;
-    if (breaking === 'stale' || Date.now() > deadline) {
+    if (breaking === 'stale') {
       throw new OutputDirError(
         `${breaker} is left by a tenant-edge run that stopped while it took over a stale lock of ${shown}; remove it if no tenant-edge run is writing ${shown}`,
       );
+    }
+    if (Date.now() > deadline) {
+      throw new OutputDirError(`another tenant-edge run (pid ${breaking}) has been taking over a stale lock of ${shown} for seconds; wait for it, or remove ${path.basename(breaker)} if that process is not tenant-edge`);
     }
     // Another run is taking the stale lock over, which takes a moment: look again after it.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
   }
   throw new OutputDirError(`cannot lock ${shown}: its lock kept changing`);
 }
+
+/** For tests only: called by the run that holds the breaker right before it removes a stale lock. */
+export const lockHooks: { beforeTakeOver?: () => void } = {};
 
 /**
  * Who holds the lock (or breaker) `file`: the pid of a live process other than this one;
