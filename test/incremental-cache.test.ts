@@ -342,6 +342,16 @@ describe('paths that cannot be created are refused at once, never a hang (attack
     expect(readTree(ws.out)).toEqual(fullTree(ws));
   });
 
+  test('CDK8S_OUTDIR under /proc/self is a usage error (after dist/ is written)', () => {
+    const ws = workspace();
+    const r = synthProcess(ws, ['--out', ws.out], { CDK8S_OUTDIR: '/proc/self/nope4/out' });
+    expect([r.timedOut, r.status, r.stderr]).toEqual([
+      false,
+      2,
+      "tenant-edge: cannot write the manifests for cdk8s into CDK8S_OUTDIR /proc/self/nope4/out: ENOENT: no such file or directory, mkdir '/proc/self/nope4'\n",
+    ]);
+  });
+
   test('--cache under /proc/self: the cache is not written, with the notice', () => {
     const ws = workspace();
     const r = synthProcess(ws, ['--out', ws.out, '--cache', '/proc/self/nope2']);
