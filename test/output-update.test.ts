@@ -440,13 +440,15 @@ describe('recovery of a killed update', () => {
     expect(besideOutput()).toEqual(['platform.yaml']);
   });
 
-  test('a staging folder without a journal, or with a journal half written, is removed and the output untouched', () => {
+  test('a staging folder without a journal, a journal half written, or a temporary lock file, is removed and the output untouched', () => {
     makeOutput(BEFORE);
     const before = listing();
     fs.mkdirSync(path.join(dir, '.dist.update-0a0a'));
     fs.writeFileSync(path.join(dir, '.dist.update-0a0a', '0'), 'staged, never journaled\n');
     fs.writeFileSync(path.join(dir, '.dist.journal.tmp'), '{"version": 1, "staging": ".dist.upd');
     fs.mkdirSync(path.join(dir, '.dist.staging-0b0b'));
+    fs.writeFileSync(path.join(dir, '.dist.lock.0123456789abcdef.tmp'), `${process.pid}\n`);
+    fs.writeFileSync(path.join(dir, '.dist.lock.break.0123456789abcdef.tmp'), `${process.pid}\n`);
     OutputUpdate.begin(out).abort();
     expect(listing()).toEqual(before);
     expect(besideOutput()).toEqual([]);

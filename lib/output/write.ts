@@ -762,6 +762,8 @@ function takeLock(out: string, shown: string): () => void {
         };
       }
     } catch (err) {
+      // The run holding the lock removes temporary lock files left by killed runs: maybe ours, just now.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(path.dirname(lock))) continue;
       throw new OutputDirError(locationProblem(err, shown) ?? `cannot lock ${shown}: ${(err as Error).message}`);
     }
     const holder = lockHolder(lock);
@@ -773,6 +775,7 @@ function takeLock(out: string, shown: string): () => void {
     try {
       broke = createExclusive(breaker, own);
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(path.dirname(lock))) continue;
       throw new OutputDirError(locationProblem(err, shown) ?? `cannot lock ${shown}: ${(err as Error).message}`);
     }
     if (broke) {
@@ -836,10 +839,11 @@ function alive(pid: number): boolean {
  *  - `.dist.journal`: an update died while applying it; it is replayed (replayJournal).
  *  - a staging or update folder, or a temporary journal, left over: the run died before its swap
  *    or before its journal was complete (the output is untouched), or after it was applied; it goes.
+ *  - a temporary lock or breaker file (createExclusive) of a run killed while it wrote it: it goes.
  * Returns whether a swap was finished or a journal found.
  */
 function recover(out: string, shown: string, damagedJournal: 'refuse' | 'keep'): boolean {
-  const { stagingPrefix, updatePrefix, journal, journalTmp } = siblings(out);
+  const { lock, breaker, stagingPrefix, updatePrefix, journal, journalTmp } = siblings(out);
   let recovered = false;
   const parent = path.dirname(out);
   const prefix = path.basename(stagingPrefix);
@@ -867,7 +871,8 @@ function recover(out: string, shown: string, damagedJournal: 'refuse' | 'keep'):
   if (replayJournal(out, shown, damagedJournal)) recovered = true;
   const update = path.basename(updatePrefix);
   // `.dist.journal.tmp` is the temporary name earlier versions gave the journal.
-  const stale = (n: string): boolean => (n.startsWith(prefix) && !n.endsWith('.old')) || n.startsWith(update) || n === path.basename(journalTmp) || isLeftoverOf(journal, n);
+  const stale = (n: string): boolean =>
+    (n.startsWith(prefix) && !n.endsWith('.old')) || n.startsWith(update) || n === path.basename(journalTmp) || [journal, lock, breaker].some((f) => isLeftoverOf(f, n));
   for (const name of fs.readdirSync(parent).filter(stale)) {
     fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
