@@ -314,3 +314,117 @@ describe('the cache key', () => {
     }
   });
 });
+
+describe('paths that cannot be created are refused at once, never a hang (attack y, finding 4)', () => {
+  // On Node 20, fs.mkdirSync(p, { recursive: true }) loops forever when mkdir says ENOENT below a
+  // folder that exists, as under /proc/self: each case runs in a child process with a timeout.
+  const synthProcess = (ws: Workspace, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string; timedOut: boolean } => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'tenant-edge.js'), 'synth', '--platform', ws.platformFile, '--tenants', ws.tenantsDir, ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      cwd: ws.dir,
+      env: { ...process.env, ...env },
+    });
+    return { status: r.status, stderr: r.stderr, timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
+  };
+
+  test('--out under /proc/self is a usage error', () => {
+    const ws = workspace();
+    const r = synthProcess(ws, ['--no-cache', '--out', '/proc/self/nope3/dist']);
+    expect([r.timedOut, r.status, r.stderr]).toEqual([false, 2, "tenant-edge: cannot create the folder of /proc/self/nope3/dist: ENOENT: no such file or directory, mkdir '/proc/self/nope3'\n"]);
+  });
+
+  test('a cache key under /proc/self turns the cache off with the key notice', () => {
+    const ws = workspace();
+    const r = synthProcess(ws, ['--out', ws.out], { TENANT_EDGE_CACHE_KEY: '/proc/self/x/key' });
+    expect([r.timedOut, r.status]).toEqual([false, 0]);
+    expect(r.stderr).toContain("notice: synth keeps no cache, so every run renders everything: cannot create the cache key /proc/self/x/key: ENOENT: no such file or directory, mkdir '/proc/self/x'");
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+  });
+
+  test('CDK8S_OUTDIR under /proc/self is a usage error (after dist/ is written)', () => {
+    const ws = workspace();
+    const r = synthProcess(ws, ['--out', ws.out], { CDK8S_OUTDIR: '/proc/self/nope4/out' });
+    expect([r.timedOut, r.status, r.stderr]).toEqual([
+      false,
+      2,
+      "tenant-edge: cannot write the manifests for cdk8s into CDK8S_OUTDIR /proc/self/nope4/out: ENOENT: no such file or directory, mkdir '/proc/self/nope4'\n",
+    ]);
+  });
+
+  test('--cache under /proc/self: the cache is not written, with the notice', () => {
+    const ws = workspace();
+    const r = synthProcess(ws, ['--out', ws.out, '--cache', '/proc/self/nope2']);
+    expect([r.timedOut, r.status]).toEqual([false, 0]);
+    expect(r.stderr).toContain("(ENOENT: no such file or directory, mkdir '/proc/self/nope2'); the next synth renders everything");
+  });
+});
+
+describe('the cache key may not be a work file of the output, nor lie in the repository (attack y, minor)', () => {
+  const withKey = <T>(file: string, f: () => T): T => {
+    const saved = process.env.TENANT_EDGE_CACHE_KEY;
+    process.env.TENANT_EDGE_CACHE_KEY = file;
+    try {
+      return f();
+    } finally {
+      process.env.TENANT_EDGE_CACHE_KEY = saved;
+    }
+  };
+  const outside = 'keep it outside the repository and the cache (TENANT_EDGE_CACHE_KEY)';
+
+  test.each(['.dist.lock', '.dist.journal', '.dist.staging-0a/key', '.dist.update-0a', '.dist.lock.break'])('a key at %s beside the output is refused, and nothing of it is created', (name) => {
+    const ws = workspace();
+    const key = path.join(path.dirname(ws.out), name);
+    const run = withKey(key, () => synth(ws));
+    expect(run.summary.notices).toContainEqual(`notice: synth keeps no cache, so every run renders everything: the cache key ${key} is, or lies in, ${name.split('/')[0]}, a work file of ${ws.out}; ${outside}`);
+    expect(fs.existsSync(key)).toBe(false);
+  });
+
+  test('a key in the folder that holds the output and the tenants folder is refused when the platform spec lies elsewhere', () => {
+    const ws = workspace();
+    const conf = path.join(ws.dir, 'conf');
+    fs.mkdirSync(conf);
+    const platformFile = path.join(conf, 'platform.yaml');
+    fs.renameSync(ws.platformFile, platformFile);
+    const key = path.join(ws.dir, 'cache.key');
+    const run = withKey(key, () => synthWithCache({ platformFile, tenantsDir: ws.tenantsDir, outDir: ws.out }));
+    expect(run.summary.notices).toContainEqual(`notice: synth keeps no cache, so every run renders everything: the cache key ${key} lies inside the folder that holds the tenants folder (${ws.dir}); ${outside}`);
+    expect(fs.existsSync(key)).toBe(false);
+  });
+});
+
+describe("synth and the output's work files (attack y, findings 3 and 6)", () => {
+  test('a forged journal whose update folder is a link never moves a file from outside the output', () => {
+    const ws = workspace();
+    synth(ws);
+    const victim = tempDir();
+    fs.writeFileSync(path.join(victim, '0'), 'precious\n');
+    fs.symlinkSync(victim, path.join(ws.dir, '.dist.update-abc'));
+    fs.writeFileSync(path.join(ws.dir, '.dist.journal'), JSON.stringify({ version: 1, staging: '.dist.update-abc', remove: [], rename: [{ from: '.dist.update-abc/0', to: 'dist/stolen.yaml' }] }));
+    const r = synth(ws);
+    // The damaged journal sends synth down the full path, which replaces the tree and removes it.
+    expect(r.mode).toBe('full');
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+    expect(fs.readFileSync(path.join(victim, '0'), 'utf8')).toBe('precious\n');
+    expect(fs.readdirSync(ws.dir).sort()).toEqual(['.dist.cache', 'dist', 'platform.yaml', 'tenants']);
+  });
+
+  test.each([
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file]), 'a FIFO'],
+    ['a socket', (file: string) => execFileSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(file)}, () => process.exit(0))`]), 'a socket'],
+  ])('%s in an environment kept by --env is a usage error naming it; dist/ and the cache stay', (_what, plant, what) => {
+    const ws = workspace();
+    synth(ws);
+    const pipe = path.join(ws.out, 'dev', 'pipe');
+    const before = readTree(ws.out);
+    plant(pipe);
+    const cache = fs.readFileSync(cacheOf(ws));
+    const { io, err } = captureIo();
+    const code = run(['synth', '--platform', ws.platformFile, '--tenants', ws.tenantsDir, '--out', ws.out, '--env', 'prod', '--no-cache'], io);
+    expect([code, err]).toEqual([2, [`tenant-edge: cannot keep ${ws.out}/dev/pipe: it is ${what}, and tenant-edge output holds only folders and regular files; remove it, or run synth without --env`]]);
+    expect(fs.lstatSync(pipe).isFIFO() || fs.lstatSync(pipe).isSocket()).toBe(true);
+    fs.rmSync(pipe);
+    expect(readTree(ws.out)).toEqual(before);
+    expect(fs.readFileSync(cacheOf(ws))).toEqual(cache);
+  });
+});

@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { OutputDirError, OutputTransaction, OutputUpdate, README, updateHooks } from '../lib/output/write';
+import { lockHooks, OutputDirError, OutputTransaction, OutputUpdate, README, updateHooks } from '../lib/output/write';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -17,6 +17,7 @@ beforeEach(() => {
 
 afterEach(() => {
   updateHooks.afterStep = undefined;
+  lockHooks.beforeTakeOver = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -294,6 +295,55 @@ describe('OutputUpdate', () => {
     expect(besideOutput()).toEqual([]);
   });
 
+  test.each([
+    ['leading digits of a live pid, then other bytes', '1abc\n'],
+    ['blanks before a live pid', ' 1\n'],
+    ['a live pid without its newline', '1'],
+    ['nothing', ''],
+  ])("a lock holding %s is no live run's lock: it is taken over", (_what, text) => {
+    makeOutput({ 'a.yaml': 'a\n' });
+    fs.writeFileSync(path.join(dir, '.dist.lock'), text);
+    const update = OutputUpdate.begin(out);
+    expect(fs.readFileSync(path.join(dir, '.dist.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    update.abort();
+    expect(besideOutput()).toEqual([]);
+  });
+
+  test('a breaker left by a run killed while it took over a stale lock is refused, with what to do', () => {
+    makeOutput({ 'a.yaml': 'a\n' });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.writeFileSync(path.join(dir, '.dist.lock'), `${dead}\n`);
+    fs.writeFileSync(path.join(dir, '.dist.lock.break'), `${dead}\n`);
+    expect(() => OutputUpdate.begin(out)).toThrow(
+      new OutputDirError(`${path.join(dir, '.dist.lock.break')} is left by a tenant-edge run that stopped while it took over a stale lock of ${out}; remove it if no tenant-edge run is writing ${out}`),
+    );
+    expect(besideOutput()).toEqual(['.dist.lock', '.dist.lock.break']);
+  });
+
+  test('environments carried over keep their folders and files; a FIFO or socket in one is a usage error naming it, and the output stays', () => {
+    makeOutput({ 'prod/a.yaml': 'a\n', 'prod/sub/b.yaml': 'b\n', 'prod/empty/': '' });
+    let tx = OutputTransaction.begin(out);
+    tx.write({ path: 'dev/x.yaml', content: 'x\n' });
+    tx.carryOver(['prod', 'gone']);
+    tx.commit();
+    expect(listing()).toEqual({ 'README.md': README, 'dev/': '', 'dev/x.yaml': 'x\n', 'prod/': '', 'prod/a.yaml': 'a\n', 'prod/empty/': '', 'prod/sub/': '', 'prod/sub/b.yaml': 'b\n' });
+    execFileSync('mkfifo', [path.join(out, 'prod', 'sub', 'pipe')]);
+    const before = listing();
+    tx = OutputTransaction.begin(out);
+    tx.write({ path: 'dev/x.yaml', content: 'x2\n' });
+    expect(() => tx.carryOver(['prod'])).toThrow(
+      new OutputDirError(`cannot keep ${out}/prod/sub/pipe: it is a FIFO, and tenant-edge output holds only folders and regular files; remove it, or run synth without --env`),
+    );
+    tx.abort();
+    expect(listing()).toEqual(before);
+    expect(besideOutput()).toEqual([]);
+    fs.rmSync(path.join(out, 'prod', 'sub', 'pipe'));
+    fs.symlinkSync('/etc/passwd', path.join(out, 'prod', 'link'));
+    tx = OutputTransaction.begin(out);
+    expect(() => tx.carryOver(['prod'])).toThrow(`cannot keep ${out}/prod/link: it is a symbolic link,`);
+    tx.abort();
+  });
+
   test('the names of its work files are ignored by git', () => {
     const patterns = fs
       .readFileSync(path.join(ROOT, '.gitignore'), 'utf8')
@@ -390,13 +440,15 @@ describe('recovery of a killed update', () => {
     expect(besideOutput()).toEqual(['platform.yaml']);
   });
 
-  test('a staging folder without a journal, or with a journal half written, is removed and the output untouched', () => {
+  test('a staging folder without a journal, a journal half written, or a temporary lock file, is removed and the output untouched', () => {
     makeOutput(BEFORE);
     const before = listing();
     fs.mkdirSync(path.join(dir, '.dist.update-0a0a'));
     fs.writeFileSync(path.join(dir, '.dist.update-0a0a', '0'), 'staged, never journaled\n');
     fs.writeFileSync(path.join(dir, '.dist.journal.tmp'), '{"version": 1, "staging": ".dist.upd');
     fs.mkdirSync(path.join(dir, '.dist.staging-0b0b'));
+    fs.writeFileSync(path.join(dir, '.dist.lock.0123456789abcdef.tmp'), `${process.pid}\n`);
+    fs.writeFileSync(path.join(dir, '.dist.lock.break.0123456789abcdef.tmp'), `${process.pid}\n`);
     OutputUpdate.begin(out).abort();
     expect(listing()).toEqual(before);
     expect(besideOutput()).toEqual([]);
@@ -416,6 +468,60 @@ describe('recovery of a killed update', () => {
     expect(besideOutput()).toEqual([]);
   });
 
+  describe('a forged journal never moves a file from outside the output (attack y, finding 3)', () => {
+    const victimOf = (): string => {
+      const victim = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tenant-edge-victim-'));
+      fs.writeFileSync(path.join(victim, '0'), 'precious\n');
+      return victim;
+    };
+    const forge = (staging: string): void => {
+      const journal = { version: 1, staging, remove: [], rename: [{ from: `${staging}/0`, to: 'dist/stolen.yaml' }] };
+      fs.writeFileSync(path.join(dir, '.dist.journal'), JSON.stringify(journal));
+    };
+    test.each([
+      ['its update folder is a link to a folder elsewhere', (victim: string) => fs.symlinkSync(victim, path.join(dir, '.dist.update-abc')), () => `its update folder ${path.join(dir, '.dist.update-abc')} is a symbolic link`],
+      ['a staged file is a link to a file elsewhere', (victim: string) => {
+        fs.mkdirSync(path.join(dir, '.dist.update-abc'));
+        fs.symlinkSync(path.join(victim, '0'), path.join(dir, '.dist.update-abc', '0'));
+      }, () => `${path.join(dir, '.dist.update-abc', '0')} is a symbolic link`],
+      ['its update folder is a file', () => fs.writeFileSync(path.join(dir, '.dist.update-abc'), 'x\n'), () => `its update folder ${path.join(dir, '.dist.update-abc')} is not a folder`],
+    ])('%s: the journal is damaged; an update refuses it, a full transaction replaces the tree', (_what, plant, why) => {
+      makeOutput({ 'a.yaml': 'a\n' });
+      const victim = victimOf();
+      try {
+        plant(victim);
+        forge('.dist.update-abc');
+        expect(() => OutputUpdate.begin(out)).toThrow(
+          new OutputDirError(`.dist.journal beside ${out} is damaged (${why()}), so the last update of ${out} cannot be finished; a full synth rewrites ${out} and removes .dist.journal`),
+        );
+        expect(listing()).toEqual({ 'README.md': README, 'a.yaml': 'a\n' });
+        const tx = OutputTransaction.begin(out);
+        tx.write({ path: 'b.yaml', content: 'b\n' });
+        tx.commit();
+        expect(listing()).toEqual({ 'README.md': README, 'b.yaml': 'b\n' });
+        expect(besideOutput()).toEqual([]);
+        expect(listing(victim)).toEqual({ '0': 'precious\n' });
+      } finally {
+        fs.rmSync(victim, { recursive: true, force: true });
+      }
+    });
+  });
+
+  test('a leftover of a swap that is a link is removed, never renamed into the output', () => {
+    const victim = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tenant-edge-victim-'));
+    try {
+      fs.writeFileSync(path.join(victim, 'README.md'), README);
+      fs.symlinkSync(victim, path.join(dir, '.dist.staging-ab'));
+      fs.symlinkSync(victim, path.join(dir, '.dist.staging-ab.old'));
+      OutputTransaction.begin(out).abort();
+      expect(besideOutput()).toEqual([]);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(listing(victim)).toEqual({ 'README.md': README });
+    } finally {
+      fs.rmSync(victim, { recursive: true, force: true });
+    }
+  });
+
   /**
    * write.ts and the modules it loads as plain JavaScript under `into` (in lib/'s layout), for a
    * child process: jest's transform is not there.
@@ -430,6 +536,74 @@ describe('recovery of a killed update', () => {
     }
     return path.join(into, 'lib', 'output', 'write.js');
   }
+
+  test('a run that finds a stale lock while another takes it over waits for it, and never removes its lock', () => {
+    makeOutput({ 'a.yaml': 'a\n' });
+    const modules = path.join(dir, 'modules');
+    fs.mkdirSync(modules);
+    const write = compileOutputModules(modules);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.writeFileSync(path.join(dir, '.dist.lock'), `${dead}\n`);
+    let other: ReturnType<typeof spawnSync> | undefined;
+    // This run holds the breaker and is about to remove the stale lock; another run starts now.
+    lockHooks.beforeTakeOver = () => {
+      const script = `
+        const { OutputUpdate } = require(${JSON.stringify(write)});
+        try { OutputUpdate.begin(${JSON.stringify(out)}); console.log('held'); } catch (err) { console.log(err.message); }
+      `;
+      other = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    };
+    const update = OutputUpdate.begin(out);
+    expect(other?.stdout).toBe(
+      `another tenant-edge run (pid ${process.pid}) has been taking over a stale lock of ${out} for seconds; wait for it, or remove .dist.lock.break if that process is not tenant-edge\n`,
+    );
+    expect(fs.readFileSync(path.join(dir, '.dist.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    update.abort();
+    expect(besideOutput()).toEqual(['modules']);
+  });
+
+  test('two runs that find the same stale lock never both hold it (20 tries, in child processes)', async () => {
+    makeOutput({ 'a.yaml': 'a\n' });
+    const modules = path.join(dir, 'modules');
+    fs.mkdirSync(modules);
+    const write = compileOutputModules(modules);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    // Each child starts at the same millisecond, holds the lock for 100 ms and prints when.
+    const script = `
+      const { OutputUpdate } = require(${JSON.stringify(write)});
+      const start = Number(process.argv[1]);
+      while (Date.now() < start) {}
+      let update;
+      try { update = OutputUpdate.begin(${JSON.stringify(out)}); } catch (err) { console.log(JSON.stringify({ refused: err.message })); process.exit(0); }
+      const from = Date.now();
+      while (Date.now() < from + 100) {}
+      const to = Date.now();
+      update.abort();
+      console.log(JSON.stringify({ from, to }));
+    `;
+    const child = (start: number): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const p = spawn(process.execPath, ['-e', script, String(start)], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 30_000 });
+        let text = '';
+        p.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        p.on('error', reject);
+        p.on('close', () => resolve(text));
+      });
+    const overlaps: string[] = [];
+    let held = 0;
+    for (let i = 0; i < 20; i++) {
+      fs.writeFileSync(path.join(dir, '.dist.lock'), `${dead}\n`);
+      const start = Date.now() + 400;
+      const results = (await Promise.all([child(start), child(start)])).map((t) => JSON.parse(t) as { from?: number; to?: number; refused?: string });
+      const holders = results.filter((r) => r.from !== undefined);
+      held += holders.length;
+      if (holders.length === 2 && holders[0].from! < holders[1].to! && holders[1].from! < holders[0].to!) overlaps.push(JSON.stringify(results));
+      for (const r of results) if (r.refused) expect(r.refused).toMatch(/^another tenant-edge run \(pid \d+\) is writing /);
+      expect(besideOutput()).toEqual(['modules']);
+    }
+    expect(overlaps).toEqual([]);
+    expect(held).toBeGreaterThanOrEqual(20);
+  }, 120_000);
 
   test.each([0, 4, 7, STEPS])('a process killed (SIGKILL) after %i steps leaves what the next begin() finishes', (n) => {
     makeOutput(BEFORE);

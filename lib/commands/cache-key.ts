@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readWorkFile } from '../output/work-files';
+import { makeFolderPath, readWorkFile } from '../output/work-files';
 
 /**
  * The key that authenticates synth caches (cache.ts): 32 random bytes in a file of this user's,
@@ -50,7 +50,7 @@ export function cacheKey(file: string): { readonly key: Buffer } | { readonly wh
 
 function create(file: string): void {
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolderPath(dir, 0o700);
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(8).toString('hex')}`);
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   try {

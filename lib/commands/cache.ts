@@ -5,7 +5,7 @@ import { TenantClaims } from '../model/rules/tenant';
 import { UnitResult } from '../output/render';
 import { projectRoot } from '../project-root';
 import { OutputDirError } from '../output/write';
-import { isLeftoverOf, readWorkFile, replaceFile } from '../output/work-files';
+import { isLeftoverOf, makeFolderPath, readWorkFile, replaceFile } from '../output/work-files';
 
 /**
  * The synth cache: what an incremental synth needs to know about the previous run, kept in one
@@ -190,7 +190,7 @@ export class CacheStore {
   write(cache: SynthCache): string | undefined {
     const dir = path.dirname(this.file);
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      makeFolderPath(dir);
       // Temporary files of runs killed while writing.
       for (const name of fs.readdirSync(dir)) if (isLeftoverOf(this.file, name)) fs.rmSync(path.join(dir, name), { force: true });
       const body = Buffer.from(JSON.stringify(cache));

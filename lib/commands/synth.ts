@@ -1,9 +1,11 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { OutputFile, RenderSink, UnitResult } from '../output/render';
 import { InputError } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
+import { makeFolderPath } from '../output/work-files';
 import { CacheStore, cacheContext, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
 import { cacheKey, cacheKeyFile } from './cache-key';
 import { RenderUnit } from '../charts/units';
@@ -111,12 +113,13 @@ export function synthWithCache(
     check.problems.push(...invalid);
     check.throwIfInvalid();
     const rendered = new Set(p.environments.map((e) => e.name));
-    const keep = opts.env !== undefined ? listDirs(opts.outDir).filter((d) => !rendered.has(d)) : [];
+    // With --env, the environments not rendered are copied from the previous tree, before anything changes.
+    if (opts.env !== undefined) tx.carryOver(listDirs(opts.outDir).filter((d) => !rendered.has(d)));
     // A cache that does not describe the tree this run writes must not outlive it.
     dropCache(cacheDir ?? defaultCacheDir(opts.outDir));
     let cacheFailure: string | undefined;
     // With --env, the kept environments' files were copied, not rendered: the cache has no record of them.
-    tx.commit(keep, () => {
+    tx.commit(() => {
       if (store && opts.env === undefined) cacheFailure = store.write(recordFullRun(path.resolve(opts.outDir), p.inputs, units, tx.written));
     });
     return {
@@ -145,14 +148,32 @@ function recordFullRun(
 
 /**
  * The cache of this run, under the key of this user; or why there is none. The key must lie
- * outside the cache, the output, the tenants folder and the folder of the platform spec (the
- * repository, usually): a key that travels with a cache or a checkout authenticates nothing.
+ * outside the cache, and outside the folders that hold the output, the tenants folder and the
+ * platform spec (the repository, usually): a key that travels with a cache or a checkout
+ * authenticates nothing. It must not be, or lie in, one of the output's work files either: the
+ * lock code would take it for a stale lock and remove it. The filesystem root, the home folder and
+ * the temporary folder do not count as a repository (the key's default place is under the home
+ * folder).
  */
 function openCache(opts: { platformFile: string; tenantsDir: string; outDir: string }, cacheDir: string): { store: CacheStore } | { why: string } {
   const keyFile = cacheKeyFile();
   const key = realish(keyFile);
-  for (const [what, p] of [['the cache folder', cacheDir], ['the output folder', opts.outDir], ['the tenants folder', opts.tenantsDir], ['the folder of the platform spec', path.dirname(path.resolve(opts.platformFile))]] as const) {
-    if (within(key, realish(p))) return { why: `the cache key ${keyFile} lies inside ${what} (${p}); keep it outside the repository and the cache (TENANT_EDGE_CACHE_KEY)` };
+  const outside = 'keep it outside the repository and the cache (TENANT_EDGE_CACHE_KEY)';
+  if (within(key, realish(cacheDir))) return { why: `the cache key ${keyFile} lies inside the cache folder (${cacheDir}); ${outside}` };
+  const out = realish(opts.outDir);
+  const work = path.relative(path.dirname(out), key).split(path.sep)[0];
+  if (key !== out && workFileName(out).test(work)) return { why: `the cache key ${keyFile} is, or lies in, ${work}, a work file of ${opts.outDir}; ${outside}` };
+  const notRepository = new Set([path.parse(key).root, realish(os.homedir()), realish(os.tmpdir())]);
+  const holder = (p: string): string => path.dirname(path.resolve(p));
+  for (const [what, p] of [
+    ['the output folder', opts.outDir],
+    ['the tenants folder', opts.tenantsDir],
+    ['the folder of the platform spec', holder(opts.platformFile)],
+    ['the folder that holds the tenants folder', holder(opts.tenantsDir)],
+    ['the folder that holds the output folder', holder(opts.outDir)],
+  ] as const) {
+    const folder = realish(p);
+    if (within(key, folder) && !notRepository.has(folder)) return { why: `the cache key ${keyFile} lies inside ${what} (${p}); ${outside}` };
   }
   const got = cacheKey(keyFile);
   if ('why' in got) return got;
@@ -178,8 +199,7 @@ function checkCacheLocation(opts: { platformFile: string; tenantsDir: string; ou
     if (within(other, cache)) throw new UsageError(`${shown} holds ${what} (${p}); ${own}`);
   }
   const out = realish(opts.outDir);
-  const work = new RegExp(`^\\.${escape(path.basename(out))}\\.(lock|journal|staging-|update-)`);
-  if (path.dirname(cache) === path.dirname(out) && work.test(path.basename(cache))) {
+  if (path.dirname(cache) === path.dirname(out) && workFileName(out).test(path.basename(cache))) {
     throw new UsageError(`${shown} is a name synth uses for the work files of ${opts.outDir}; ${own}`);
   }
   let at = cacheDir;
@@ -200,6 +220,11 @@ function lstat(p: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Matches the names of the work files and folders beside the output folder `out` (write.ts). */
+function workFileName(out: string): RegExp {
+  return new RegExp(`^\\.${escape(path.basename(out))}\\.(lock|journal|staging-|update-)`);
 }
 
 function escape(text: string): string {
@@ -267,7 +292,11 @@ export function synthCommand(opts: SynthOptions & { readonly outDir: string; rea
     const env = f.path.split('/')[0];
     if (!f.path.endsWith('kustomization.yaml')) docs.set(env, [...(docs.get(env) ?? []), f.content]);
   });
-  fs.mkdirSync(cdk8sOut, { recursive: true });
-  for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
+  try {
+    makeFolderPath(cdk8sOut);
+    for (const [env, contents] of docs) fs.writeFileSync(path.join(cdk8sOut, `${env}.k8s.yaml`), contents.join('---\n'));
+  } catch (err) {
+    throw new UsageError(`cannot write the manifests for cdk8s into CDK8S_OUTDIR ${cdk8sOut}: ${(err as Error).message}`);
+  }
   return run;
 }

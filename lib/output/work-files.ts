@@ -75,3 +75,60 @@ export function isLeftoverOf(file: string, name: string): boolean {
   const base = path.basename(file);
   return name.startsWith(`${base}.`) && /^\.[0-9a-f]{16}\.tmp$/.test(name.slice(base.length));
 }
+
+/**
+ * Creates `file` holding `text` only if nothing is there, and atomically: the bytes go to a new
+ * file under an unpredictable name (O_EXCL|O_NOFOLLOW), which is then linked to `file`. link()
+ * fails when anything is at `file`, so of runs that try at once exactly one creates it, and
+ * nobody ever sees it empty or half written. Returns false when something was there already;
+ * throws the operating system's other errors. The temporary file is always removed.
+ */
+export function createExclusive(file: string, text: string, mode = 0o666): boolean {
+  const tmp = `${file}.${crypto.randomBytes(8).toString('hex')}.tmp`;
+  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+  try {
+    try {
+      fs.writeSync(fd, Buffer.from(text));
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Creates the folder `dir` and the folders above it that are missing, one at a time, instead of
+ * `fs.mkdirSync(dir, { recursive: true })`: on Node 20 that call loops forever when mkdir fails
+ * with ENOENT below a folder that exists (any path under /proc/self). Each mkdir here is tried
+ * once, so a path that cannot be created throws the operating system's error (ENOENT, ENOTDIR,
+ * EACCES, ...). A folder created by someone else meanwhile is fine; anything else there is not.
+ */
+export function makeFolderPath(dir: string, mode = 0o777): void {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw err;
+    }
+    if (stat) {
+      if (!stat.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(at);
+  }
+  for (const at of missing.reverse()) {
+    try {
+      fs.mkdirSync(at, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(at).isDirectory()) throw err;
+    }
+  }
+}
