@@ -12,6 +12,7 @@ import * as path from 'path';
 import { run } from '../lib/cli';
 import { cacheKeyFile } from '../lib/commands/cache-key';
 import { UsageError } from '../lib/commands/plan';
+import { folderRecords, recordedFiles } from '../lib/commands/cache';
 import { synthWithCache } from '../lib/commands/synth';
 import { updateHooks } from '../lib/output/write';
 import { replaceFile } from '../lib/output/work-files';
@@ -109,6 +110,26 @@ describe('an incremental synth writes what a full synth writes', () => {
 
 describe('a genuine cache that does not describe the output as it is now (issue 18, attack y, finding 1)', () => {
   const zeta = (): string => fs.readFileSync(path.join(ROOT, 'tenants', 'beta.yaml'), 'utf8').replace(/name: beta\b/, 'name: zeta');
+
+  test('an incremental run records the folders as they are after its update: those it changed again, the others as checked', () => {
+    const ws = workspace();
+    synth(ws);
+    const recorded = (): unknown[] => {
+      const text = fs.readFileSync(cacheOf(ws), 'utf8');
+      const cache = JSON.parse(text.slice(text.indexOf('\n', text.indexOf('\n') + 1) + 1));
+      expect(cache.folders.length).toBeGreaterThan(10);
+      expect(new Set(cache.folders)).toEqual(new Set(folderRecords(ws.out, recordedFiles(cache.units))));
+      return cache.folders;
+    };
+    recorded();
+    fs.writeFileSync(path.join(ws.tenantsDir, 'zeta.yaml'), zeta());
+    expect(synth(ws).mode).toBe('incremental');
+    expect(recorded().some((f) => (f as string[])[0] === 'prod/tenants/zeta')).toBe(true);
+    fs.rmSync(path.join(ws.tenantsDir, 'zeta.yaml'));
+    expect(synth(ws).mode).toBe('incremental');
+    expect(recorded().some((f) => (f as string[])[0] === 'prod/tenants/zeta')).toBe(false);
+    expect(synth(ws).mode).toBe('incremental');
+  });
 
   test('after a run with another --cache added a tenant that is gone now: the full path drops its files', () => {
     const ws = workspace();

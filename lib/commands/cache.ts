@@ -162,16 +162,38 @@ export function fingerprint(root: string, rel: string): FileRecord | undefined {
  * root), as lstat sees them now; a folder that is missing or no folder is left out.
  */
 export function folderRecords(root: string, files: Iterable<string>): FolderRecord[] {
-  const folders = new Set<string>(['']);
-  for (const f of files) {
-    for (let at = f.lastIndexOf('/'); at > 0 && !folders.has(f.slice(0, at)); at = f.lastIndexOf('/', at - 1)) folders.add(f.slice(0, at));
-  }
+  const folders = foldersAbove(files);
   const records: FolderRecord[] = [];
   for (const rel of [...folders].sort()) {
     const s = fs.lstatSync(rel === '' ? root : path.join(root, rel), { throwIfNoEntry: false });
     if (s?.isDirectory()) records.push([rel, s.mtimeMs, s.ctimeMs, s.ino]);
   }
   return records;
+}
+
+/**
+ * The records `recorded` (checked against the output by this run) after an update that wrote or
+ * removed the files `changed`: only the folders above those can have changed, so only they and
+ * the output folder are looked at again (a folder gone, or no folder, is dropped). Looking at
+ * all 56,000 folders of 10,000 tenants again took 0.4 s.
+ */
+export function updatedFolderRecords(root: string, recorded: readonly FolderRecord[], changed: Iterable<string>): FolderRecord[] {
+  const records = new Map(recorded.map((r) => [r[0], r]));
+  for (const rel of foldersAbove(changed)) {
+    const s = fs.lstatSync(rel === '' ? root : path.join(root, rel), { throwIfNoEntry: false });
+    if (s?.isDirectory()) records.set(rel, [rel, s.mtimeMs, s.ctimeMs, s.ino]);
+    else records.delete(rel);
+  }
+  return [...records.values()];
+}
+
+/** The output folder ('') and every folder above the files `files` (relative paths). */
+function foldersAbove(files: Iterable<string>): Set<string> {
+  const folders = new Set<string>(['']);
+  for (const f of files) {
+    for (let at = f.lastIndexOf('/'); at > 0 && !folders.has(f.slice(0, at)); at = f.lastIndexOf('/', at - 1)) folders.add(f.slice(0, at));
+  }
+  return folders;
 }
 
 /** Every file recorded for the units `units`. */

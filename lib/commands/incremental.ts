@@ -15,7 +15,7 @@ import { checkTenant, TenantClaims } from '../model/rules/tenant';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { EnvironmentRender, environmentEntry, UnitResult } from '../output/render';
 import { OutputDirError, OutputUpdate } from '../output/write';
-import { CacheStore, dropCache, folderRecords, recordedFiles, SynthCache, tenantKey, tenantRecords, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
+import { CacheStore, dropCache, SynthCache, tenantKey, tenantRecords, UnitRecord, renderUnitKey, unitRecord, unitRef, updatedFolderRecords } from './cache';
 import { FingerprintCheck, OutputChanges, outputChanges } from './fingerprints';
 import { checkDeletions, deletedObjects, isObjectFile, RenderedIdentities } from './removals';
 import { policyOf, SynthOptions, SynthSummary } from './plan';
@@ -240,11 +240,13 @@ function withCache(
     const envs = environments.map((env) => ({ name: env.name, tenants: entries.filter((e) => inEnv(e, env.name)).map((e) => e.tenant) }));
     checkDeletions(out, envs, deletedObjects(out, update.changed().filter(isObjectFile), identities), (_env, t) => edited.has(t));
   }
+  // The folders whose entries this update changes, with the README it may write at the top.
+  const touched = [...update.changed(), 'README.md'];
   dropCache(path.dirname(store.file));
   let cacheFailure: string | undefined;
   update.commit(() => {
     for (const { ref, key, result } of rendered) units[ref] = unitRecord(out, key, result);
-    cacheFailure = store.write({ tenants: tenantRecords(platform.digest, entries), units, folders: folderRecords(out, recordedFiles(units)) });
+    cacheFailure = store.write({ tenants: tenantRecords(platform.digest, entries), units, folders: updatedFolderRecords(out, cache.folders, touched) });
   });
   return {
     summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: [...platformNotices(ctx), ...tenantNotices(entries.map((e) => e.claims))] },
