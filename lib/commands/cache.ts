@@ -55,7 +55,7 @@ export const CACHE_FORMAT = 5;
 const CACHE_FILE = 'synth-cache.json';
 /** The first line of a cache file; the second is the MAC (hex), the rest the body (JSON). */
 const HEADER = `tenant-edge synth cache ${CACHE_FORMAT}`;
-/** Largest cache file read or written: about nine times the cache of 10,000 tenants (28 MB). */
+/** Largest cache file read or written: about seven times the cache of 10,000 tenants (34 MB). */
 export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
