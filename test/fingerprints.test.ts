@@ -6,9 +6,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { execFileSync } from 'child_process';
-import { CacheStore, cacheContext, cacheFile, FileRecord, fingerprint } from '../lib/commands/cache';
-import { changedUnits, FingerprintCheck } from '../lib/commands/fingerprints';
+import { execFileSync, spawnSync } from 'child_process';
+import { CacheStore, cacheContext, cacheFile, FileRecord, fingerprint, folderRecords, FolderRecord, recordedFiles } from '../lib/commands/cache';
+import { changedFolder, changedUnits, FingerprintCheck } from '../lib/commands/fingerprints';
 import { tempDir } from './support/tree';
 
 interface Setup {
@@ -16,6 +16,7 @@ interface Setup {
   readonly dir: string;
   readonly store: CacheStore;
   readonly units: Record<string, { entries: string[]; key: string; objects: number; files: FileRecord[] }>;
+  readonly folders: FolderRecord[];
 }
 
 /** An output folder with four units of two files each, and a cache recording them as they are. */
@@ -36,16 +37,23 @@ function setup(): Setup {
   const dir = path.join(root, '.dist.cache');
   fs.mkdirSync(dir);
   const store = new CacheStore(cacheContext({ platformFile: path.join(root, 'platform.yaml'), tenantsDir: path.join(root, 'tenants'), outDir: out }, dir, 'tool'), crypto.randomBytes(32));
-  expect(store.write({ tenants: {}, units })).toBeUndefined();
-  return { out, dir, store, units };
+  const folders = folderRecords(out, recordedFiles(units));
+  expect(store.write({ tenants: {}, units, folders })).toBeUndefined();
+  return { out, dir, store, units, folders };
 }
 
-/** Changes three units' files: one rewritten with other bytes, one removed, one replaced by a folder. */
+/** Changes three units' files: one rewritten with other bytes, one removed, one replaced by a folder (the last two change their folders too). */
 function change(s: Setup): void {
   fs.writeFileSync(path.join(s.out, 'prod/edited/b.yaml'), 'other bytes of another length\n');
   fs.rmSync(path.join(s.out, 'prod/removed/a.yaml'));
   fs.rmSync(path.join(s.out, 'prod/folder/b.yaml'));
   fs.mkdirSync(path.join(s.out, 'prod/folder/b.yaml'));
+}
+
+/** Rewrites the cache with the folders as they are now, so that only the files' changes show. */
+function recordFolders(s: Setup): void {
+  s.folders.splice(0, s.folders.length, ...folderRecords(s.out, recordedFiles(s.units)));
+  expect(s.store.write({ tenants: {}, units: s.units, folders: s.folders })).toBeUndefined();
 }
 
 /** The MAC of the cache file as the caller reads and authenticates it. */
@@ -54,15 +62,33 @@ const version = (s: Setup): string => s.store.read()!.tag;
 test('the thread and the calling thread find the same changed units', () => {
   const s = setup();
   change(s);
+  recordFolders(s);
   const expected = ['prod\0tenant/edited', 'prod\0tenant/removed', 'prod\0tenant/folder'];
   expect(changedUnits(fs, path, s.out, s.units)).toEqual(expected);
-  expect([...new FingerprintCheck(s.store, s.out).result(version(s))!]).toEqual(expected);
+  expect([...new FingerprintCheck(s.store, s.out).result(version(s))!.units]).toEqual(expected);
 });
 
 test('nothing changed, nothing found', () => {
   const s = setup();
   expect(changedUnits(fs, path, s.out, s.units)).toEqual([]);
-  expect(new FingerprintCheck(s.store, s.out).result(version(s))).toEqual(new Set());
+  expect(changedFolder(fs, path, s.out, s.folders)).toBeUndefined();
+  expect(new FingerprintCheck(s.store, s.out).result(version(s))).toEqual({ units: new Set() });
+});
+
+test.each([
+  ['a file added by hand', (s: Setup) => fs.writeFileSync(path.join(s.out, 'prod/same/c.yaml'), 'kind: ConfigMap\n'), 'prod/same'],
+  ['a folder added by hand', (s: Setup) => fs.mkdirSync(path.join(s.out, 'prod/extra')), 'prod'],
+  ['a file removed', (s: Setup) => fs.rmSync(path.join(s.out, 'prod/removed/a.yaml')), 'prod/removed'],
+  ['a file renamed', (s: Setup) => fs.renameSync(path.join(s.out, 'prod/same/a.yaml'), path.join(s.out, 'prod/same/z.yaml')), 'prod/same'],
+  ['a file added and removed again', (s: Setup) => (fs.writeFileSync(path.join(s.out, 'prod/same/c.yaml'), ''), fs.rmSync(path.join(s.out, 'prod/same/c.yaml'))), 'prod/same'],
+  ['the tree replaced by a copy', (s: Setup) => (fs.renameSync(s.out, `${s.out}.old`), fs.cpSync(`${s.out}.old`, s.out, { recursive: true, preserveTimestamps: true })), ''],
+])('a folder whose entries changed is found, on both threads: %s', (_what, alter, folder) => {
+  const s = setup();
+  // Past the clock tick of the records: file times move in steps of a few milliseconds.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  alter(s);
+  expect(changedFolder(fs, path, s.out, s.folders)).toBe(folder);
+  expect(new FingerprintCheck(s.store, s.out).result(version(s))).toEqual({ folder, units: new Set() });
 });
 
 test('a file rewritten with the same bytes counts as changed (its modification time moved)', () => {
@@ -107,4 +133,34 @@ test('stop before the answer, and result after stop, are harmless', () => {
   const check = new FingerprintCheck(s.store, s.out);
   check.stop();
   expect(check.result(version(s))).toBeUndefined();
+});
+
+test('a planted cache file is not parsed: it costs what reading it costs, however long the caller takes to stop the thread', () => {
+  // The built code, in a child process under GNU time (`npm run build` first).
+  const built = path.join(__dirname, '..', 'build', 'lib', 'commands', 'fingerprints.js');
+  if (!fs.existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` before this test`);
+  if (!fs.existsSync('/usr/bin/time')) throw new Error('/usr/bin/time (GNU time) is missing: install it (Debian: apt-get install time)');
+  const s = setup();
+  // The right header, a MAC nobody computed, and 48 MiB of tiny arrays (about 12 million objects once parsed, over 1 GiB).
+  const size = 48 * 1024 * 1024;
+  const body = Buffer.alloc(size, '[0],');
+  body.write('{"folders":[],"units":{"u":{"files":[   ');
+  body.write('[0]]}}} ', size - 8);
+  fs.writeFileSync(s.store.file, Buffer.concat([Buffer.from(`${s.store.prefix.split('\0')[0]}\n${'0'.repeat(64)}\n`), body]));
+  // The caller stops the thread late, while it would be parsing (a loaded machine's main thread).
+  const script = `
+    const { FingerprintCheck } = require(${JSON.stringify(built)});
+    const check = new FingerprintCheck({ file: ${JSON.stringify(s.store.file)}, prefix: ${JSON.stringify(s.store.prefix)}, key: Buffer.alloc(32) }, ${JSON.stringify(s.out)});
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    check.stop();
+    process.on('exit', () => console.log('EXIT', Math.round(performance.now())));
+  `;
+  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK-RSS %M', process.execPath, '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.error).toBeUndefined();
+  expect(r.status).toBe(0);
+  const rssMiB = Number(/PEAK-RSS (\d+)/.exec(r.stderr)![1]) / 1024;
+  const exitMs = Number(/EXIT (\d+)/.exec(r.stdout)![1]);
+  // The file read once (48 MiB) and Node itself; a parse takes over a gigabyte and seconds.
+  expect(rssMiB).toBeLessThan(300);
+  expect(exitMs).toBeLessThan(5000);
 });

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { run } from '../lib/cli';
 import { cacheKeyFile } from '../lib/commands/cache-key';
 import { UsageError } from '../lib/commands/plan';
+import { folderRecords, recordedFiles } from '../lib/commands/cache';
 import { synthWithCache } from '../lib/commands/synth';
 import { updateHooks } from '../lib/output/write';
 import { replaceFile } from '../lib/output/work-files';
@@ -104,6 +105,75 @@ describe('an incremental synth writes what a full synth writes', () => {
     expect(fs.existsSync(path.join(ws.dir, '.dist.journal'))).toBe(false);
     expect(readTree(ws.out)).toEqual(fullTree(ws));
     expect(synth(ws).mode).toBe('incremental');
+  });
+});
+
+describe('a genuine cache that does not describe the output as it is now (issue 18, attack y, finding 1)', () => {
+  const zeta = (): string => fs.readFileSync(path.join(ROOT, 'tenants', 'beta.yaml'), 'utf8').replace(/name: beta\b/, 'name: zeta');
+
+  test('an incremental run records the folders as they are after its update: those it changed again, the others as checked', () => {
+    const ws = workspace();
+    synth(ws);
+    const recorded = (): unknown[] => {
+      const text = fs.readFileSync(cacheOf(ws), 'utf8');
+      const cache = JSON.parse(text.slice(text.indexOf('\n', text.indexOf('\n') + 1) + 1));
+      expect(cache.folders.length).toBeGreaterThan(10);
+      expect(new Set(cache.folders)).toEqual(new Set(folderRecords(ws.out, recordedFiles(cache.units))));
+      return cache.folders;
+    };
+    recorded();
+    fs.writeFileSync(path.join(ws.tenantsDir, 'zeta.yaml'), zeta());
+    expect(synth(ws).mode).toBe('incremental');
+    expect(recorded().some((f) => (f as string[])[0] === 'prod/tenants/zeta')).toBe(true);
+    fs.rmSync(path.join(ws.tenantsDir, 'zeta.yaml'));
+    expect(synth(ws).mode).toBe('incremental');
+    expect(recorded().some((f) => (f as string[])[0] === 'prod/tenants/zeta')).toBe(false);
+    expect(synth(ws).mode).toBe('incremental');
+  });
+
+  test('after a run with another --cache added a tenant that is gone now: the full path drops its files', () => {
+    const ws = workspace();
+    synth(ws);
+    fs.writeFileSync(path.join(ws.tenantsDir, 'zeta.yaml'), zeta());
+    synth(ws, { cacheDir: path.join(tempDir(), 'other') });
+    fs.rmSync(path.join(ws.tenantsDir, 'zeta.yaml'));
+    expect(synth(ws).mode).toBe('full');
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+    expect(synth(ws).mode).toBe('incremental');
+  });
+
+  test('an older cache put back (same key, same paths) after a tenant came and went: the full path drops its files', () => {
+    const ws = workspace();
+    synth(ws);
+    const saved = fs.readFileSync(cacheOf(ws));
+    fs.writeFileSync(path.join(ws.tenantsDir, 'zeta.yaml'), zeta());
+    expect(synth(ws).mode).toBe('incremental');
+    fs.rmSync(path.join(ws.tenantsDir, 'zeta.yaml'));
+    fs.writeFileSync(cacheOf(ws), saved);
+    expect(synth(ws).mode).toBe('full');
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
+  });
+
+  // [where, the file, what the removal guard says first, as it says without a cache]
+  test.each([
+    ['a file beside a tenant\'s files', 'prod/tenants/acme/namespace/extra.yaml', 'in environment "prod", 1 ConfigMap of tenant acme, which stays'],
+    ['a file in a folder of its own inside a tenant\'s folder', 'dev/tenants/acme/hand/made.yaml', 'in environment "dev", 1 ConfigMap of tenant acme, which stays'],
+    ['a file beside the Flux entries', 'prod/flux/tenant-ghost.yaml', undefined],
+  ])('a file added by hand is removed, as --no-cache removes it: %s', (_what, rel, refused) => {
+    const ws = workspace();
+    synth(ws);
+    // Past the clock tick of the cache's records: file times move in steps of a few milliseconds.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    fs.mkdirSync(path.dirname(path.join(ws.out, rel)), { recursive: true });
+    fs.writeFileSync(path.join(ws.out, rel), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: by-hand\n  namespace: acme\n');
+    // When Flux would prune the object it holds: refused as without a cache, then allowed.
+    if (refused) {
+      expect(() => synth(ws)).toThrow(`this run would make Flux delete 1 object: ${refused}.`);
+      expect(fs.existsSync(path.join(ws.out, rel))).toBe(true);
+    }
+    expect(synth(ws, { allowRemoval: true }).mode).toBe('full');
+    expect(fs.existsSync(path.join(ws.out, rel))).toBe(false);
+    expect(readTree(ws.out)).toEqual(fullTree(ws));
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Property: whatever happens between runs (edits of tenant specs that stay valid or not, tenants
  * added, removed or renamed between .yaml and .yml, platform.yaml edits, hand edits of dist/,
- * damage to the cache, runs killed while applying their update, leftovers of killed runs), synth
+ * files added by hand to dist/, damage to the cache, an older cache put back, runs with another
+ * --cache, runs with --env, runs killed while applying their update, leftovers of killed runs), synth
  * with its cache exits as a full synth (`--no-cache`) does, prints the same problems, and leaves
  * byte for byte the same tree.
  *
@@ -84,11 +85,11 @@ class Sequence {
    * Runs both sides on the current input and compares exit code and problems; after a run that
    * succeeded, the trees; after one that failed, that the output is as it was before the run.
    */
-  compare(): void {
+  compare(...extra: string[]): void {
     this.writeInput();
     const before = fs.existsSync(this.ws.out) ? readTree(this.ws.out) : undefined;
-    const incremental = this.synth(this.ws.out);
-    const full = this.synth(this.ref, '--no-cache');
+    const incremental = this.synth(this.ws.out, ...extra);
+    const full = this.synth(this.ref, '--no-cache', ...extra);
     try {
       expect(incremental).toEqual(full);
       const after = fs.existsSync(this.ws.out) ? readTree(this.ws.out) : undefined;
@@ -102,6 +103,16 @@ class Sequence {
   step(what: string): void {
     this.log.push(`${++this.n}. ${what}`);
   }
+
+  /** Whether both sides' output folders hold the same tree (a failed run leaves hand damage on one side only). */
+  same(): boolean {
+    return fs.existsSync(this.ws.out) && fs.existsSync(this.ref) && JSON.stringify(readTree(this.ws.out)) === JSON.stringify(readTree(this.ref));
+  }
+
+  /** The cache saved by a 'replay' step, to be put back later. */
+  get saved(): string {
+    return `${this.ref}.saved-cache`;
+  }
 }
 
 /** One random step: a change of the input, of dist/, of the cache or of the work files, and the runs. */
@@ -111,7 +122,7 @@ function randomStep(s: Sequence, r: () => number): void {
   const tenant = pick(names);
   const t = s.input.tenants.get(tenant)!;
   const outFiles = fs.existsSync(s.ws.out) ? Object.keys(readTree(s.ws.out)).filter((f) => f !== 'README.md') : [];
-  const kind = pick(['valid edit', 'valid edit', 'invalid edit', 'repair', 'repair', 'add', 'remove', 'rename', 'platform', 'dist', 'dist', 'cache', 'cache', 'cache', 'killed', 'leftover'] as const);
+  const kind = pick(['valid edit', 'valid edit', 'invalid edit', 'repair', 'repair', 'add', 'remove', 'rename', 'platform', 'dist', 'dist', 'added by hand', 'cache', 'cache', 'cache', 'replay', 'replay', 'other cache', 'env', 'killed', 'leftover'] as const);
   switch (kind) {
     case 'valid edit': {
       const value = 60 + Math.floor(r() * 3000);
@@ -191,7 +202,7 @@ function randomStep(s: Sequence, r: () => number): void {
       }
       const damage: [string, () => void][] = [
         ['truncated', () => fs.truncateSync(file, Math.floor(r() * fs.statSync(file).size))],
-        ['replaced by garbage', () => fs.writeFileSync(file, 'tenant-edge synth cache 4\n' + 'f'.repeat(64) + '\n{"tenants":{},"units":{}}')],
+        ['replaced by garbage', () => fs.writeFileSync(file, 'tenant-edge synth cache 5\n' + 'f'.repeat(64) + '\n{"tenants":{},"units":{},"folders":[]}')],
         ['a byte flipped', () => {
           const bytes = fs.readFileSync(file);
           bytes[Math.floor(r() * bytes.length)] ^= 0x20;
@@ -249,6 +260,71 @@ function randomStep(s: Sequence, r: () => number): void {
       }
       s.synth(s.ref, '--no-cache');
       s.step(`valid edit of ${tenant}, and a run killed after ${at} steps of its update`);
+      return;
+    }
+    case 'added by hand': {
+      // A file added to dist/ by hand (in both output folders, as in two checkouts): no object, so that no removal is refused.
+      if (outFiles.length === 0) return randomStep(s, r);
+      const near = path.dirname(pick(outFiles));
+      const rel = pick([`${near}/notes.yaml`, `${near}/hand/notes.yaml`, `${near}/notes.txt`]);
+      for (const root of [s.ws.out, s.ref]) {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), '# by hand\n');
+      }
+      s.step(`dist/${rel} added by hand`);
+      break;
+    }
+    case 'replay': {
+      // An older genuine cache (same key, same context) put back, as a CI cache restored from an earlier run.
+      const file = cacheOf(s.ws);
+      const how = fs.existsSync(s.saved) ? pick(['restored', 'restored after a tenant came and went'] as const) : 'saved';
+      if (how === 'saved' || how === 'restored after a tenant came and went') {
+        if (!fs.existsSync(file) || !fs.lstatSync(file).isFile()) return randomStep(s, r);
+        fs.copyFileSync(file, s.saved);
+      }
+      if (how === 'saved') {
+        s.step('cache saved');
+        break;
+      }
+      if (how === 'restored after a tenant came and went') {
+        const name = NEW_TENANTS.find((n) => !s.input.tenants.has(n));
+        if (!name) return randomStep(s, r);
+        const text = fs.readFileSync(path.join(ROOT, 'tenants', 'beta.yaml'), 'utf8').replace(/name: beta\b/, `name: ${name}`);
+        s.input.tenants.set(name, { ext: '.yaml', text, valid: text });
+        s.step(`cache saved, tenant ${name} added`);
+        s.compare();
+        s.input.tenants.delete(name);
+      }
+      fs.rmSync(file, { recursive: true, force: true });
+      fs.copyFileSync(s.saved, file);
+      s.step(how === 'restored' ? 'older cache restored' : 'tenant removed again, older cache restored');
+      break;
+    }
+    case 'other cache': {
+      // A run with another --cache folder (a CI job that passes its own) on a changed input, then
+      // (often) that change undone: the default cache does not describe what that run wrote.
+      const name = NEW_TENANTS.find((n) => !s.input.tenants.has(n));
+      if (name) {
+        const text = fs.readFileSync(path.join(ROOT, 'tenants', 'beta.yaml'), 'utf8').replace(/name: beta\b/, `name: ${name}`);
+        s.input.tenants.set(name, { ext: '.yaml', text, valid: text });
+      } else {
+        t.valid = `${t.valid}# other cache ${s.log.length}\n`;
+        t.text = t.valid;
+      }
+      s.writeInput();
+      s.synth(s.ws.out, '--cache', `${s.ref}.other-cache`);
+      s.synth(s.ref, '--no-cache');
+      const undo = name !== undefined && r() < 0.7;
+      if (undo) s.input.tenants.delete(name);
+      s.step(`${name ? `tenant ${name} added` : `valid edit of ${tenant}`}, a run with --cache elsewhere${undo ? `, ${name} removed again` : ''}`);
+      break;
+    }
+    case 'env': {
+      // The other environments stay as they are on each side: only comparable when both sides agree now.
+      if (!s.same()) return randomStep(s, r);
+      const env = pick(['dev', 'prod']);
+      s.step(`a run with --env ${env}`);
+      s.compare('--env', env);
       return;
     }
     case 'leftover': {

@@ -26,6 +26,14 @@ export interface SynthCache {
   readonly tenants: Record<string, TenantClaims>;
   /** What each rendered unit wrote, by unitRef(environment, unit id). */
   readonly units: Record<string, UnitRecord>;
+  /**
+   * Every folder of the output that holds a recorded file (and the output folder, as ''), as it
+   * was once the run was done: a file added, removed or renamed in a folder since changes its
+   * modification and change time, and another run's new tree has new inodes. That is how a run
+   * notices output its cache does not describe (an older cache put back, a run with another
+   * --cache, files added by hand).
+   */
+  readonly folders: readonly FolderRecord[];
 }
 
 /** A unit's inputs (unitKey()) and the files it wrote, with what they looked like on disk afterwards. */
@@ -40,11 +48,14 @@ export interface UnitRecord {
 /** A written file: its path (relative to the output root) and [size, mtimeMs, ctimeMs, inode]. */
 export type FileRecord = readonly [string, number, number, number, number];
 
-export const CACHE_FORMAT = 4;
+/** A folder: its path (relative to the output root, '' for the root) and [mtimeMs, ctimeMs, inode]. */
+export type FolderRecord = readonly [string, number, number, number];
+
+export const CACHE_FORMAT = 5;
 const CACHE_FILE = 'synth-cache.json';
 /** The first line of a cache file; the second is the MAC (hex), the rest the body (JSON). */
 const HEADER = `tenant-edge synth cache ${CACHE_FORMAT}`;
-/** Largest cache file read or written: about nine times the cache of 10,000 tenants (28 MB). */
+/** Largest cache file read or written: about seven times the cache of 10,000 tenants (34 MB). */
 export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
@@ -147,6 +158,52 @@ export function fingerprint(root: string, rel: string): FileRecord | undefined {
 }
 
 /**
+ * The records of the output folder and of every folder above the files `files` (relative to the
+ * root), as lstat sees them now; a folder that is missing or no folder is left out.
+ */
+export function folderRecords(root: string, files: Iterable<string>): FolderRecord[] {
+  const folders = foldersAbove(files);
+  const records: FolderRecord[] = [];
+  for (const rel of [...folders].sort()) {
+    const s = fs.lstatSync(rel === '' ? root : path.join(root, rel), { throwIfNoEntry: false });
+    if (s?.isDirectory()) records.push([rel, s.mtimeMs, s.ctimeMs, s.ino]);
+  }
+  return records;
+}
+
+/**
+ * The records `recorded` (checked against the output by this run) after an update that wrote or
+ * removed the files `changed`: only the folders above those can have changed, so only they and
+ * the output folder are looked at again (a folder gone, or no folder, is dropped). Looking at
+ * all 56,000 folders of 10,000 tenants again took 0.4 s.
+ */
+export function updatedFolderRecords(root: string, recorded: readonly FolderRecord[], changed: Iterable<string>): FolderRecord[] {
+  const records = new Map(recorded.map((r) => [r[0], r]));
+  for (const rel of foldersAbove(changed)) {
+    const s = fs.lstatSync(rel === '' ? root : path.join(root, rel), { throwIfNoEntry: false });
+    if (s?.isDirectory()) records.set(rel, [rel, s.mtimeMs, s.ctimeMs, s.ino]);
+    else records.delete(rel);
+  }
+  return [...records.values()];
+}
+
+/** The output folder ('') and every folder above the files `files` (relative paths). */
+function foldersAbove(files: Iterable<string>): Set<string> {
+  const folders = new Set<string>(['']);
+  for (const f of files) {
+    for (let at = f.lastIndexOf('/'); at > 0 && !folders.has(f.slice(0, at)); at = f.lastIndexOf('/', at - 1)) folders.add(f.slice(0, at));
+  }
+  return folders;
+}
+
+/** Every file recorded for the units `units`. */
+export function recordedFiles(units: Readonly<Record<string, UnitRecord>>): string[] {
+  const files: string[] = [];
+  for (const u of Object.values(units)) for (const f of u.files) files.push(f[0]);
+  return files;
+}
+
+/**
  * The cache of one context under one key: read, written and removed only through this. `tag` of
  * a read cache is its MAC, which the fingerprint thread (fingerprints.ts) compares with the MAC of
  * what it read itself.
@@ -178,8 +235,9 @@ export class CacheStore {
       return undefined;
     }
     const c = data as Partial<SynthCache> | null;
-    if (!isRecord(c) || !isRecord(c.tenants) || !isRecord(c.units)) return undefined;
+    if (!isRecord(c) || !isRecord(c.tenants) || !isRecord(c.units) || !Array.isArray(c.folders)) return undefined;
     for (const u of Object.values(c.units)) if (!isUnitRecord(u)) return undefined;
+    for (const f of c.folders as unknown[]) if (!isFolderRecord(f)) return undefined;
     return { cache: c as SynthCache, tag };
   }
 
@@ -245,6 +303,10 @@ function isUnitRecord(v: unknown): v is UnitRecord {
     if (!safeRelative(f[0])) return false;
   }
   return true;
+}
+
+function isFolderRecord(f: unknown): f is FolderRecord {
+  return Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && (f[0] === '' || safeRelative(f[0])) && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number';
 }
 
 /** A cached path is used to remove and rewrite files and to list entry files: it must stay inside the output folder (no empty, `.` or `..` segment, no absolute path, no backslash). */

@@ -15,8 +15,8 @@ import { checkTenant, TenantClaims } from '../model/rules/tenant';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { EnvironmentRender, environmentEntry, UnitResult } from '../output/render';
 import { OutputDirError, OutputUpdate } from '../output/write';
-import { CacheStore, dropCache, SynthCache, tenantKey, tenantRecords, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
-import { changedUnits, FingerprintCheck } from './fingerprints';
+import { CacheStore, dropCache, SynthCache, tenantKey, tenantRecords, UnitRecord, renderUnitKey, unitRecord, unitRef, updatedFolderRecords } from './cache';
+import { FingerprintCheck, OutputChanges, outputChanges } from './fingerprints';
 import { checkDeletions, deletedObjects, isObjectFile, RenderedIdentities } from './removals';
 import { policyOf, SynthOptions, SynthSummary } from './plan';
 
@@ -59,7 +59,9 @@ export interface IncrementalResult {
  * the cache written describes the tree this run left. The old cache is removed before the output
  * is changed: a run killed while changing it leaves no cache, and the next run is a full one.
  * A run that finds an interrupted update (a journal, finished now or damaged) takes the full path
- * too: the cache does not describe what that update did.
+ * too: the cache does not describe what that update did. So does a run that finds a recorded
+ * folder changed (fingerprints.ts): the cache may not name every file in it. The folders are
+ * recorded after the update is applied, under the lock.
  */
 export function incrementalSynth(
   opts: SynthOptions & { readonly outDir: string; readonly allowRemoval?: boolean },
@@ -86,7 +88,7 @@ export function incrementalSynth(
   const fingerprints = new FingerprintCheck(store, out);
   try {
     const read = store.read();
-    return read ? withCache(opts, read.cache, store, update, () => fingerprints.result(read.tag) ?? new Set(changedUnits(fs, path, out, read.cache.units))) : undefined;
+    return read ? withCache(opts, read.cache, store, update, () => fingerprints.result(read.tag) ?? outputChanges(out, read.cache)) : undefined;
   } finally {
     fingerprints.stop();
     update.abort();
@@ -99,7 +101,7 @@ function withCache(
   cache: SynthCache,
   store: CacheStore,
   update: OutputUpdate,
-  changed: () => Set<string>,
+  changed: () => OutputChanges,
 ): IncrementalResult | undefined {
   const out = path.resolve(opts.outDir);
   const loaded = loadInput({
@@ -173,7 +175,11 @@ function withCache(
     return again;
   };
 
-  const filesChanged = changed();
+  const found = changed();
+  // A folder whose entries changed may hold files no record names (written by a run this cache
+  // does not describe, or by hand): a new tree is the only sure way to drop them.
+  if (found.folder !== undefined) return undefined;
+  const filesChanged = found.units;
   const check = new RenderedObjectCheck();
   const units: Record<string, UnitRecord> = { ...cache.units };
   const rendered: { ref: string; key: string; result: UnitResult }[] = [];
@@ -234,11 +240,13 @@ function withCache(
     const envs = environments.map((env) => ({ name: env.name, tenants: entries.filter((e) => inEnv(e, env.name)).map((e) => e.tenant) }));
     checkDeletions(out, envs, deletedObjects(out, update.changed().filter(isObjectFile), identities), (_env, t) => edited.has(t));
   }
+  // The folders whose entries this update changes, with the README it may write at the top.
+  const touched = [...update.changed(), 'README.md'];
   dropCache(path.dirname(store.file));
   let cacheFailure: string | undefined;
   update.commit(() => {
     for (const { ref, key, result } of rendered) units[ref] = unitRecord(out, key, result);
-    cacheFailure = store.write({ tenants: tenantRecords(platform.digest, entries), units });
+    cacheFailure = store.write({ tenants: tenantRecords(platform.digest, entries), units, folders: updatedFolderRecords(out, cache.folders, touched) });
   });
   return {
     summary: { environments: environments.map((e) => e.name), tenants: entries.length, objects, files, notices: [...platformNotices(ctx), ...tenantNotices(entries.map((e) => e.claims))] },

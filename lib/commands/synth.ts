@@ -6,7 +6,7 @@ import { InputError } from '../input/problems';
 import { RenderedObjectCheck } from '../output/manifest-schemas';
 import { OutputTransaction } from '../output/write';
 import { makeFolderPath } from '../output/work-files';
-import { CacheStore, cacheContext, defaultCacheDir, dropCache, SynthCache, tenantRecords, toolFingerprint, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
+import { CacheStore, cacheContext, defaultCacheDir, dropCache, folderRecords, recordedFiles, SynthCache, tenantRecords, toolFingerprint, UnitRecord, renderUnitKey, unitRecord, unitRef } from './cache';
 import { cacheKey, cacheKeyFile } from './cache-key';
 import { RenderUnit } from '../charts/units';
 import { checkDeletions, deletedObjects, previousFiles, RenderedIdentities } from './removals';
@@ -134,7 +134,7 @@ export function synthWithCache(
   }
 }
 
-/** The cache after a full synth: every tenant's claims, and every unit's files as the writers saw them. */
+/** The cache after a full synth (the new tree swapped in): every tenant's claims, every unit's files as the writers saw them, and the folders. */
 function recordFullRun(
   out: string,
   inputs: PlanInputs,
@@ -143,7 +143,7 @@ function recordFullRun(
 ): SynthCache {
   const records: Record<string, UnitRecord> = {};
   for (const [ref, { key, result }] of Object.entries(units)) records[ref] = unitRecord(out, key, result, written);
-  return { tenants: tenantRecords(inputs.platformDigest, inputs.tenants), units: records };
+  return { tenants: tenantRecords(inputs.platformDigest, inputs.tenants), units: records, folders: folderRecords(out, recordedFiles(records)) };
 }
 
 /**
