@@ -1,6 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { readRegularFile } from '../output/safe-read';
+import { listFiles, readRegularFile } from '../output/safe-read';
 import { README } from '../output/write';
 import { describe, renderAll } from './plan';
 import { Io } from './io';
@@ -38,23 +37,3 @@ export function checkCommand(opts: { platformFile: string; tenantsDir: string; o
   io.err(`${opts.outDir} is out of date (${differences.length} file${differences.length === 1 ? '' : 's'}); run \`npx tenant-edge synth\` and commit the result`);
   return 'stale';
 }
-
-/** Files below `dir`, relative, with forward slashes; none when it does not exist. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, prefix: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
-      else out.push(`${prefix}${e.name}`);
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { RenderedObject } from '../output/render';
-import { readRegularFile } from '../output/safe-read';
+import { listFiles, readRegularFile } from '../output/safe-read';
 import { UsageError } from './plan';
 
 /**
@@ -275,21 +275,7 @@ export function isObjectFile(rel: string): boolean {
 
 /** Files of objects below an environment folder (relative to it), without following links; kustomization.yaml files hold none. */
 export function objectFiles(envDir: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) walk(path.join(dir, e.name), `${prefix}${e.name}/`);
-      else if (isObjectFile(e.name)) out.push(`${prefix}${e.name}`);
-    }
-  };
-  walk(envDir, '');
-  return out;
+  return listFiles(envDir).filter((f) => isObjectFile(path.posix.basename(f)));
 }
 
 /** An object Flux would delete: its environment, kind and owner (a tenant, or undefined for the platform part). */

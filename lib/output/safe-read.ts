@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { readWorkFile } from './work-files';
 
 /**
@@ -16,4 +18,23 @@ export function readRegularFile(file: string, maxBytes: number): SafeRead {
   if ('bytes' in read) return { bytes: read.bytes };
   if (read.code === 'ENOENT' || read.code === 'ENOTDIR') return { missing: true };
   return { refused: read.why };
+}
+
+/** Files below `dir`, relative, with forward slashes, without following links; none when it does not exist. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(d, e.name), `${prefix}${e.name}/`);
+      else out.push(`${prefix}${e.name}`);
+    }
+  };
+  walk(dir, '');
+  return out;
 }
