@@ -1,8 +1,7 @@
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { makeFolderPath, readWorkFile } from '../output/work-files';
+import { createExclusive, makeFolderPath, readWorkFile } from '../output/work-files';
 
 /**
  * The key that authenticates synth caches (cache.ts): 32 random bytes in a file of this user's,
@@ -48,24 +47,8 @@ export function cacheKey(file: string): { readonly key: Buffer } | { readonly wh
   return { key: Buffer.from(bytes) };
 }
 
+/** A new key of random bytes in `file`, mode 0600, unless one is there already (another run made it). */
 function create(file: string): void {
-  const dir = path.dirname(file);
-  makeFolderPath(dir, 0o700);
-  const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(8).toString('hex')}`);
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-  try {
-    try {
-      fs.writeSync(fd, crypto.randomBytes(CACHE_KEY_BYTES));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    try {
-      fs.linkSync(tmp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  makeFolderPath(path.dirname(file), 0o700);
+  createExclusive(file, crypto.randomBytes(CACHE_KEY_BYTES), 0o600, { sync: true });
 }

@@ -77,18 +77,20 @@ export function isLeftoverOf(file: string, name: string): boolean {
 }
 
 /**
- * Creates `file` holding `text` only if nothing is there, and atomically: the bytes go to a new
+ * Creates `file` holding `content` only if nothing is there, and atomically: the bytes go to a new
  * file under an unpredictable name (O_EXCL|O_NOFOLLOW), which is then linked to `file`. link()
  * fails when anything is at `file`, so of runs that try at once exactly one creates it, and
  * nobody ever sees it empty or half written. Returns false when something was there already;
- * throws the operating system's other errors. The temporary file is always removed.
+ * throws the operating system's other errors. The temporary file is always removed. `sync`
+ * flushes the bytes to disk before the file appears.
  */
-export function createExclusive(file: string, text: string, mode = 0o666): boolean {
+export function createExclusive(file: string, content: string | Buffer, mode = 0o666, opts: { readonly sync?: boolean } = {}): boolean {
   const tmp = `${file}.${crypto.randomBytes(8).toString('hex')}.tmp`;
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
   try {
     try {
-      fs.writeSync(fd, Buffer.from(text));
+      fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+      if (opts.sync) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
