@@ -1,8 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '../lib/cli';
-import { captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
+import { SpecFixture, snapshotTree } from './support/spec-fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
 const NOTICE = 'notice: ingress-nginx is retired upstream (no fixes since March 2026); plan a move to another controller flavour';
@@ -28,11 +27,7 @@ afterEach(() => {
 });
 
 /** Runs the CLI in the fixture folder and returns the exit code and everything it printed. */
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
-  const io = captureIo();
-  const code = fixture.inDir(() => run(argv, io.io));
-  return { code, out: io.out, err: io.err };
-}
+const cli = (...argv: string[]): ReturnType<SpecFixture['cli']> => fixture.cli(...argv);
 
 /** Names in the fixture folder, without the input itself. */
 function extraEntries(): string[] {

@@ -8,9 +8,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deletedObjects, objectFiles, RenderedIdentities, scanObjects } from '../lib/commands/removals';
-import { run } from '../lib/cli';
 import { parseAllDocuments } from 'yaml';
-import { captureIo, SpecFixture, snapshotTree } from './support/spec-fixtures';
+import { SpecFixture, snapshotTree } from './support/spec-fixtures';
 import { ROOT, tempDir } from './support/tree';
 
 const P = 'platform.yaml';
@@ -29,10 +28,10 @@ afterEach(() => {
   fixture.cleanup();
 });
 
-function cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
-  const io = captureIo();
-  const code = fixture.inDir(() => run(argv, io.io));
-  return { code, out: io.out, err: io.err.filter((l) => !l.startsWith('notice: ')) };
+/** The CLI in the fixture folder, without its notices. */
+function cli(...argv: string[]): ReturnType<SpecFixture['cli']> {
+  const r = fixture.cli(...argv);
+  return { ...r, err: r.err.filter((l) => !l.startsWith('notice: ')) };
 }
 
 /** Turns on tenant zones in prod: every tenant gets a zone from the environment's default. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { run } from '../../lib/cli';
 import { plan } from '../../lib/commands/plan';
 import { formatProblem, InputError } from '../../lib/input/problems';
 import { renderTree } from './tree';
@@ -210,6 +211,13 @@ export class SpecFixture {
     } finally {
       process.chdir(before);
     }
+  }
+
+  /** Runs the CLI in the fixture folder: the exit code and everything it printed, line by line. */
+  cli(...argv: string[]): { code: number; out: string[]; err: string[] } {
+    const io = captureIo();
+    const code = this.inDir(() => run(argv, io.io));
+    return { code, out: io.out, err: io.err };
   }
 
   /** The problems `plan` reports for the fixture's input, formatted; [] when it accepts it. */
